@@ -1,0 +1,187 @@
+/**
+ * Command line: `netwatch [options]` and `netwatch replay FILE [options]`. Pure: argv in, a
+ * parsed command or a usage error out. Built on node:util parseArgs.
+ */
+import {parseArgs} from 'node:util';
+
+export const EXIT = {
+	ok: 0,
+	/** An unexpected failure. */
+	failure: 1,
+	/** Bad command line. */
+	usage: 2,
+	/** `--once`: Docker could not be reached (the host part is still printed). */
+	docker: 3,
+	/** A file could not be read or written (`replay FILE`, `--record FILE`). */
+	file: 4,
+} as const;
+
+export interface WatchOptions {
+	readonly command: 'watch';
+	readonly interval: number;
+	readonly json: boolean;
+	readonly once: boolean;
+	readonly record: string | null;
+	readonly bell: boolean;
+	readonly color: boolean;
+	readonly ascii: boolean;
+	readonly bits: boolean;
+	readonly host: string | undefined;
+}
+
+export interface ReplayOptions {
+	readonly command: 'replay';
+	readonly file: string;
+	readonly speed: number;
+	readonly color: boolean;
+	readonly ascii: boolean;
+	readonly bits: boolean;
+}
+
+export type Command = WatchOptions | ReplayOptions | {readonly command: 'help'} | {readonly command: 'version'};
+
+export class UsageError extends Error {}
+
+export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [-H HOST] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N]';
+
+export const HELP = `netwatch: watch a Docker host's network live
+
+${USAGE}
+
+Dashboard (the default on a terminal): the host's interfaces and the selected
+container's interfaces side by side, every container with its network mode and
+the ports it really listens on, and Docker's events. A container that cannot
+bind its port (EADDRINUSE) raises an alert that names who holds the port.
+
+Options:
+  -i, --interval SECONDS  time between samples (default 1, from 0.2 to 60)
+      --json              print NDJSON: a snapshot per sample, each Docker event
+                          and each alert as it happens
+      --once              take one reading (two samples, so rates exist), print it
+                          and exit: one JSON document with --json, else a table
+      --record FILE       also write the session to FILE, for 'netwatch replay'
+  -H, --host ADDRESS      the Docker engine: unix:///path, tcp://host:port or
+                          ssh://user@host (default: $DOCKER_HOST, else the socket)
+      --bell              ring the terminal bell when an alert opens
+      --bits              show rates in bits per second (key b switches)
+      --ascii             no Unicode box drawing or sparklines
+      --no-color          no colours (NO_COLOR is honoured too)
+  -h, --help              show this help
+  -V, --version           show the version
+
+Replay a recording, with no Docker engine at all:
+  netwatch replay FILE [--speed N]   N times the original pace (default 1)
+
+Keys: j/k or arrows select, PgUp/PgDn/Home/End move further, Tab switches pane,
+/ filters, s sorts, p pauses, e events, b bits, a acknowledges an alert,
+? help, q quits. In replay: space pauses, left/right step through time.
+
+When stdout is not a terminal, netwatch prints one plain table and exits
+(or NDJSON with --json). Mapping sockets to processes needs root, or read
+access to /proc/<pid>/fd; without it, owners show as "needs root".
+
+Exit status: 0 ok, 1 failure, 2 bad usage, 3 Docker unreachable (--once),
+4 a file cannot be read or written.`;
+
+function number(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
+	if (value === undefined) return fallback;
+	const n = Number(value);
+	if (value.trim() === '' || !Number.isFinite(n) || n < min || n > max) {
+		throw new UsageError(`${name} must be a number from ${min} to ${max}, not '${value}'`);
+	}
+	return n;
+}
+
+function explainParseError(error: unknown): UsageError {
+	const e = error as {code?: string; message?: string};
+	const message = e.message ?? String(error);
+	const option = /'([^']+)'/.exec(message)?.[1];
+	switch (e.code) {
+		case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+			return new UsageError(`unknown option '${option ?? message}'`);
+		case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+			if (/argument missing/.test(message)) return new UsageError(`option '${option}' needs a value`);
+			if (/ambiguous/.test(message)) return new UsageError(`option '${option}' needs a value (write ${option}=-N for a value that starts with '-')`);
+			return new UsageError(`option '${option}' takes no value`);
+		case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+			return new UsageError(`unexpected argument '${option ?? message}'`);
+		default:
+			return new UsageError(message.split('\n')[0]!);
+	}
+}
+
+const COMMON = {
+	'no-color': {type: 'boolean'},
+	ascii: {type: 'boolean'},
+	bits: {type: 'boolean'},
+	help: {type: 'boolean', short: 'h'},
+	version: {type: 'boolean', short: 'V'},
+} as const;
+
+/** @param env for NO_COLOR */
+export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Command {
+	const color = (noColor: boolean | undefined): boolean => !noColor && (env['NO_COLOR'] ?? '') === '';
+	if (argv[0] === 'replay') {
+		let parsed;
+		try {
+			parsed = parseArgs({
+				args: argv.slice(1),
+				allowPositionals: true,
+				strict: true,
+				options: {...COMMON, speed: {type: 'string'}},
+			});
+		} catch (error) {
+			throw explainParseError(error);
+		}
+		const {values, positionals} = parsed;
+		if (values.help) return {command: 'help'};
+		if (values.version) return {command: 'version'};
+		if (positionals.length === 0) throw new UsageError('replay needs a FILE to play');
+		if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
+		return {
+			command: 'replay',
+			file: positionals[0]!,
+			speed: number('--speed', values.speed, 1, 0.05, 1000),
+			color: color(values['no-color']),
+			ascii: values.ascii ?? false,
+			bits: values.bits ?? false,
+		};
+	}
+	let parsed;
+	try {
+		parsed = parseArgs({
+			args: [...argv],
+			allowPositionals: true,
+			strict: true,
+			options: {
+				...COMMON,
+				interval: {type: 'string', short: 'i'},
+				json: {type: 'boolean'},
+				once: {type: 'boolean'},
+				record: {type: 'string'},
+				bell: {type: 'boolean'},
+				host: {type: 'string', short: 'H'},
+			},
+		});
+	} catch (error) {
+		throw explainParseError(error);
+	}
+	const {values, positionals} = parsed;
+	if (values.help) return {command: 'help'};
+	if (values.version) return {command: 'version'};
+	if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
+	if (values.record !== undefined && values.record.trim() === '') throw new UsageError('--record needs a file name');
+	if (values.host !== undefined && values.host.trim() === '') throw new UsageError('--host needs an address');
+	return {
+		command: 'watch',
+		interval: number('--interval', values.interval, 1, 0.2, 60),
+		json: values.json ?? false,
+		once: values.once ?? false,
+		record: values.record ?? null,
+		bell: values.bell ?? false,
+		color: color(values['no-color']),
+		ascii: values.ascii ?? false,
+		bits: values.bits ?? false,
+		host: values.host,
+	};
+}

@@ -1,0 +1,74 @@
+/**
+ * The modes that draw nothing: `--json` (NDJSON until interrupted), `--once` (one reading),
+ * and the plain table that a non-terminal stdout gets.
+ */
+import type {Writable} from 'node:stream';
+import {alertRecord, eventRecord, onceDocument, snapshotRecord, stringify} from '../output/json.js';
+import {plainReport} from '../output/table.js';
+import type {Snapshot} from '../store/snapshot.js';
+import {EXIT} from './args.js';
+import type {Session} from './session.js';
+
+export interface HeadlessIo {
+	readonly stdout: Writable;
+	readonly stderr: Writable;
+}
+
+/** How long `--once` waits for Docker before it reports without it. */
+const DOCKER_WAIT_MS = 2_500;
+
+function waitForTicks(session: Session, count: number): Promise<Snapshot> {
+	const target = session.store.getSnapshot().tick + count;
+	return new Promise(resolve => {
+		const stop = session.store.subscribe(s => {
+			if (s.tick >= target) {
+				stop();
+				resolve(s);
+			}
+		});
+	});
+}
+
+/** One reading: two samples after Docker answered (so rates exist), printed once. */
+export async function runOnce(session: Session, io: HeadlessIo, json: boolean): Promise<number> {
+	await Promise.race([session.dockerReady, new Promise(r => setTimeout(r, DOCKER_WAIT_MS).unref())]);
+	// start the sample grid now, so that both samples see the containers Docker listed
+	const twoSamples = waitForTicks(session, 2);
+	session.sampler.restart();
+	const snapshot = await twoSamples;
+	session.store.flush();
+	const final = session.store.getSnapshot();
+	io.stdout.write(json ? `${stringify(onceDocument(final))}\n` : plainReport(final ?? snapshot));
+	if (final.docker.error) {
+		io.stderr.write(`netwatch: ${final.docker.error}\n`);
+		return EXIT.docker;
+	}
+	return EXIT.ok;
+}
+
+/** NDJSON until interrupted: a snapshot per sample, events and alerts as they happen. */
+export function runJsonStream(session: Session, io: HeadlessIo, done: Promise<void>): Promise<number> {
+	const write = (record: unknown): void => {
+		io.stdout.write(`${stringify(record)}\n`);
+	};
+	let lastTick = 0;
+	let lastError: string | null = null;
+	const offSnapshots = session.store.subscribe(s => {
+		if (s.tick === lastTick) return;
+		lastTick = s.tick;
+		write(snapshotRecord(s));
+	});
+	const offActions = session.store.onAction((action, state) => {
+		if (action.type === 'event') write(eventRecord(state.events[state.events.length - 1]!));
+		else if (action.type === 'alert') write(alertRecord(action.alert));
+		else if (action.type === 'docker' && action.status.error !== lastError) {
+			lastError = action.status.error;
+			if (lastError) io.stderr.write(`netwatch: ${lastError}\n`);
+		}
+	});
+	return done.then(() => {
+		offSnapshots();
+		offActions();
+		return EXIT.ok;
+	});
+}

@@ -1,0 +1,82 @@
+/**
+ * A live session: the store, fed by the collectors. Every mode (dashboard, --json, the plain
+ * table) starts one, and reads the store's snapshots.
+ */
+import {existsSync} from 'node:fs';
+import {hostname} from 'node:os';
+import si from 'systeminformation';
+import {DockerCollector} from '../collectors/docker.js';
+import {Sampler} from '../collectors/sampler.js';
+import {createDockerApi} from '../docker/api.js';
+import {EndpointError, resolveEndpoint, type Endpoint} from '../docker/endpoint.js';
+import {Store} from '../store/store.js';
+
+export interface SessionOptions {
+	readonly interval: number;
+	/** `-H`; undefined to use DOCKER_HOST or the default socket */
+	readonly host: string | undefined;
+	readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface Session {
+	readonly store: Store;
+	readonly docker: DockerCollector | null;
+	readonly sampler: Sampler;
+	/** Resolves when Docker has answered once (or failed to). */
+	readonly dockerReady: Promise<void>;
+	stop(): void;
+}
+
+/** `Debian GNU/Linux 12, kernel 6.18.44`: asked once, off the sampling path (it runs a few processes). */
+async function describeOs(): Promise<string | null> {
+	try {
+		const os = await si.osInfo();
+		return `${os.distro} ${os.release}, kernel ${os.kernel}`.replace(/\s+/g, ' ').trim();
+	} catch {
+		return null;
+	}
+}
+
+export function startSession(options: SessionOptions): Session {
+	let endpoint: Endpoint | null = null;
+	let endpointError: string | null = null;
+	try {
+		endpoint = resolveEndpoint(options.host, options.env, existsSync);
+	} catch (error) {
+		if (!(error instanceof EndpointError)) throw error;
+		endpointError = error.message;
+	}
+	const store = new Store({endpoint: endpoint?.url ?? options.host ?? options.env['DOCKER_HOST'] ?? ''});
+	const dispatch = store.dispatch.bind(store);
+	const host = hostname();
+	dispatch({type: 'host', hostname: host, os: null, interval: options.interval});
+	if (endpointError !== null) {
+		dispatch({
+			type: 'docker',
+			status: {...store.getState().docker, error: endpointError, state: 'unavailable', local: false},
+		});
+	}
+
+	const docker = endpoint
+		? new DockerCollector({api: createDockerApi(endpoint), dispatch, local: endpoint.kind === 'unix'})
+		: null;
+	const sampler = new Sampler({dispatch, docker, interval: options.interval});
+	let stopped = false;
+	void describeOs().then(os => {
+		if (!stopped && os) dispatch({type: 'host', hostname: host, os, interval: options.interval});
+	});
+	docker?.start();
+	sampler.start();
+	return {
+		store,
+		docker,
+		sampler,
+		dockerReady: docker?.ready ?? Promise.resolve(),
+		stop() {
+			stopped = true;
+			sampler.stop();
+			docker?.stop();
+			store.close();
+		},
+	};
+}

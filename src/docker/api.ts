@@ -1,0 +1,124 @@
+/**
+ * The connector: every Docker Engine API call netwatch makes, and nothing else. Each one is a
+ * GET; netwatch never changes Docker's state.
+ *
+ * Two dockerode clients sit behind it: one for short requests, with an idle timeout, and one
+ * for the events and log streams, without one (docker-modem applies `timeout` to streams too,
+ * so an idle events stream would be cut after `timeout` ms).
+ */
+import type {IncomingMessage} from 'node:http';
+import Dockerode from 'dockerode';
+import type {Endpoint} from './endpoint.js';
+
+/** Idle timeout of a request, and the longest wait for response headers (streams included). */
+export const REQUEST_TIMEOUT_MS = 10_000;
+/** The first request to an endpoint gives up sooner, so a bad address is reported quickly. */
+export const PING_TIMEOUT_MS = 2_500;
+
+export interface VersionInfo {
+	readonly Version?: string;
+	readonly ApiVersion?: string;
+}
+
+export interface LogOptions {
+	/** Unix seconds, fractions allowed. */
+	readonly since?: number;
+	readonly tail?: number;
+	readonly timestamps?: boolean;
+}
+
+export interface DockerApi {
+	readonly endpoint: Endpoint;
+	/** GET /version */
+	version(signal?: AbortSignal): Promise<VersionInfo>;
+	/** GET /events?since=…, the raw stream; `since` is `<sec>.<nsec>`. */
+	events(since: string | undefined): Promise<IncomingMessage>;
+	/** GET /containers/json?all=1 */
+	listContainers(): Promise<readonly {readonly Id: string}[]>;
+	/** GET /containers/{id}/json */
+	inspectContainer(id: string): Promise<unknown>;
+	/** GET /networks */
+	listNetworks(): Promise<readonly unknown[]>;
+	/** GET /containers/{id}/stats?stream=false&one-shot=true */
+	containerStats(id: string): Promise<unknown>;
+	/** GET /containers/{id}/logs?stdout=1&stderr=1, as one buffer (multiplexed unless the container has a TTY). */
+	logs(id: string, options: LogOptions): Promise<Buffer>;
+	/** GET /containers/{id}/logs?follow=1…, the raw stream. */
+	followLogs(id: string, options: LogOptions): Promise<IncomingMessage>;
+}
+
+function options(endpoint: Endpoint, timeout: number | undefined): Dockerode.DockerOptions {
+	// Every key is set, even to undefined: docker-modem merges its own reading of DOCKER_HOST
+	// under these, and `-H` must win over it.
+	const base = {
+		socketPath: undefined as string | undefined,
+		host: undefined as string | undefined,
+		port: undefined as number | undefined,
+		protocol: undefined as 'http' | 'https' | 'ssh' | undefined,
+		username: undefined as string | undefined,
+		timeout,
+		connectionTimeout: REQUEST_TIMEOUT_MS,
+	};
+	switch (endpoint.kind) {
+		case 'unix':
+			return {...base, socketPath: endpoint.socketPath};
+		case 'tcp':
+			return {...base, host: endpoint.host, port: endpoint.port, protocol: endpoint.tls ? 'https' : 'http'};
+		case 'ssh':
+			return {
+				...base,
+				host: endpoint.host,
+				port: endpoint.port,
+				protocol: 'ssh',
+				username: endpoint.username ?? undefined,
+				sshOptions: {agent: process.env['SSH_AUTH_SOCK']},
+			};
+	}
+}
+
+// dockerode 5's own options are looser than @types/dockerode 4 says; these calls are typed here.
+type Loose = (options?: Record<string, unknown>) => Promise<unknown>;
+
+function logQuery(options: LogOptions, follow: boolean): Record<string, unknown> {
+	return {
+		stdout: true,
+		stderr: true,
+		follow,
+		timestamps: options.timestamps ?? false,
+		...(options.since !== undefined ? {since: options.since} : {}),
+		...(options.tail !== undefined ? {tail: options.tail} : {}),
+	};
+}
+
+export function createDockerApi(endpoint: Endpoint): DockerApi {
+	const api = new Dockerode(options(endpoint, REQUEST_TIMEOUT_MS));
+	const stream = new Dockerode(options(endpoint, undefined));
+	const call = (fn: unknown, self: unknown, opts?: Record<string, unknown>): Promise<unknown> =>
+		(fn as Loose).call(self, opts);
+	return {
+		endpoint,
+		version: signal => call(api.version, api, signal ? {abortSignal: signal} : {}) as Promise<VersionInfo>,
+		events: since => call(stream.getEvents, stream, since === undefined ? {} : {since}) as Promise<IncomingMessage>,
+		listContainers: () => call(api.listContainers, api, {all: true}) as Promise<{Id: string}[]>,
+		inspectContainer: id => {
+			const c = api.getContainer(id);
+			return call(c.inspect, c, {});
+		},
+		listNetworks: () => call(api.listNetworks, api, {}) as Promise<unknown[]>,
+		containerStats: id => {
+			const c = api.getContainer(id);
+			return call(c.stats, c, {stream: false, 'one-shot': true});
+		},
+		logs: async (id, opts) => {
+			const c = api.getContainer(id);
+			const body = await call(c.logs, c, logQuery(opts, false));
+			// docker-modem tries JSON.parse first: a log that happens to be JSON comes back parsed
+			if (Buffer.isBuffer(body)) return body;
+			return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
+		},
+		followLogs: (id, opts) => {
+			const c = stream.getContainer(id);
+			return call(c.logs, c, logQuery(opts, true)) as Promise<IncomingMessage>;
+		},
+	};
+}

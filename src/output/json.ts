@@ -1,0 +1,158 @@
+/**
+ * The `--json` schema. Every record is built here, from a snapshot, an event or an alert, so
+ * that the README's schema and the output cannot drift apart. Rates are bytes per second.
+ * Text that came from containers is not sanitised here: JSON escapes control characters, and
+ * `stringify` also escapes DEL and C1 controls, which JSON.stringify leaves raw.
+ */
+import type {Alert} from '../alerts/types.js';
+import {nanoToMillis} from '../parsers/docker-events.js';
+import type {ContainerView, InterfaceView, ListeningView, Snapshot} from '../store/snapshot.js';
+import type {EventEntry} from '../store/state.js';
+import {escapeJsonControls} from '../util/sanitize.js';
+
+const rate = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+function interfaceRecord(i: InterfaceView) {
+	return {
+		name: i.name,
+		ifindex: i.ifindex,
+		iflink: i.iflink,
+		state: i.state,
+		kind: i.kind,
+		mtu: i.mtu,
+		mac: i.mac,
+		speed: i.speed,
+		master: i.master,
+		addresses: i.addresses,
+		rxBytes: i.rxBytes,
+		txBytes: i.txBytes,
+		rxPackets: i.rxPackets,
+		txPackets: i.txPackets,
+		rxErrors: i.rxErrors,
+		txErrors: i.txErrors,
+		rxDropped: i.rxDropped,
+		txDropped: i.txDropped,
+		rxRate: rate(i.rxRate),
+		txRate: rate(i.txRate),
+		container: i.container,
+		peer: i.peer,
+	};
+}
+
+function listeningRecord(l: ListeningView) {
+	return {
+		proto: l.proto,
+		family: l.family,
+		address: l.address,
+		port: l.port,
+		pid: l.pid,
+		command: l.command,
+		owner: l.owner,
+		container: l.container,
+		...(l.ownerUnknown ? {ownerUnknown: l.ownerUnknown} : {}),
+	};
+}
+
+function containerRecord(c: ContainerView) {
+	return {
+		id: c.id,
+		name: c.name,
+		image: c.image,
+		state: c.state,
+		exitCode: c.exitCode,
+		oomKilled: c.oomKilled,
+		error: c.error === '' ? null : c.error,
+		restartCount: c.restartCount,
+		startedAt: c.startedAt,
+		finishedAt: c.finishedAt,
+		pid: c.pid,
+		networkMode: c.networkMode,
+		networkDriver: c.networkDriver,
+		sharesHostNetns: c.sharesHostNetns,
+		netns: c.netns,
+		sharesNetnsWith: c.sharesNetnsWith,
+		interfacesFrom: c.interfacesFrom,
+		source: c.source,
+		interfaces: c.interfaces.map(interfaceRecord),
+		addresses: c.addresses,
+		ports: c.ports,
+		listening: c.listening.map(listeningRecord),
+		rxRate: rate(c.rxRate),
+		txRate: rate(c.txRate),
+		labels: c.labels,
+	};
+}
+
+export function alertRecord(a: Alert) {
+	return {
+		type: 'alert' as const,
+		kind: a.kind,
+		id: a.id,
+		container: a.containerName,
+		containerId: a.containerId,
+		networkMode: a.networkMode,
+		port: a.port,
+		proto: a.proto,
+		portSource: a.portSource,
+		holder: a.holder
+			? {
+					container: a.holder.containerName,
+					containerId: a.holder.containerId,
+					pid: a.holder.pid,
+					command: a.holder.command,
+					via: a.holder.via,
+				}
+			: null,
+		holderUnknown: a.holderUnknown,
+		source: a.source,
+		exitCode: a.exitCode,
+		count: a.count,
+		message: a.message,
+		evidence: a.evidence,
+		resolved: a.resolved,
+		firstSeenAt: iso(a.firstSeenAt),
+		detectedAt: iso(a.detectedAt),
+	};
+}
+
+export function eventRecord(entry: EventEntry) {
+	const e = entry.event;
+	return {
+		type: 'event' as const,
+		time: iso(nanoToMillis(e.timeNano)),
+		timeNano: e.timeNano,
+		kind: e.kind,
+		action: e.action,
+		id: e.actorId,
+		container: entry.containerId === null ? null : {id: entry.containerId, name: entry.containerName},
+		attributes: e.attributes,
+	};
+}
+
+function body(s: Snapshot) {
+	return {
+		time: iso(s.at),
+		hostname: s.hostname,
+		os: s.os,
+		interval: s.interval,
+		docker: s.docker,
+		host: {interfaces: s.host.interfaces.map(interfaceRecord), listening: s.host.listening.map(listeningRecord)},
+		containers: s.containers.map(containerRecord),
+		alerts: s.alerts.filter(a => !a.resolved).map(alertRecord),
+	};
+}
+
+/** One NDJSON line per tick. */
+export function snapshotRecord(s: Snapshot) {
+	return {type: 'snapshot' as const, seq: s.tick, ...body(s)};
+}
+
+/** `--json --once`: one document, with the newest events too. */
+export function onceDocument(s: Snapshot) {
+	return {...body(s), events: s.events.slice(-50).map(eventRecord)};
+}
+
+export function stringify(record: unknown): string {
+	return escapeJsonControls(JSON.stringify(record));
+}

@@ -1,0 +1,121 @@
+/**
+ * Docker Engine payloads -> the model: GET /containers/{id}/json and GET /networks/{id}.
+ * Written against API 1.41 (Engine 20.10) and checked for what later versions removed
+ * (the top-level NetworkSettings.IPAddress is gone in 1.52, so only `Networks` is read).
+ */
+import type {ContainerInfo, ContainerNetwork, ContainerState, NetworkInfo, PortBinding, SocketProto} from '../model.js';
+
+type Json = Record<string, unknown>;
+
+const obj = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
+const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+const STATES: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
+const ZERO_TIME = '0001-01-01T00:00:00Z';
+
+function time(value: unknown): string | null {
+	const t = str(value);
+	return t === '' || t === ZERO_TIME ? null : t;
+}
+
+/** `80/tcp` -> [80, 'tcp'] */
+function portKey(key: string): [number, SocketProto] | null {
+	const [port, proto = 'tcp'] = key.split('/');
+	const n = Number(port);
+	if (!Number.isInteger(n) || n <= 0) return null;
+	return [n, proto === 'udp' ? 'udp' : 'tcp'];
+}
+
+/** `{"80/tcp":[{"HostIp":"127.0.0.1","HostPort":"18472"}]}` -> bindings */
+export function parsePortMap(value: unknown): PortBinding[] {
+	const out: PortBinding[] = [];
+	for (const [key, bindings] of Object.entries(obj(value))) {
+		const parsed = portKey(key);
+		if (!parsed || !Array.isArray(bindings)) continue;
+		for (const b of bindings) {
+			const hostPort = Number(str(obj(b)['HostPort']));
+			// an empty HostPort asks Docker for an ephemeral port: nothing is bound yet
+			if (!Number.isInteger(hostPort) || hostPort <= 0) continue;
+			out.push({hostIp: str(obj(b)['HostIp']), hostPort, containerPort: parsed[0], proto: parsed[1]});
+		}
+	}
+	return out;
+}
+
+function parseNetworks(value: unknown): ContainerNetwork[] {
+	return Object.entries(obj(value)).map(([name, raw]) => {
+		const n = obj(raw);
+		return {
+			name,
+			id: str(n['NetworkID']),
+			ipAddress: str(n['IPAddress']),
+			prefixLen: num(n['IPPrefixLen']) ?? 0,
+			gateway: str(n['Gateway']),
+			macAddress: str(n['MacAddress']),
+		};
+	});
+}
+
+/** GET /containers/{id}/json -> ContainerInfo, or null if it is not a container at all. */
+export function parseContainerInspect(raw: unknown): ContainerInfo | null {
+	const c = obj(raw);
+	const id = str(c['Id']);
+	if (id === '') return null;
+	const state = obj(c['State']);
+	const config = obj(c['Config']);
+	const hostConfig = obj(c['HostConfig']);
+	const settings = obj(c['NetworkSettings']);
+	const status = str(state['Status']) as ContainerState;
+	const error = str(state['Error']);
+	// an exit code means something once the process has ended, or when a start failed (128)
+	const ended = status === 'exited' || status === 'dead' || status === 'restarting' || (status === 'created' && error !== '');
+	const pid = num(state['Pid']);
+	const exposed = Object.keys(obj(config['ExposedPorts']))
+		.map(portKey)
+		.filter((p): p is [number, SocketProto] => p !== null)
+		.map(([port, proto]) => ({port, proto}));
+	const labels: Record<string, string> = {};
+	for (const [k, v] of Object.entries(obj(config['Labels']))) if (typeof v === 'string') labels[k] = v;
+	return {
+		id,
+		name: str(c['Name']).replace(/^\//, ''),
+		image: str(config['Image']) || str(c['Image']),
+		state: STATES.includes(status) ? status : 'created',
+		exitCode: ended ? num(state['ExitCode']) : null,
+		oomKilled: state['OOMKilled'] === true,
+		error,
+		restartCount: num(c['RestartCount']) ?? 0,
+		restartPolicy: str(obj(hostConfig['RestartPolicy'])['Name']) || 'no',
+		startedAt: time(state['StartedAt']),
+		finishedAt: time(state['FinishedAt']),
+		pid: pid !== null && pid > 0 ? pid : null,
+		rawNetworkMode: str(hostConfig['NetworkMode']) || 'default',
+		networks: parseNetworks(settings['Networks']),
+		ports: parsePortMap(settings['Ports']),
+		portBindings: parsePortMap(hostConfig['PortBindings']),
+		exposedPorts: exposed,
+		command: [...strings(config['Entrypoint']), ...strings(config['Cmd'])],
+		tty: config['Tty'] === true,
+		labels,
+	};
+}
+
+/** GET /networks/{id} -> NetworkInfo */
+export function parseNetworkInspect(raw: unknown): NetworkInfo | null {
+	const n = obj(raw);
+	const id = str(n['Id']);
+	if (id === '') return null;
+	const driver = str(n['Driver']);
+	const options = obj(n['Options']);
+	const explicitBridge = str(options['com.docker.network.bridge.name']);
+	return {
+		id,
+		name: str(n['Name']),
+		driver,
+		parent: str(options['parent']) || null,
+		// Docker names a bridge network's device br-<first 12 hex of the id> unless told otherwise
+		bridge: driver === 'bridge' ? explicitBridge || `br-${id.slice(0, 12)}` : null,
+	};
+}

@@ -1,0 +1,110 @@
+/**
+ * Actions: the only way data enters the store. Collectors dispatch them live; `replay` reads
+ * them back from a recording and dispatches the same ones, so a replayed dashboard is built by
+ * the same code as a live one. Every action is plain JSON.
+ */
+import type {
+	ContainerInfo,
+	DockerStatus,
+	InterfaceMeta,
+	ListeningSocket,
+	NetDevRow,
+	NetworkInfo,
+} from '../model.js';
+import type {DockerEvent} from '../parsers/docker-events.js';
+import type {Alert} from '../alerts/types.js';
+
+/** The namespace key of the host; containers' namespaces are keyed by the owning container's id. */
+export const HOST_NS = 'host';
+
+export interface HostAction {
+	readonly type: 'host';
+	readonly hostname: string;
+	readonly os: string | null;
+	readonly interval: number;
+}
+
+/** One sample: the counters of the host and of every container namespace that was read. */
+export interface TickAction {
+	readonly type: 'tick';
+	/** Wall clock, ms since the epoch. */
+	readonly at: number;
+	/** Monotonic clock, ms; rates come from this. */
+	readonly mono: number;
+	readonly host: readonly NetDevRow[];
+	/** Keyed by the id of the container that owns the namespace. */
+	readonly namespaces: Readonly<Record<string, readonly NetDevRow[]>>;
+	/** Namespaces whose counters came from Docker's stats API instead of /proc. */
+	readonly fromStatsApi?: readonly string[];
+}
+
+/** Interface metadata of one namespace, sent when its set of interfaces changes. */
+export interface InterfacesAction {
+	readonly type: 'interfaces';
+	readonly ns: string;
+	readonly meta: Readonly<Record<string, InterfaceMeta>>;
+}
+
+/** Network namespace identity of a running container, read from /proc/<pid>/ns/net. */
+export interface NamespaceAction {
+	readonly type: 'namespace';
+	readonly containerId: string;
+	/** `net:[4026532184]`, or null when it cannot be read (not root, or not local). */
+	readonly netns: string | null;
+	readonly sharesHostNetns: boolean | null;
+}
+
+export interface SocketsAction {
+	readonly type: 'sockets';
+	readonly sockets: readonly ListeningSocket[];
+}
+
+/** The full container list, after connecting or reconnecting: replaces what the store had. */
+export interface ContainersAction {
+	readonly type: 'containers';
+	readonly containers: readonly ContainerInfo[];
+}
+
+export interface ContainerAction {
+	readonly type: 'container';
+	readonly container: ContainerInfo;
+}
+
+export interface ContainerRemovedAction {
+	readonly type: 'container-removed';
+	readonly id: string;
+}
+
+export interface NetworksAction {
+	readonly type: 'networks';
+	readonly networks: readonly NetworkInfo[];
+}
+
+export interface DockerStatusAction {
+	readonly type: 'docker';
+	readonly status: DockerStatus;
+}
+
+export interface EventAction {
+	readonly type: 'event';
+	readonly event: DockerEvent;
+}
+
+export interface AlertAction {
+	readonly type: 'alert';
+	readonly alert: Alert;
+}
+
+export type Action =
+	| HostAction
+	| TickAction
+	| InterfacesAction
+	| NamespaceAction
+	| SocketsAction
+	| ContainersAction
+	| ContainerAction
+	| ContainerRemovedAction
+	| NetworksAction
+	| DockerStatusAction
+	| EventAction
+	| AlertAction;

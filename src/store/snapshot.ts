@@ -1,0 +1,349 @@
+/**
+ * The snapshot: what views, `--json` and the recorder see. One immutable object per publish,
+ * derived from the state by pure functions. Relations are resolved here: a veth to its
+ * container, a container's eth0 to its host peer, a socket to its owner, a network mode to its
+ * plain name.
+ */
+import type {Alert} from '../alerts/types.js';
+import {unknownMeta} from '../model.js';
+import type {
+	ContainerInfo,
+	DockerStatus,
+	InterfaceKind,
+	InterfaceMeta,
+	ListeningSocket,
+	NetworkInfo,
+	SocketProto,
+} from '../model.js';
+import {HOST_NS} from './actions.js';
+import type {EventEntry, InterfaceSample, NamespaceSample, State} from './state.js';
+
+export interface ContainerRef {
+	readonly id: string;
+	readonly name: string;
+}
+
+export interface InterfaceView {
+	readonly name: string;
+	readonly ifindex: number | null;
+	readonly iflink: number | null;
+	readonly state: string;
+	readonly mtu: number | null;
+	readonly mac: string | null;
+	readonly speed: number | null;
+	readonly master: string | null;
+	readonly kind: InterfaceKind;
+	readonly addresses: readonly string[];
+	readonly rxBytes: number;
+	readonly txBytes: number;
+	readonly rxPackets: number;
+	readonly txPackets: number;
+	readonly rxErrors: number;
+	readonly txErrors: number;
+	readonly rxDropped: number;
+	readonly txDropped: number;
+	/** Bytes per second; null until there are two samples, and for one sample after a reset. */
+	readonly rxRate: number | null;
+	readonly txRate: number | null;
+	readonly rxHistory: readonly number[];
+	readonly txHistory: readonly number[];
+	/** Host side: the container at the other end of this veth. */
+	readonly container: ContainerRef | null;
+	/** Container side: the host interface at the other end (veth peer, or macvlan/ipvlan parent). */
+	readonly peer: {readonly name: string; readonly ifindex: number; readonly kind: 'veth' | 'parent'} | null;
+}
+
+export type NetworkKind = 'host' | 'bridge' | 'none' | 'container' | 'network';
+
+export interface ListeningView {
+	readonly proto: SocketProto;
+	readonly family: 4 | 6;
+	readonly address: string;
+	readonly port: number;
+	readonly netns: string;
+	readonly pid: number | null;
+	readonly command: string | null;
+	/** Who it belongs to: a container's process, docker-proxy for a container, or a host process. */
+	readonly owner: 'container' | 'docker-proxy' | 'process' | 'unknown';
+	readonly container: ContainerRef | null;
+	readonly ownerUnknown: string | null;
+}
+
+/** What a container view keeps of Docker's own description, as is. */
+type DockerFields = 'id' | 'name' | 'image' | 'state' | 'exitCode' | 'oomKilled' | 'error' | 'restartCount' | 'startedAt' | 'finishedAt' | 'pid' | 'command' | 'labels' | 'ports';
+const DOCKER_FIELDS: readonly DockerFields[] = ['id', 'name', 'image', 'state', 'exitCode', 'oomKilled', 'error', 'restartCount', 'startedAt', 'finishedAt', 'pid', 'command', 'labels', 'ports'];
+
+export interface ContainerView extends Pick<ContainerInfo, DockerFields> {
+	/** `host`, `bridge`, `none`, `container:<name>`, or the name of a user-defined network. */
+	readonly networkMode: string;
+	readonly networkKind: NetworkKind;
+	/** bridge, host, null, macvlan, ipvlan, overlay, ...; null when not known. */
+	readonly networkDriver: string | null;
+	/** The Linux bridge (docker0, br-…) of a bridge network, or the parent of a macvlan/ipvlan. */
+	readonly networkDevice: string | null;
+	/** Compared from /proc/<pid>/ns/net when readable, else implied by the mode; null when stopped. */
+	readonly sharesHostNetns: boolean | null;
+	readonly netns: string | null;
+	readonly sharesNetnsWith: ContainerRef | null;
+	/** `own`: interfaces below; `host`: the host's (see host.interfaces); `container`: sharesNetnsWith's; `none`: not running. */
+	readonly interfacesFrom: 'own' | 'host' | 'container' | 'none';
+	readonly source: NamespaceSample['source'] | null;
+	readonly interfaces: readonly InterfaceView[];
+	/** `172.17.0.2/16` per network. */
+	readonly addresses: readonly string[];
+	readonly listening: readonly ListeningView[];
+	/** Sum over its own interfaces except lo; null when it has none of its own. */
+	readonly rxRate: number | null;
+	readonly txRate: number | null;
+}
+
+export interface Snapshot {
+	/** Publish counter: a new number for every snapshot. */
+	readonly seq: number;
+	/** Sample counter: a new number only when a tick (a new sample) arrived. */
+	readonly tick: number;
+	/** Wall clock of the last sample, ms since the epoch. */
+	readonly at: number;
+	readonly interval: number;
+	readonly hostname: string;
+	readonly os: string | null;
+	readonly docker: DockerStatus;
+	readonly host: {readonly interfaces: readonly InterfaceView[]; readonly listening: readonly ListeningView[]};
+	/** Sorted by name. */
+	readonly containers: readonly ContainerView[];
+	readonly counts: {readonly running: number; readonly stopped: number; readonly total: number};
+	/** The newest events, oldest first. */
+	readonly events: readonly EventEntry[];
+	readonly eventsTotal: number;
+	/** Oldest first. */
+	readonly alerts: readonly Alert[];
+}
+
+export const SNAPSHOT_EVENTS = 200;
+
+function interfaceView(sample: InterfaceSample, meta: InterfaceMeta | undefined): InterfaceView {
+	const m = meta ?? unknownMeta();
+	const c = sample.counters;
+	return {
+		name: c.name,
+		ifindex: m.ifindex,
+		iflink: m.iflink,
+		state: m.operstate,
+		mtu: m.mtu,
+		mac: m.mac,
+		speed: m.speed,
+		master: m.master,
+		kind: m.kind,
+		addresses: m.addresses,
+		rxBytes: c.rxBytes,
+		txBytes: c.txBytes,
+		rxPackets: c.rxPackets,
+		txPackets: c.txPackets,
+		rxErrors: c.rxErrors,
+		txErrors: c.txErrors,
+		rxDropped: c.rxDropped,
+		txDropped: c.txDropped,
+		rxRate: sample.rxRate,
+		txRate: sample.txRate,
+		rxHistory: sample.rxHistory,
+		txHistory: sample.txHistory,
+		container: null,
+		peer: null,
+	};
+}
+
+interface Mode {
+	readonly kind: NetworkKind;
+	readonly mode: string;
+	readonly driver: string | null;
+	readonly network: NetworkInfo | null;
+	readonly sharesWith: string | null;
+}
+
+function networkMode(c: ContainerInfo, networks: ReadonlyMap<string, NetworkInfo>, names: ReadonlyMap<string, string>): Mode {
+	const raw = c.rawNetworkMode;
+	const byName = (name: string): NetworkInfo | null => {
+		const id = c.networks.find(n => n.name === name)?.id;
+		const found = id ? networks.get(id) : undefined;
+		return found ?? [...networks.values()].find(n => n.name === name) ?? null;
+	};
+	if (raw === 'host') return {kind: 'host', mode: 'host', driver: 'host', network: byName('host'), sharesWith: null};
+	if (raw === 'none') return {kind: 'none', mode: 'none', driver: 'null', network: byName('none'), sharesWith: null};
+	if (raw === 'default' || raw === 'bridge') {
+		return {kind: 'bridge', mode: 'bridge', driver: 'bridge', network: byName('bridge'), sharesWith: null};
+	}
+	if (raw.startsWith('container:')) {
+		const ref = raw.slice('container:'.length);
+		const id = names.has(ref) ? ref : ([...names].find(([, name]) => name === ref)?.[0] ?? ref);
+		return {kind: 'container', mode: `container:${names.get(id) ?? id.slice(0, 12)}`, driver: null, network: null, sharesWith: id};
+	}
+	const network = byName(raw);
+	return {kind: 'network', mode: raw, driver: network?.driver ?? null, network, sharesWith: null};
+}
+
+function ownerView(
+	socket: ListeningSocket,
+	containers: ReadonlyMap<string, ContainerInfo>,
+	byIp: ReadonlyMap<string, ContainerInfo>,
+): ListeningView {
+	const ref = (c: ContainerInfo | undefined): ContainerRef | null => (c ? {id: c.id, name: c.name} : null);
+	let owner: ListeningView['owner'] = 'unknown';
+	let container: ContainerRef | null = null;
+	if (socket.proxyTo) {
+		owner = 'docker-proxy';
+		container = ref(byIp.get(socket.proxyTo.ip));
+	} else if (socket.containerId) {
+		owner = 'container';
+		container = ref(containers.get(socket.containerId)) ?? {id: socket.containerId, name: socket.containerId.slice(0, 12)};
+	} else if (socket.pid !== null) {
+		// a host process, even inside a container's namespace (dockerd's embedded DNS is one)
+		owner = 'process';
+	} else if (socket.netns !== HOST_NS) {
+		// in a container's own namespace, and the process could not be traced: it is that container's
+		owner = 'container';
+		container = ref(containers.get(socket.netns));
+	}
+	return {
+		proto: socket.proto,
+		family: socket.family,
+		address: socket.address,
+		port: socket.port,
+		netns: socket.netns,
+		pid: socket.pid,
+		command: socket.command,
+		owner,
+		container,
+		ownerUnknown: socket.ownerUnknown,
+	};
+}
+
+function sumRates(interfaces: readonly InterfaceView[], key: 'rxRate' | 'txRate'): number | null {
+	let total: number | null = null;
+	for (const i of interfaces) {
+		if (i.kind === 'loopback' || i.name === 'lo') continue;
+		const value = i[key];
+		if (value !== null) total = (total ?? 0) + value;
+	}
+	return total;
+}
+
+/** Pair a container's interfaces with their host side: veth peer (mutual ifindex/iflink) or macvlan parent. */
+function withPeers(
+	interfaces: InterfaceView[],
+	hostByIndex: ReadonlyMap<number, InterfaceView>,
+	mode: Mode,
+): InterfaceView[] {
+	const underlay = mode.driver === 'macvlan' || mode.driver === 'ipvlan';
+	return interfaces.map(i => {
+		if (i.kind === 'loopback') return i;
+		let host: InterfaceView | undefined;
+		let kind: 'veth' | 'parent' = 'veth';
+		if (i.iflink !== null && i.iflink !== i.ifindex) {
+			const candidate = hostByIndex.get(i.iflink);
+			if (candidate && underlay) {
+				host = candidate;
+				kind = 'parent';
+			} else if (candidate && candidate.kind === 'veth' && (i.ifindex === null || candidate.iflink === i.ifindex)) {
+				host = candidate;
+			}
+		} else if (i.iflink === null && i.ifindex !== null) {
+			// metadata could not be read from inside (not root): find the host veth that points at it
+			host = [...hostByIndex.values()].find(h => h.kind === 'veth' && h.iflink === i.ifindex);
+		}
+		if (!host || host.ifindex === null) return i;
+		const kindOverride: InterfaceKind = kind === 'parent' ? (mode.driver === 'ipvlan' ? 'ipvlan' : 'macvlan') : i.kind;
+		return {...i, kind: kindOverride, peer: {name: host.name, ifindex: host.ifindex, kind}};
+	});
+}
+
+/** Docker knows a container's addresses: give each to the interface with the same MAC. */
+function withDockerAddresses(interfaces: InterfaceView[], c: ContainerInfo): InterfaceView[] {
+	return interfaces.map(i => {
+		if (i.addresses.length > 0) return i;
+		const addresses = c.networks
+			.filter(n => n.ipAddress !== '' && n.macAddress !== '' && n.macAddress === i.mac)
+			.map(n => `${n.ipAddress}/${n.prefixLen}`);
+		return addresses.length > 0 ? {...i, addresses} : i;
+	});
+}
+
+function namespaceInterfaces(state: State, ns: string): InterfaceView[] {
+	const sample = ns === HOST_NS ? state.host : state.namespaces.get(ns);
+	if (!sample) return [];
+	const meta = state.meta.get(ns) ?? {};
+	return sample.interfaces.map(i => interfaceView(i, meta[i.counters.name]));
+}
+
+function compareNames(a: {name: string}, b: {name: string}): number {
+	return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+export function deriveSnapshot(state: State, seq: number): Snapshot {
+	const names = new Map([...state.containers.values()].map(c => [c.id, c.name]));
+	const byIp = new Map<string, ContainerInfo>();
+	for (const c of state.containers.values()) for (const n of c.networks) if (n.ipAddress) byIp.set(n.ipAddress, c);
+
+	let hostInterfaces = namespaceInterfaces(state, HOST_NS);
+	const hostByIndex = new Map(hostInterfaces.filter(i => i.ifindex !== null).map(i => [i.ifindex!, i]));
+	const listening = state.sockets.map(s => ownerView(s, state.containers, byIp));
+	const vethOwner = new Map<string, ContainerRef>();
+
+	const containers = [...state.containers.values()].sort(compareNames).map((c): ContainerView => {
+		const mode = networkMode(c, state.networks, names);
+		const running = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
+		const identity = state.identities.get(c.id);
+		let interfacesFrom: ContainerView['interfacesFrom'] = 'none';
+		let interfaces: InterfaceView[] = [];
+		let source: ContainerView['source'] = null;
+		if (running && mode.kind === 'host') interfacesFrom = 'host';
+		else if (running && mode.kind === 'container') interfacesFrom = 'container';
+		else if (running && state.namespaces.has(c.id)) {
+			interfacesFrom = 'own';
+			source = state.namespaces.get(c.id)!.source;
+			interfaces = withPeers(withDockerAddresses(namespaceInterfaces(state, c.id), c), hostByIndex, mode);
+			for (const i of interfaces) if (i.peer?.kind === 'veth') vethOwner.set(i.peer.name, {id: c.id, name: c.name});
+		} else if (running) interfacesFrom = 'own';
+		const sharesWith = mode.sharesWith ? {id: mode.sharesWith, name: names.get(mode.sharesWith) ?? mode.sharesWith.slice(0, 12)} : null;
+		const ownerIdentity = mode.sharesWith ? state.identities.get(mode.sharesWith) : identity;
+		const implied = mode.kind === 'host' ? true : mode.kind === 'container' ? null : false;
+		const sharesHostNetns = running ? (ownerIdentity?.sharesHostNetns ?? implied) : null;
+		return {
+			...(Object.fromEntries(DOCKER_FIELDS.map(k => [k, c[k]])) as Pick<ContainerInfo, DockerFields>),
+			networkMode: mode.mode,
+			networkKind: mode.kind,
+			networkDriver: mode.driver,
+			networkDevice: mode.network?.bridge ?? mode.network?.parent ?? null,
+			sharesHostNetns,
+			netns: running ? (ownerIdentity?.netns ?? null) : null,
+			sharesNetnsWith: sharesWith,
+			interfacesFrom,
+			source,
+			interfaces,
+			addresses: c.networks.filter(n => n.ipAddress).map(n => `${n.ipAddress}/${n.prefixLen}`),
+			listening: listening.filter(l => l.container?.id === c.id && l.owner === 'container'),
+			rxRate: sumRates(interfaces, 'rxRate'),
+			txRate: sumRates(interfaces, 'txRate'),
+		};
+	});
+
+	hostInterfaces = hostInterfaces.map(i => {
+		const owner = vethOwner.get(i.name);
+		return owner ? {...i, container: owner} : i;
+	});
+	const running = containers.filter(c => c.state === 'running').length;
+	return {
+		seq,
+		tick: state.tickSeq,
+		at: state.at,
+		interval: state.interval,
+		hostname: state.hostname,
+		os: state.os,
+		docker: state.docker,
+		host: {interfaces: hostInterfaces, listening: listening.filter(l => l.netns === HOST_NS)},
+		containers,
+		counts: {running, stopped: containers.length - running, total: containers.length},
+		events: state.events.slice(-SNAPSHOT_EVENTS),
+		eventsTotal: state.eventsTotal,
+		alerts: [...state.alerts.values()].sort((a, b) => a.detectedAt - b.detectedAt),
+	};
+}

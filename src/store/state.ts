@@ -1,0 +1,214 @@
+/**
+ * The store's state and its reducer: `reduce(state, action)` returns a new state and never
+ * changes the old one. Pure and synchronous, so live collection and replay share it.
+ */
+import type {Alert} from '../alerts/types.js';
+import type {
+	ContainerInfo,
+	DockerStatus,
+	InterfaceMeta,
+	ListeningSocket,
+	NetDevRow,
+	NetworkInfo,
+} from '../model.js';
+import type {DockerEvent} from '../parsers/docker-events.js';
+import {HOST_NS, type Action, type TickAction} from './actions.js';
+import {interfaceRates, pushHistory} from './rates.js';
+
+export interface InterfaceSample {
+	readonly counters: NetDevRow;
+	readonly rxRate: number | null;
+	readonly txRate: number | null;
+	/** Rates of the last minute, oldest first; a sample with no rate counts as 0. */
+	readonly rxHistory: readonly number[];
+	readonly txHistory: readonly number[];
+}
+
+export interface NamespaceSample {
+	readonly mono: number;
+	readonly interfaces: readonly InterfaceSample[];
+	readonly source: 'proc' | 'stats-api';
+}
+
+export interface EventEntry {
+	readonly event: DockerEvent;
+	/** The container's name when the event arrived (network events carry only its id). */
+	readonly containerName: string | null;
+	readonly containerId: string | null;
+}
+
+export interface NamespaceIdentity {
+	readonly netns: string | null;
+	readonly sharesHostNetns: boolean | null;
+}
+
+export interface State {
+	readonly hostname: string;
+	readonly os: string | null;
+	/** Seconds between samples. */
+	readonly interval: number;
+	readonly tickSeq: number;
+	/** Wall clock of the last sample, ms. */
+	readonly at: number;
+	readonly host: NamespaceSample | null;
+	readonly namespaces: ReadonlyMap<string, NamespaceSample>;
+	readonly meta: ReadonlyMap<string, Readonly<Record<string, InterfaceMeta>>>;
+	readonly containers: ReadonlyMap<string, ContainerInfo>;
+	readonly identities: ReadonlyMap<string, NamespaceIdentity>;
+	readonly networks: ReadonlyMap<string, NetworkInfo>;
+	readonly sockets: readonly ListeningSocket[];
+	/** The newest events, oldest first, at most EVENT_LOG_SIZE. */
+	readonly events: readonly EventEntry[];
+	readonly eventsTotal: number;
+	readonly alerts: ReadonlyMap<string, Alert>;
+	readonly docker: DockerStatus;
+}
+
+export const EVENT_LOG_SIZE = 500;
+export const ALERTS_KEPT = 100;
+/** Seconds of history behind each sparkline. */
+export const HISTORY_SECONDS = 60;
+
+export function initialState(endpoint: string): State {
+	return {
+		hostname: '',
+		os: null,
+		interval: 1,
+		tickSeq: 0,
+		at: 0,
+		host: null,
+		namespaces: new Map(),
+		meta: new Map(),
+		containers: new Map(),
+		identities: new Map(),
+		networks: new Map(),
+		sockets: [],
+		events: [],
+		eventsTotal: 0,
+		alerts: new Map(),
+		docker: {endpoint, version: null, apiVersion: null, error: null, state: 'connecting', local: true, badEventLines: 0},
+	};
+}
+
+export function historyLength(interval: number): number {
+	return Math.max(2, Math.ceil(HISTORY_SECONDS / interval));
+}
+
+function sampleNamespace(
+	previous: NamespaceSample | undefined,
+	rows: readonly NetDevRow[],
+	mono: number,
+	source: NamespaceSample['source'],
+	length: number,
+): NamespaceSample {
+	const before = new Map(previous?.interfaces.map(i => [i.counters.name, i]));
+	const seconds = previous ? (mono - previous.mono) / 1000 : 0;
+	const interfaces = rows.map((counters): InterfaceSample => {
+		const old = before.get(counters.name);
+		const {rxRate, txRate} = interfaceRates(old?.counters, counters, seconds);
+		return {
+			counters,
+			rxRate,
+			txRate,
+			rxHistory: pushHistory(old?.rxHistory ?? [], rxRate ?? 0, length),
+			txHistory: pushHistory(old?.txHistory ?? [], txRate ?? 0, length),
+		};
+	});
+	return {mono, interfaces, source};
+}
+
+function reduceTick(state: State, action: TickAction): State {
+	const length = historyLength(state.interval);
+	const statsApi = new Set(action.fromStatsApi ?? []);
+	const namespaces = new Map<string, NamespaceSample>();
+	for (const [id, rows] of Object.entries(action.namespaces)) {
+		const source = statsApi.has(id) ? 'stats-api' : 'proc';
+		namespaces.set(id, sampleNamespace(state.namespaces.get(id), rows, action.mono, source, length));
+	}
+	// metadata of namespaces that are gone goes with them
+	const meta = new Map([...state.meta].filter(([ns]) => ns === HOST_NS || namespaces.has(ns)));
+	return {
+		...state,
+		tickSeq: state.tickSeq + 1,
+		at: action.at,
+		host: sampleNamespace(state.host ?? undefined, action.host, action.mono, 'proc', length),
+		namespaces,
+		meta,
+	};
+}
+
+function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): Map<K, V> {
+	const next = new Map(map);
+	next.set(key, value);
+	return next;
+}
+
+function without<K, V>(map: ReadonlyMap<K, V>, key: K): Map<K, V> {
+	const next = new Map(map);
+	next.delete(key);
+	return next;
+}
+
+function eventContainer(state: State, event: DockerEvent): {id: string | null; name: string | null} {
+	if (event.kind === 'container') {
+		return {id: event.actorId, name: event.attributes['name'] ?? state.containers.get(event.actorId)?.name ?? null};
+	}
+	const id = event.attributes['container'] ?? null;
+	return {id, name: id === null ? null : (state.containers.get(id)?.name ?? null)};
+}
+
+function keepAlerts(alerts: Map<string, Alert>): Map<string, Alert> {
+	if (alerts.size <= ALERTS_KEPT) return alerts;
+	// drop the oldest resolved alerts first, then the oldest
+	const ordered = [...alerts.values()].sort((a, b) => Number(b.resolved) - Number(a.resolved) || a.detectedAt - b.detectedAt);
+	for (const alert of ordered.slice(0, alerts.size - ALERTS_KEPT)) alerts.delete(alert.id);
+	return alerts;
+}
+
+export function reduce(state: State, action: Action): State {
+	switch (action.type) {
+		case 'host':
+			return {...state, hostname: action.hostname, os: action.os, interval: action.interval};
+		case 'tick':
+			return reduceTick(state, action);
+		case 'interfaces':
+			return {...state, meta: withEntry(state.meta, action.ns, action.meta)};
+		case 'namespace':
+			return {
+				...state,
+				identities: withEntry(state.identities, action.containerId, {netns: action.netns, sharesHostNetns: action.sharesHostNetns}),
+			};
+		case 'sockets':
+			return {...state, sockets: action.sockets};
+		case 'containers': {
+			const containers = new Map(action.containers.map(c => [c.id, c]));
+			const identities = new Map([...state.identities].filter(([id]) => containers.has(id)));
+			return {...state, containers, identities};
+		}
+		case 'container': {
+			const old = state.containers.get(action.container.id);
+			// a new pid means a new namespace: its identity must be read again
+			const identities = old && old.pid !== action.container.pid ? without(state.identities, action.container.id) : state.identities;
+			return {...state, containers: withEntry(state.containers, action.container.id, action.container), identities};
+		}
+		case 'container-removed':
+			return {
+				...state,
+				containers: without(state.containers, action.id),
+				identities: without(state.identities, action.id),
+			};
+		case 'networks':
+			return {...state, networks: new Map(action.networks.map(n => [n.id, n]))};
+		case 'docker':
+			return {...state, docker: action.status};
+		case 'event': {
+			const {id, name} = eventContainer(state, action.event);
+			const entry: EventEntry = {event: action.event, containerId: id, containerName: name};
+			const events = state.events.length >= EVENT_LOG_SIZE ? state.events.slice(1 - EVENT_LOG_SIZE) : state.events.slice();
+			events.push(entry);
+			return {...state, events, eventsTotal: state.eventsTotal + 1};
+		}
+		case 'alert':
+			return {...state, alerts: keepAlerts(withEntry(state.alerts, action.alert.id, action.alert))};
+	}
+}

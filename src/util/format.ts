@@ -1,0 +1,85 @@
+/**
+ * Numbers and text for fixed-width columns. Every result has a stable width, so that a row
+ * whose values did not change stays byte-identical between frames, and one that did changes
+ * only where it must.
+ */
+import stringWidth from 'string-width';
+import {sanitize} from './sanitize.js';
+
+export type RateUnit = 'bytes' | 'bits';
+
+const BYTE_UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+const BIT_UNITS = ['b', 'Kb', 'Mb', 'Gb', 'Tb'];
+
+/** `value` scaled by 1000s: [number text, unit]. Three significant digits, at most 5 characters. */
+function scale(value: number, units: readonly string[]): [string, string] {
+	let v = Math.max(0, value);
+	let i = 0;
+	while (v >= 999.95 && i < units.length - 1) {
+		v /= 1000;
+		i++;
+	}
+	const text = i === 0 ? String(Math.round(v)) : v >= 99.95 ? v.toFixed(0) : v.toFixed(1);
+	return [text, units[i]!];
+}
+
+/** `  1.2 KB/s`, `820.0 Mb/s`, `    – B/s` for unknown. Always 10 characters. */
+export function formatRate(bytesPerSecond: number | null, unit: RateUnit): string {
+	const units = unit === 'bits' ? BIT_UNITS : BYTE_UNITS;
+	if (bytesPerSecond === null) return `${'–'.padStart(5)} ${`${units[0]}/s`.padEnd(4)}`;
+	const [n, u] = scale(unit === 'bits' ? bytesPerSecond * 8 : bytesPerSecond, units);
+	return `${n.padStart(5)} ${`${u}/s`.padEnd(4)}`;
+}
+
+/** Totals in the same units as the rates: `  1.2 MB`, `  9.6 Mb`. Always 8 characters. */
+export function formatTotal(bytes: number, unit: RateUnit): string {
+	const [n, u] = scale(unit === 'bits' ? bytes * 8 : bytes, unit === 'bits' ? BIT_UNITS : BYTE_UNITS);
+	return `${n.padStart(5)} ${u.padEnd(2)}`;
+}
+
+const SPARK = '▁▂▃▄▅▆▇█';
+const SPARK_ASCII = '_.-=+*#@';
+
+/** The last `width` values as a sparkline, scaled to their own maximum; padded on the left. */
+export function sparkline(values: readonly number[], width: number, ascii = false): string {
+	if (width <= 0) return '';
+	const ramp = ascii ? SPARK_ASCII : SPARK;
+	const tail = values.slice(-width);
+	const max = Math.max(...tail, 0);
+	const chars = tail.map(v => (max <= 0 || v <= 0 ? ' ' : ramp[Math.min(ramp.length - 1, Math.floor((v / max) * (ramp.length - 1) + 0.5))]!));
+	return chars.join('').padStart(width);
+}
+
+/**
+ * Untrusted or not, text for a cell: sanitised, cut to `width` terminal columns (with … when
+ * cut), and padded to exactly `width`.
+ */
+export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+	if (width <= 0) return '';
+	let s = sanitize(text);
+	if (stringWidth(s) > width) {
+		let out = '';
+		for (const ch of s) {
+			if (stringWidth(out + ch) > width - 1) break;
+			out += ch;
+		}
+		s = `${out}…`;
+	}
+	const pad = ' '.repeat(Math.max(0, width - stringWidth(s)));
+	return align === 'left' ? s + pad : pad + s;
+}
+
+/** `12:04:05` in local time. */
+export function clock(ms: number): string {
+	const d = new Date(ms);
+	return [d.getHours(), d.getMinutes(), d.getSeconds()].map(n => String(n).padStart(2, '0')).join(':');
+}
+
+/** `3s`, `4m`, `2h`, `5d`: how long ago. */
+export function ago(fromMs: number, nowMs: number): string {
+	const s = Math.max(0, Math.round((nowMs - fromMs) / 1000));
+	if (s < 60) return `${s}s`;
+	if (s < 3600) return `${Math.floor(s / 60)}m`;
+	if (s < 86400) return `${Math.floor(s / 3600)}h`;
+	return `${Math.floor(s / 86400)}d`;
+}

@@ -1,0 +1,95 @@
+/**
+ * Plain words for what a snapshot says: network modes, ports, states, events. Pure, shared by
+ * the dashboard and the plain-text table. Nothing here is sanitised: callers put the result
+ * through `cell` (or Ink's <Text> via `cell`) before it is shown.
+ */
+import type {ContainerView, InterfaceView, ListeningView} from '../store/snapshot.js';
+import type {EventEntry} from '../store/state.js';
+
+/** `host`, `bridge`, `none`, `container:web1`, `fxmac (macvlan)`, `appnet` (a user bridge). */
+export function modeLabel(c: ContainerView): string {
+	if (c.networkKind !== 'network') return c.networkMode;
+	return c.networkDriver && c.networkDriver !== 'bridge' ? `${c.networkMode} (${c.networkDriver})` : c.networkMode;
+}
+
+/** The one-line banner above a container's interfaces. */
+export function modeBanner(c: ContainerView, hostName: string): string {
+	if (c.interfacesFrom === 'none' && c.state !== 'running') {
+		return `${c.state}${c.exitCode !== null ? ` (exit ${c.exitCode})` : ''}: no network namespace while it is not running`;
+	}
+	switch (c.networkKind) {
+		case 'host':
+			return `host network: shares the host's network namespace: these are the host's interfaces${hostName ? ` (${hostName})` : ''}`;
+		case 'none':
+			return 'none: no network: loopback only';
+		case 'container':
+			return `${c.networkMode}: shares ${c.sharesNetnsWith?.name ?? '?'}'s network namespace: these are its interfaces`;
+		case 'bridge':
+		case 'network': {
+			const eth = c.interfaces.find(i => i.peer !== null);
+			if (c.networkDriver === 'macvlan' || c.networkDriver === 'ipvlan') {
+				const parent = c.networkDevice ?? eth?.peer?.name ?? '?';
+				return `${modeLabel(c)}: ${eth?.name ?? 'eth0'} sits directly on the host's ${parent}, with its own MAC; no bridge, no NAT`;
+			}
+			if (c.networkDriver === 'overlay') {
+				const gw = c.interfaces.find(i => i.peer !== null);
+				return `${modeLabel(c)}: overlay network ${c.networkMode} (VXLAN)${gw ? `; ${gw.name} ⇄ ${gw.peer!.name} on docker_gwbridge` : ''}`;
+			}
+			if (eth?.peer) {
+				const bridge = c.networkDevice ?? 'its bridge';
+				return `${modeLabel(c)}: ${eth.name} ⇄ ${eth.peer.name} on ${bridge}`;
+			}
+			return `${modeLabel(c)}: own network namespace`;
+		}
+	}
+}
+
+/** `80/tcp 8080/tcp`: the distinct ports a container listens on. */
+export function portsLabel(listening: readonly ListeningView[]): string {
+	const seen = new Set<string>();
+	for (const l of [...listening].sort((a, b) => a.port - b.port)) seen.add(`${l.port}/${l.proto}`);
+	return [...seen].join(' ');
+}
+
+/** `running`, `exited (1)`, `created: port is already allocated` */
+export function stateLabel(c: ContainerView): string {
+	if (c.state === 'running' || c.state === 'paused') return c.state;
+	if (c.oomKilled) return `${c.state} (OOM)`;
+	if (c.exitCode !== null && c.state !== 'created') return `${c.state} (${c.exitCode})`;
+	if (c.state === 'created' && c.error !== '') return 'created (start failed)';
+	return c.state;
+}
+
+const SIGNALS: Record<string, string> = {'1': 'HUP', '2': 'INT', '9': 'KILL', '15': 'TERM'};
+
+/** `die exit 1`, `kill SIGTERM`, `connect bridge`, `oom` */
+export function eventLabel(entry: EventEntry): string {
+	const {action, attributes: a} = entry.event;
+	const verb = action.replace(/^(exec_\w+|health_status):\s*/, '$1 ');
+	if (action === 'die') return `die exit ${a['exitCode'] ?? '?'}`;
+	if (action === 'kill' && a['signal']) return `kill SIG${SIGNALS[a['signal']] ?? a['signal']}`;
+	if (entry.event.kind === 'network' && a['name']) return `${verb} ${a['name']}`;
+	return verb;
+}
+
+/** How an event should look: red for trouble, green for a start. */
+export function eventTone(entry: EventEntry): 'bad' | 'good' | 'plain' {
+	const {action, attributes} = entry.event;
+	if (action === 'oom') return 'bad';
+	if (action === 'die' && attributes['exitCode'] !== '0') return 'bad';
+	if (action.startsWith('health_status: unhealthy')) return 'bad';
+	if (action === 'start') return 'good';
+	return 'plain';
+}
+
+/** Events worth a line in the log: containers and networks, without exec and health noise. */
+export function isShownEvent(entry: EventEntry): boolean {
+	const {kind, action} = entry.event;
+	if (kind !== 'container' && kind !== 'network') return false;
+	return !/^(exec_|attach|detach|resize|top|copy|archive-path|extract-to-dir)/.test(action) && action !== 'health_status: running';
+}
+
+/** `vethdf6190c → web1`, or the name alone. */
+export function interfaceLabel(i: InterfaceView): string {
+	return i.container ? `${i.name} → ${i.container.name}` : i.name;
+}

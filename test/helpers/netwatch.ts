@@ -1,0 +1,193 @@
+/** Run the real program, bin/netwatch.js, as a user would. */
+import {spawn, type ChildProcess} from 'node:child_process';
+import {fileURLToPath} from 'node:url';
+
+export const BIN = fileURLToPath(new URL('../../bin/netwatch.js', import.meta.url));
+
+export interface Result {
+	readonly code: number | null;
+	readonly signal: NodeJS.Signals | null;
+	readonly stdout: string;
+	readonly stderr: string;
+	readonly ms: number;
+}
+
+/** The environment for a child: this one, minus CI (netwatch on a real terminal never sees it). */
+export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {...process.env, ...extra};
+	delete env['CI'];
+	for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
+	return env;
+}
+
+/** Run netwatch to completion. */
+export function netwatch(args: readonly string[], env: Record<string, string | undefined> = {}, timeoutMs = 20_000): Promise<Result> {
+	const started = Date.now();
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, [BIN, ...args], {env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']});
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+		child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+		const timer = setTimeout(() => {
+			child.kill('SIGKILL');
+			reject(new Error(`netwatch ${args.join(' ')} did not finish in ${timeoutMs} ms; stderr: ${stderr}`));
+		}, timeoutMs);
+		child.on('close', (code, signal) => {
+			clearTimeout(timer);
+			resolve({code, signal, stdout, stderr, ms: Date.now() - started});
+		});
+		child.on('error', reject);
+	});
+}
+
+/** `netwatch --json --once`, parsed. */
+export async function snapshotOnce<T = OnceDocument>(args: readonly string[] = [], env: Record<string, string | undefined> = {}): Promise<T> {
+	const result = await netwatch(['--json', '--once', ...args], env);
+	if (result.code !== 0) throw new Error(`netwatch exited ${result.code}: ${result.stderr}`);
+	return JSON.parse(result.stdout) as T;
+}
+
+export interface JsonInterface {
+	name: string;
+	ifindex: number | null;
+	iflink: number | null;
+	state: string;
+	kind: string;
+	rxBytes: number;
+	txBytes: number;
+	rxRate: number | null;
+	txRate: number | null;
+	container: {id: string; name: string} | null;
+	peer: {name: string; ifindex: number; kind: string} | null;
+}
+
+export interface JsonListening {
+	proto: string;
+	address: string;
+	port: number;
+	pid: number | null;
+	command: string | null;
+	owner: string;
+	container: {id: string; name: string} | null;
+	ownerUnknown?: string;
+}
+
+export interface JsonContainer {
+	id: string;
+	name: string;
+	state: string;
+	exitCode: number | null;
+	networkMode: string;
+	networkDriver: string | null;
+	sharesHostNetns: boolean | null;
+	netns: string | null;
+	sharesNetnsWith: {id: string; name: string} | null;
+	interfacesFrom: string;
+	interfaces: JsonInterface[];
+	listening: JsonListening[];
+	labels: Record<string, string>;
+}
+
+export interface JsonAlert {
+	type: 'alert';
+	kind: string;
+	container: string;
+	containerId: string;
+	networkMode: string;
+	port: number | null;
+	proto: string;
+	portSource: string;
+	holder: {container: string | null; containerId: string | null; pid: number | null; command: string | null; via: string} | null;
+	holderUnknown: string | null;
+	source: string;
+	count: number;
+	message: string;
+	resolved: boolean;
+	detectedAt: string;
+}
+
+export interface OnceDocument {
+	docker: {endpoint: string; version: string | null; error: string | null; state: string};
+	host: {interfaces: JsonInterface[]; listening: JsonListening[]};
+	containers: JsonContainer[];
+	alerts: JsonAlert[];
+	events: JsonEvent[];
+}
+
+export interface JsonEvent {
+	type: 'event';
+	time: string;
+	timeNano: string;
+	kind: string;
+	action: string;
+	id: string;
+	container: {id: string; name: string | null} | null;
+	attributes: Record<string, string>;
+}
+
+export type JsonRecord = ({type: 'snapshot'} & OnceDocument & {seq: number}) | JsonEvent | JsonAlert;
+
+/** `netwatch --json` running in the background, its records collected as they arrive. */
+export class JsonStream {
+	readonly records: JsonRecord[] = [];
+	stderr = '';
+	private readonly child: ChildProcess;
+	private buffer = '';
+	private readonly waiters = new Set<() => void>();
+	readonly exited: Promise<number | null>;
+
+	constructor(args: readonly string[] = [], env: Record<string, string | undefined> = {}) {
+		this.child = spawn(process.execPath, [BIN, '--json', ...args], {env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']});
+		this.child.stdout!.on('data', (chunk: Buffer) => {
+			this.buffer += chunk.toString();
+			const lines = this.buffer.split('\n');
+			this.buffer = lines.pop()!;
+			for (const line of lines) if (line.trim()) this.records.push(JSON.parse(line) as JsonRecord);
+			for (const wake of this.waiters) wake();
+		});
+		this.child.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString()));
+		this.exited = new Promise(resolve => this.child.on('close', code => resolve(code)));
+	}
+
+	get pid(): number {
+		return this.child.pid!;
+	}
+
+	snapshots(): Extract<JsonRecord, {type: 'snapshot'}>[] {
+		return this.records.filter((r): r is Extract<JsonRecord, {type: 'snapshot'}> => r.type === 'snapshot');
+	}
+
+	events(): JsonEvent[] {
+		return this.records.filter((r): r is JsonEvent => r.type === 'event');
+	}
+
+	alerts(): JsonAlert[] {
+		return this.records.filter((r): r is JsonAlert => r.type === 'alert');
+	}
+
+	/** Wait until `probe` returns something for the records so far. */
+	async until<T>(what: string, probe: (stream: this) => T | undefined | null | false, timeoutMs = 15_000): Promise<T> {
+		const deadline = Date.now() + timeoutMs;
+		for (;;) {
+			const value = probe(this);
+			if (value) return value;
+			const left = deadline - Date.now();
+			if (left <= 0) throw new Error(`timed out waiting for ${what}; stderr: ${this.stderr.slice(-500)}`);
+			await new Promise<void>(resolve => {
+				const wake = (): void => {
+					this.waiters.delete(wake);
+					clearTimeout(timer);
+					resolve();
+				};
+				const timer = setTimeout(wake, Math.min(left, 250));
+				this.waiters.add(wake);
+			});
+		}
+	}
+
+	async stop(): Promise<number | null> {
+		if (this.child.exitCode === null) this.child.kill('SIGTERM');
+		return this.exited;
+	}
+}

@@ -1,0 +1,86 @@
+/**
+ * The command line as a user meets it: help, version, bad flags, and every way Docker can be
+ * out of reach. Each failure is one line with a hint, a documented exit status, and no stack
+ * trace; the host part of the report is still there.
+ */
+import {describe, expect, it} from 'vitest';
+import {netwatch} from '../helpers/netwatch.js';
+
+const NO_STACK = /\n\s+at |Error:|node:internal/;
+
+describe('command line', () => {
+	it('prints help and version', async () => {
+		const help = await netwatch(['--help']);
+		expect(help.code).toBe(0);
+		expect(help.stdout).toMatch(/^netwatch: watch a Docker host's network live/);
+		expect(help.stdout).toContain('--json');
+		const version = await netwatch(['--version']);
+		expect(version.code).toBe(0);
+		expect(version.stdout).toMatch(/^netwatch \d+\.\d+\.\d+\n$/);
+	});
+
+	it('rejects an unknown flag with one line, the usage, and status 2', async () => {
+		const r = await netwatch(['--frobnicate']);
+		expect(r.code).toBe(2);
+		expect(r.stdout).toBe('');
+		const lines = r.stderr.trimEnd().split('\n');
+		expect(lines[0]).toBe("netwatch: unknown option '--frobnicate'");
+		expect(lines[1]).toMatch(/^usage: netwatch /);
+		expect(r.stderr).not.toMatch(NO_STACK);
+	});
+
+	it('prints a plain table once when stdout is not a terminal', async () => {
+		const r = await netwatch([]);
+		expect(r.code).toBe(0);
+		expect(r.stdout).toMatch(/^netwatch {2}\S+ {2}Docker /);
+		expect(r.stdout).toContain('HOST INTERFACE');
+		expect(r.stdout).toMatch(/^lo +/m);
+		expect(r.stdout).not.toMatch(/\u001b/);
+	});
+});
+
+describe('Docker out of reach', () => {
+	it.each([
+		['a missing socket', {DOCKER_HOST: 'unix:///tmp/netwatch-no-such.sock'}, /no Docker socket at \/tmp\/netwatch-no-such\.sock: is the Docker engine running\?/],
+		['a refused TCP port', {DOCKER_HOST: 'tcp://127.0.0.1:1'}, /connection refused by tcp:\/\/127\.0\.0\.1:1: is dockerd listening there\? \(check DOCKER_HOST\)/],
+		['a malformed DOCKER_HOST', {DOCKER_HOST: 'tcp://127.0.0.1:notaport'}, /DOCKER_HOST=tcp:\/\/127\.0\.0\.1:notaport is not a Docker address .*use unix:\/\/\/path/],
+		['an unknown scheme', {DOCKER_HOST: 'http://127.0.0.1:2375'}, /unknown scheme http:\/\//],
+	])('%s: --json --once reports the host, says why in one line, and exits 3 within 3 s', async (_, env, reason) => {
+		const r = await netwatch(['--json', '--once'], env);
+		expect(r.code).toBe(3);
+		expect(r.ms).toBeLessThan(3_000);
+		const doc = JSON.parse(r.stdout) as {docker: {error: string}; host: {interfaces: {name: string}[]}; containers: unknown[]};
+		expect(doc.docker.error).toMatch(reason);
+		expect(doc.host.interfaces.map(i => i.name)).toContain('lo');
+		expect(doc.containers).toEqual([]);
+		expect(r.stderr.trimEnd().split('\n')).toEqual([`netwatch: ${doc.docker.error}`]);
+		expect(r.stderr).not.toMatch(NO_STACK);
+	});
+
+	it('the plain table says the same, with the same status', async () => {
+		const r = await netwatch(['--once'], {DOCKER_HOST: 'unix:///tmp/netwatch-no-such.sock'});
+		expect(r.code).toBe(3);
+		expect(r.stdout).toContain('Docker: no Docker socket at /tmp/netwatch-no-such.sock');
+		expect(r.stdout).toContain('HOST INTERFACE');
+	});
+
+	it('a socket without permission: explains the docker group, and owners need root', async () => {
+		// run as nobody, outside the docker group
+		const r = await netwatch(['--json', '--once'], {});
+		expect(r.code).toBe(0);
+		const asNobody = await import('node:child_process').then(
+			({spawnSync}) =>
+				spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/netwatch.js', '--json', '--once'], {
+					encoding: 'utf8',
+					timeout: 10_000,
+				}),
+		);
+		expect(asNobody.status).toBe(3);
+		const doc = JSON.parse(asNobody.stdout) as {docker: {error: string}; host: {listening: {pid: number | null; ownerUnknown?: string}[]}};
+		expect(doc.docker.error).toMatch(/^permission denied on \/var\/run\/docker\.sock: run as root or join the docker group$/);
+		// sockets of other users' processes cannot be traced without root, and it says so
+		expect(doc.host.listening.length).toBeGreaterThan(0);
+		expect(doc.host.listening.every(l => l.pid === null && l.ownerUnknown === 'needs root')).toBe(true);
+		expect(asNobody.stderr).toBe(`netwatch: ${doc.docker.error}\n`);
+	});
+});

@@ -1,0 +1,58 @@
+import {describe, expect, it} from 'vitest';
+import {parseCommandLine, UsageError} from '../../src/cli/args.js';
+
+function usageError(argv: string[]): string {
+	try {
+		parseCommandLine(argv);
+	} catch (error) {
+		expect(error).toBeInstanceOf(UsageError);
+		return (error as Error).message;
+	}
+	throw new Error('expected a usage error');
+}
+
+describe('parseCommandLine', () => {
+	it('has sensible defaults', () => {
+		expect(parseCommandLine([])).toEqual({
+			command: 'watch', interval: 1, json: false, once: false, record: null, bell: false,
+			color: true, ascii: false, bits: false, host: undefined,
+		});
+	});
+
+	it('reads every option, short forms included', () => {
+		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color'])).toEqual({
+			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', bell: true,
+			color: false, ascii: true, bits: true, host: 'tcp://h:2375',
+		});
+		expect(parseCommandLine(['--interval=2'])).toMatchObject({interval: 2});
+	});
+
+	it('honours NO_COLOR', () => {
+		expect(parseCommandLine([], {NO_COLOR: '1'})).toMatchObject({color: false});
+		expect(parseCommandLine([], {NO_COLOR: ''})).toMatchObject({color: true});
+	});
+
+	it('answers help and version', () => {
+		expect(parseCommandLine(['--help'])).toEqual({command: 'help'});
+		expect(parseCommandLine(['-h'])).toEqual({command: 'help'});
+		expect(parseCommandLine(['-V'])).toEqual({command: 'version'});
+		expect(parseCommandLine(['replay', '--help'])).toEqual({command: 'help'});
+	});
+
+	it('reads replay', () => {
+		expect(parseCommandLine(['replay', 'demo.ndjson', '--speed', '4'])).toMatchObject({command: 'replay', file: 'demo.ndjson', speed: 4});
+	});
+
+	it('explains bad input in one line', () => {
+		expect(usageError(['--frobnicate'])).toBe("unknown option '--frobnicate'");
+		expect(usageError(['-x'])).toBe("unknown option '-x'");
+		expect(usageError(['--interval'])).toBe("option '-i, --interval <value>' needs a value");
+		expect(usageError(['-i', 'fast'])).toBe("--interval must be a number from 0.2 to 60, not 'fast'");
+		expect(usageError(['-i', '0'])).toMatch(/from 0.2 to 60/);
+		expect(usageError(['extra'])).toBe("unexpected argument 'extra'");
+		expect(usageError(['--json=yes'])).toMatch(/takes no value/);
+		expect(usageError(['replay'])).toBe('replay needs a FILE to play');
+		expect(usageError(['replay', 'f', '--speed', '-1'])).toMatch(/needs a value/);
+		expect(usageError(['replay', 'f', '--speed=-1'])).toMatch(/--speed must be a number/);
+	});
+});

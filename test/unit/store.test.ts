@@ -1,0 +1,155 @@
+import {describe, expect, it} from 'vitest';
+import type {ContainerInfo, InterfaceMeta, NetDevRow, NetworkInfo} from '../../src/model.js';
+import {parseContainerInspect, parseNetworkInspect} from '../../src/parsers/docker-container.js';
+import {parseNetDev} from '../../src/parsers/proc-net-dev.js';
+import {HOST_NS, type Action} from '../../src/store/actions.js';
+import {counterDelta, rate} from '../../src/store/rates.js';
+import {deriveSnapshot} from '../../src/store/snapshot.js';
+import {initialState, reduce, type State} from '../../src/store/state.js';
+import {Store} from '../../src/store/store.js';
+import {fixture, fixtureJson} from '../helpers/fixtures.js';
+
+const meta = fixtureJson<{host: Record<string, InterfaceMeta>; containers: Record<string, Record<string, InterfaceMeta>>}>('proc/sysfs-meta.json');
+const names = ['b1', 'c1', 'h1', 'h2', 'n1', 'u1', 'm1', 'o1', 'p1', 'p2'];
+const containers = Object.fromEntries(names.map(n => [n, parseContainerInspect(fixtureJson(`docker/inspect-${n}.json`))!])) as Record<string, ContainerInfo>;
+const networks = ['bridge', 'host', 'fxnet', 'fxmac', 'fxover'].map(n => parseNetworkInspect(fixtureJson(`docker/network-${n}.json`))!) as NetworkInfo[];
+const hostRows = parseNetDev(fixture('proc/host-net-dev-wide.txt'));
+const nsRows: Record<string, NetDevRow[]> = {};
+for (const n of ['b1', 'u1', 'm1', 'o1', 'n1']) nsRows[containers[n]!.id] = parseNetDev(fixture(`proc/${n}-net-dev.txt`));
+
+/** Every counter moved on by `by` bytes. */
+function bump(rows: readonly NetDevRow[], by: number): NetDevRow[] {
+	return rows.map(r => ({...r, rxBytes: r.rxBytes + by, txBytes: r.txBytes + 2 * by}));
+}
+
+function setup(): Action[] {
+	const actions: Action[] = [
+		{type: 'host', hostname: 'vm', os: null, interval: 1},
+		{type: 'networks', networks},
+		{type: 'containers', containers: Object.values(containers)},
+		{type: 'interfaces', ns: HOST_NS, meta: meta.host},
+	];
+	for (const n of ['b1', 'u1', 'm1', 'o1', 'n1']) actions.push({type: 'interfaces', ns: containers[n]!.id, meta: meta.containers[`fx-${n}`]!});
+	actions.push({type: 'namespace', containerId: containers['h1']!.id, netns: 'net:[4026531833]', sharesHostNetns: true});
+	actions.push({type: 'namespace', containerId: containers['b1']!.id, netns: 'net:[4026532184]', sharesHostNetns: false});
+	actions.push({type: 'tick', at: 1_000, mono: 1_000, host: hostRows, namespaces: nsRows});
+	const later = Object.fromEntries(Object.entries(nsRows).map(([id, rows]) => [id, bump(rows, 500)]));
+	actions.push({type: 'tick', at: 1_500, mono: 1_500, host: bump(hostRows, 1000), namespaces: later});
+	return actions;
+}
+
+const run = (actions: Action[], from: State = initialState('unix:///var/run/docker.sock')): State => actions.reduce(reduce, from);
+
+describe('rates', () => {
+	it('are per second from the monotonic clock', () => {
+		expect(rate(1000, 3000, 0.5)).toBe(4000);
+		expect(rate(5, 5, 1)).toBe(0);
+		expect(rate(5, 6, 0)).toBeNull();
+	});
+
+	it('treat a counter that goes down as a reset, or as a 32-bit wrap from the top half', () => {
+		expect(counterDelta(1_000_000, 10)).toBeNull();
+		expect(counterDelta(2 ** 32 - 100, 50)).toBe(150);
+		expect(counterDelta(2 ** 40, 10)).toBeNull();
+		expect(rate(2 ** 31 - 1, 0, 1)).toBeNull();
+	});
+});
+
+describe('store snapshot from captured data', () => {
+	const snapshot = deriveSnapshot(run(setup()), 1);
+	const c = (name: string) => snapshot.containers.find(x => x.name === `fx-${name}`)!;
+
+	it('computes rates from two samples', () => {
+		const eth0 = snapshot.host.interfaces.find(i => i.name === 'eth0')!;
+		expect(eth0.rxRate).toBe(2000);
+		expect(eth0.txRate).toBe(4000);
+		expect(eth0.rxHistory).toEqual([0, 2000]);
+		expect(c('b1').rxRate).toBe(1000); // eth0 only: lo does not count
+	});
+
+	it('normalises every network mode, with the driver of named networks', () => {
+		expect(c('b1')).toMatchObject({networkMode: 'bridge', networkKind: 'bridge', networkDriver: 'bridge', networkDevice: 'docker0'});
+		expect(c('h1')).toMatchObject({networkMode: 'host', networkKind: 'host', sharesHostNetns: true, interfacesFrom: 'host', interfaces: []});
+		expect(c('n1')).toMatchObject({networkMode: 'none', networkKind: 'none', sharesHostNetns: false});
+		expect(c('c1')).toMatchObject({networkMode: 'container:fx-b1', networkKind: 'container', interfacesFrom: 'container', sharesNetnsWith: {name: 'fx-b1'}});
+		expect(c('c1').netns).toBe('net:[4026532184]');
+		expect(c('u1')).toMatchObject({networkMode: 'fxnet', networkDriver: 'bridge'});
+		expect(c('m1')).toMatchObject({networkMode: 'fxmac', networkDriver: 'macvlan', networkDevice: 'nwva'});
+		expect(c('o1')).toMatchObject({networkMode: 'fxover', networkDriver: 'overlay'});
+		expect(c('h2')).toMatchObject({state: 'exited', exitCode: 1, sharesHostNetns: null, interfacesFrom: 'none'});
+	});
+
+	it("pairs a bridge container's eth0 with its host veth, and labels the veth", () => {
+		const eth0 = c('b1').interfaces.find(i => i.name === 'eth0')!;
+		expect(eth0.peer).toEqual({name: 'vethdf6190c', ifindex: 9, kind: 'veth'});
+		expect(eth0.addresses).toEqual(['172.17.0.2/16']);
+		const veth = snapshot.host.interfaces.find(i => i.name === 'vethdf6190c')!;
+		expect(veth.container).toEqual({id: containers['b1']!.id, name: 'fx-b1'});
+		expect(c('u1').interfaces.find(i => i.name === 'eth0')!.peer?.name).toBe('veth8d303e7');
+	});
+
+	it('pairs a macvlan with its parent, and an overlay container with its gateway-bridge veth', () => {
+		expect(c('m1').interfaces.find(i => i.name === 'eth0')).toMatchObject({kind: 'macvlan', peer: {name: 'nwva', kind: 'parent'}});
+		const o1 = c('o1').interfaces;
+		expect(o1.find(i => i.name === 'eth0')!.peer).toBeNull(); // its peer lives in a hidden namespace
+		expect(o1.find(i => i.name === 'eth1')!.peer?.name).toBe('vethbeeb0a7');
+		// the parent of a macvlan is not "owned" by the container
+		expect(snapshot.host.interfaces.find(i => i.name === 'nwva')!.container).toBeNull();
+	});
+
+	it('counts running and stopped containers', () => {
+		expect(snapshot.counts).toEqual({running: 8, stopped: 2, total: 10});
+	});
+});
+
+describe('reducer', () => {
+	it('drops a namespace that was not read in the latest tick, and its metadata', () => {
+		const state = run([...setup(), {type: 'tick', at: 2_000, mono: 2_000, host: hostRows, namespaces: {}}]);
+		expect(state.namespaces.size).toBe(0);
+		expect([...state.meta.keys()]).toEqual([HOST_NS]);
+	});
+
+	it('gives no rate after a counter reset, then rates again', () => {
+		const reset = hostRows.map(r => (r.name === 'eth0' ? {...r, rxBytes: 10, txBytes: 10} : r));
+		const state = run([...setup(), {type: 'tick', at: 2_000, mono: 2_000, host: reset, namespaces: {}}]);
+		const eth0 = deriveSnapshot(state, 1).host.interfaces.find(i => i.name === 'eth0')!;
+		expect(eth0.rxRate).toBeNull();
+		expect(eth0.rxHistory.at(-1)).toBe(0);
+	});
+
+	it('forgets a removed container and keeps the event log bounded', () => {
+		let state = run(setup());
+		state = reduce(state, {type: 'container-removed', id: containers['b1']!.id});
+		expect(state.containers.has(containers['b1']!.id)).toBe(false);
+		const event = {kind: 'container', action: 'start', actorId: 'x', attributes: {name: 'x'}, timeNano: '1'};
+		for (let i = 0; i < 600; i++) state = reduce(state, {type: 'event', event});
+		expect(state.events).toHaveLength(500);
+		expect(state.eventsTotal).toBe(600);
+	});
+
+	it('never changes the state it was given', () => {
+		const before = run(setup());
+		const frozen = JSON.stringify([...before.containers.keys(), before.tickSeq, before.events.length]);
+		reduce(before, {type: 'container-removed', id: containers['b1']!.id});
+		reduce(before, {type: 'tick', at: 9, mono: 9_000, host: [], namespaces: {}});
+		expect(JSON.stringify([...before.containers.keys(), before.tickSeq, before.events.length])).toBe(frozen);
+	});
+});
+
+describe('Store', () => {
+	it('publishes one snapshot per tick at once, and coalesces other changes', async () => {
+		const store = new Store({endpoint: 'x', coalesceMs: 10});
+		const seen: number[] = [];
+		store.subscribe(s => seen.push(s.tick));
+		for (const action of setup()) store.dispatch(action);
+		expect(seen).toEqual([1, 2]);
+		const event = {kind: 'container', action: 'start', actorId: 'x', attributes: {}, timeNano: '1'};
+		store.dispatch({type: 'event', event});
+		store.dispatch({type: 'event', event});
+		expect(seen).toHaveLength(2);
+		await new Promise(r => setTimeout(r, 30));
+		expect(seen).toEqual([1, 2, 2]);
+		expect(store.getSnapshot().eventsTotal).toBe(2);
+		store.close();
+	});
+});
