@@ -1,5 +1,6 @@
 /**
- * The domain model: what the collectors read and the store keeps. Plain readonly data, so that a snapshot can be recorded, replayed and rendered by pure functions.
+ * The domain model: what the collectors read and the store keeps. Plain readonly data, so
+ * that a snapshot can be recorded, replayed and rendered by pure functions.
  */
 export type {Counters, NetDevRow} from './parsers/proc-net-dev.js';
 
@@ -117,7 +118,7 @@ export interface DockerStatus {
 	/** null when connected; otherwise one line with a hint. */
 	readonly error: string | null;
 	readonly state: 'connecting' | 'connected' | 'reconnecting' | 'unavailable';
-	/** /proc on this machine is the daemon's, so namespaces and sockets can be read directly. */
+	/** The endpoint is a local unix socket. Whether /proc is the daemon's is decided per container. */
 	readonly local: boolean;
 	/** Lines of the events stream that did not parse, skipped and counted. */
 	readonly badEventLines: number;

@@ -35,10 +35,14 @@ export async function runOnce(session: Session, io: HeadlessIo, json: boolean): 
 	// start the sample grid now, so that both samples see the containers Docker listed
 	const twoSamples = waitForTicks(session, 2);
 	session.sampler.restart();
-	const snapshot = await twoSamples;
+	let snapshot = await twoSamples;
+	// counters from Docker's stats API (a remote engine) arrive a sample late: wait for their rates
+	for (let extra = 0; extra < 2 && snapshot.containers.some(c => c.source === 'stats-api' && c.rxRate === null); extra++) {
+		snapshot = await waitForTicks(session, 1);
+	}
 	session.store.flush();
 	const final = session.store.getSnapshot();
-	io.stdout.write(json ? `${stringify(onceDocument(final))}\n` : plainReport(final ?? snapshot));
+	io.stdout.write(json ? `${stringify(onceDocument(final))}\n` : plainReport(final));
 	if (final.docker.error) {
 		io.stderr.write(`netwatch: ${final.docker.error}\n`);
 		return EXIT.docker;

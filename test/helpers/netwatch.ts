@@ -84,6 +84,7 @@ export interface JsonContainer {
 	netns: string | null;
 	sharesNetnsWith: {id: string; name: string} | null;
 	interfacesFrom: string;
+	source: string | null;
 	interfaces: JsonInterface[];
 	listening: JsonListening[];
 	labels: Record<string, string>;

@@ -167,3 +167,26 @@ describe('events', () => {
 		}
 	});
 });
+
+describe('when /proc is not the daemon\'s', () => {
+	it('reads container counters from the stats API, and says so', async () => {
+		const c = await bed.container('remote', [], ['httpd', '-f', '-p', '80', '-h', '/www']);
+		// a pid namespace of its own: this /proc has none of the daemon's processes, as in a
+		// container run without --pid=host, or a remote DOCKER_HOST
+		const {spawnSync} = await import('node:child_process');
+		const run = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, 'bin/netwatch.js', '--json', '--once'], {encoding: 'utf8', timeout: 20_000});
+		expect(run.status).toBe(0);
+		const doc = JSON.parse(run.stdout) as OnceDocument;
+		const mine = find(doc, c.name);
+		expect(mine).toMatchObject({source: 'stats-api', interfacesFrom: 'own', netns: null});
+		// the stats API lists only the interfaces Docker made: eth0, no lo
+		expect(mine.interfaces.map(i => i.name)).toEqual(['eth0']);
+		expect(mine.interfaces[0]!.rxRate).not.toBeNull();
+		// the same counter the kernel keeps: what /proc/<pid>/net/dev says now is at least as much
+		const {readFileSync} = await import('node:fs');
+		const kernel = readFileSync(`/proc/${await bed.pid(c.name)}/net/dev`, 'utf8').split('\n').find(l => l.trim().startsWith('eth0:'))!;
+		const kernelRx = Number(kernel.split(':')[1]!.trim().split(/\s+/)[0]);
+		expect(mine.interfaces[0]!.rxBytes).toBeGreaterThan(0);
+		expect(mine.interfaces[0]!.rxBytes).toBeLessThanOrEqual(kernelRx);
+	});
+});
