@@ -30,11 +30,19 @@ function untilSignal(): Promise<void> {
 	});
 }
 
+/** The dashboard needs the real terminal streams. */
+function terminalIo(io: Io): {stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; stderr: NodeJS.WriteStream} {
+	return {stdout: io.stdout as NodeJS.WriteStream, stdin: process.stdin, stderr: io.stderr as NodeJS.WriteStream};
+}
+
 async function watch(options: WatchOptions, io: Io): Promise<number> {
 	const session = startSession({interval: options.interval, host: options.host, env: io.env});
 	try {
-		if (options.json && !options.once) return await runJsonStream(session, io, untilSignal());
-		return await runOnce(session, io, options.json);
+		const isTty = (io.stdout as NodeJS.WriteStream).isTTY === true;
+		if (options.once || (!options.json && !isTty)) return await runOnce(session, io, options.json);
+		if (options.json) return await runJsonStream(session, io, untilSignal());
+		const {runInteractive} = await import('./dashboard.js');
+		return await runInteractive(session.store, {...options, bell: options.bell}, terminalIo(io));
 	} finally {
 		session.stop();
 	}

@@ -31,6 +31,8 @@ export interface NamespaceSample {
 }
 
 export interface EventEntry {
+	/** Arrival order, from 1: a stable key. */
+	readonly seq: number;
 	readonly event: DockerEvent;
 	/** The container's name when the event arrived (network events carry only its id). */
 	readonly containerName: string | null;
@@ -203,7 +205,7 @@ export function reduce(state: State, action: Action): State {
 			return {...state, docker: action.status};
 		case 'event': {
 			const {id, name} = eventContainer(state, action.event);
-			const entry: EventEntry = {event: action.event, containerId: id, containerName: name};
+			const entry: EventEntry = {seq: state.eventsTotal + 1, event: action.event, containerId: id, containerName: name};
 			const events = state.events.length >= EVENT_LOG_SIZE ? state.events.slice(1 - EVENT_LOG_SIZE) : state.events.slice();
 			events.push(entry);
 			return {...state, events, eventsTotal: state.eventsTotal + 1};

@@ -40,13 +40,25 @@ export function formatTotal(bytes: number, unit: RateUnit): string {
 const SPARK = '▁▂▃▄▅▆▇█';
 const SPARK_ASCII = '_.-=+*#@';
 
-/** The last `width` values as a sparkline, scaled to their own maximum; padded on the left. */
+/** Below this, a rate draws no higher than the lowest bar: idle links do not look busy. */
+const SPARK_FLOOR = 1000;
+
+/**
+ * A sparkline of `values`, `width` characters wide. When there are more values than
+ * characters, each character is the peak of its share of them, so the whole history fits.
+ */
 export function sparkline(values: readonly number[], width: number, ascii = false): string {
 	if (width <= 0) return '';
 	const ramp = ascii ? SPARK_ASCII : SPARK;
-	const tail = values.slice(-width);
-	const max = Math.max(...tail, 0);
-	const chars = tail.map(v => (max <= 0 || v <= 0 ? ' ' : ramp[Math.min(ramp.length - 1, Math.floor((v / max) * (ramp.length - 1) + 0.5))]!));
+	const buckets: number[] = [];
+	if (values.length <= width) buckets.push(...values);
+	else for (let i = 0; i < width; i++) {
+		const from = Math.floor((i * values.length) / width);
+		const to = Math.floor(((i + 1) * values.length) / width);
+		buckets.push(Math.max(...values.slice(from, Math.max(to, from + 1))));
+	}
+	const max = Math.max(...buckets, SPARK_FLOOR);
+	const chars = buckets.map(v => (v <= 0 ? ' ' : ramp[Math.max(0, Math.min(ramp.length - 1, Math.round((v / max) * (ramp.length - 1))))]!));
 	return chars.join('').padStart(width);
 }
 

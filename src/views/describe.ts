@@ -12,36 +12,48 @@ export function modeLabel(c: ContainerView): string {
 	return c.networkDriver && c.networkDriver !== 'bridge' ? `${c.networkMode} (${c.networkDriver})` : c.networkMode;
 }
 
-/** The one-line banner above a container's interfaces. */
-export function modeBanner(c: ContainerView, hostName: string): string {
+/** The title of a container's pane: its name and its mode. */
+export function containerTitle(c: ContainerView): string {
+	const mode = c.networkKind === 'host' ? 'host network' : c.networkKind === 'container' ? c.networkMode : modeLabel(c);
+	return `${c.name} · ${mode}`;
+}
+
+/** The one line, in plain words, above a container's interfaces. */
+export function modeBanner(c: ContainerView): string {
 	if (c.interfacesFrom === 'none' && c.state !== 'running') {
-		return `${c.state}${c.exitCode !== null ? ` (exit ${c.exitCode})` : ''}: no network namespace while it is not running`;
+		return `${stateLabel(c)}: no network namespace while it is not running`;
 	}
 	switch (c.networkKind) {
 		case 'host':
-			return `host network: shares the host's network namespace: these are the host's interfaces${hostName ? ` (${hostName})` : ''}`;
+			return "shares the host's network namespace: these are the host's interfaces";
 		case 'none':
-			return 'none: no network: loopback only';
+			return 'no network: loopback only';
 		case 'container':
-			return `${c.networkMode}: shares ${c.sharesNetnsWith?.name ?? '?'}'s network namespace: these are its interfaces`;
+			return `shares ${c.sharesNetnsWith?.name ?? '?'}'s network namespace: these are its interfaces`;
 		case 'bridge':
 		case 'network': {
-			const eth = c.interfaces.find(i => i.peer !== null);
+			const linked = c.interfaces.filter(i => i.peer !== null);
 			if (c.networkDriver === 'macvlan' || c.networkDriver === 'ipvlan') {
+				const eth = linked[0];
 				const parent = c.networkDevice ?? eth?.peer?.name ?? '?';
-				return `${modeLabel(c)}: ${eth?.name ?? 'eth0'} sits directly on the host's ${parent}, with its own MAC; no bridge, no NAT`;
+				return `${eth?.name ?? 'eth0'} sits on the host's ${parent} with a MAC of its own: no bridge, no NAT`;
 			}
 			if (c.networkDriver === 'overlay') {
-				const gw = c.interfaces.find(i => i.peer !== null);
-				return `${modeLabel(c)}: overlay network ${c.networkMode} (VXLAN)${gw ? `; ${gw.name} ⇄ ${gw.peer!.name} on docker_gwbridge` : ''}`;
+				const gw = linked[0];
+				return `overlay network ${c.networkMode} (VXLAN across hosts)${gw ? `; ${gw.name} ⇄ ${gw.peer!.name} on docker_gwbridge` : ''}`;
 			}
-			if (eth?.peer) {
-				const bridge = c.networkDevice ?? 'its bridge';
-				return `${modeLabel(c)}: ${eth.name} ⇄ ${eth.peer.name} on ${bridge}`;
-			}
-			return `${modeLabel(c)}: own network namespace`;
+			const eth = linked[0];
+			if (eth?.peer) return `${eth.name} ⇄ ${eth.peer.name} on ${c.networkDevice ?? 'its bridge'}`;
+			return 'a network namespace of its own';
 		}
 	}
+}
+
+/** The one line above the host's interfaces. */
+export function hostBanner(interfaces: readonly InterfaceView[]): string {
+	const veths = interfaces.filter(i => i.kind === 'veth');
+	const owned = veths.filter(i => i.container !== null).length;
+	return `the host's network namespace: ${interfaces.length} interfaces, ${veths.length} veths (${owned} to containers)`;
 }
 
 /** `80/tcp 8080/tcp`: the distinct ports a container listens on. */

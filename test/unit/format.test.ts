@@ -29,9 +29,22 @@ describe('formatTotal', () => {
 
 describe('sparkline', () => {
 	it('scales to the largest value and pads on the left', () => {
-		expect(sparkline([0, 1, 2, 4, 8], 6)).toBe('  ▂▃▅█');
-		expect(sparkline([5, 5], 3, true)).toBe(' @@');
+		expect(sparkline([0, 1000, 2000, 4000, 8000], 6)).toBe('  ▂▃▅█');
+		expect(sparkline([5000, 5000], 3, true)).toBe(' @@');
 		expect(sparkline([], 4)).toBe('    ');
+	});
+
+	it('keeps idle links low: anything under 1 KB/s is the lowest bar at most', () => {
+		expect(sparkline([0, 3, 500, 0], 4)).toBe(' ▁▅ ');
+		expect(sparkline([3], 1)).toBe('▁');
+	});
+
+	it('fits a whole minute into fewer characters, each the peak of its share', () => {
+		const minute = Array.from({length: 60}, (_, i) => (i === 30 ? 9000 : 1000));
+		const line = sparkline(minute, 12);
+		expect(line).toHaveLength(12);
+		expect([...line].filter(c => c === '█')).toHaveLength(1);
+		expect(line[6]).toBe('█');
 	});
 });
 

@@ -1,43 +1,12 @@
 import {describe, expect, it} from 'vitest';
-import type {ContainerInfo, InterfaceMeta, NetDevRow, NetworkInfo} from '../../src/model.js';
-import {parseContainerInspect, parseNetworkInspect} from '../../src/parsers/docker-container.js';
-import {parseNetDev} from '../../src/parsers/proc-net-dev.js';
 import {HOST_NS, type Action} from '../../src/store/actions.js';
 import {counterDelta, rate} from '../../src/store/rates.js';
 import {deriveSnapshot} from '../../src/store/snapshot.js';
 import {initialState, reduce, type State} from '../../src/store/state.js';
 import {Store} from '../../src/store/store.js';
-import {fixture, fixtureJson} from '../helpers/fixtures.js';
+import {containers, fixtureActions, hostRows} from '../helpers/snapshots.js';
 
-const meta = fixtureJson<{host: Record<string, InterfaceMeta>; containers: Record<string, Record<string, InterfaceMeta>>}>('proc/sysfs-meta.json');
-const names = ['b1', 'c1', 'h1', 'h2', 'n1', 'u1', 'm1', 'o1', 'p1', 'p2'];
-const containers = Object.fromEntries(names.map(n => [n, parseContainerInspect(fixtureJson(`docker/inspect-${n}.json`))!])) as Record<string, ContainerInfo>;
-const networks = ['bridge', 'host', 'fxnet', 'fxmac', 'fxover'].map(n => parseNetworkInspect(fixtureJson(`docker/network-${n}.json`))!) as NetworkInfo[];
-const hostRows = parseNetDev(fixture('proc/host-net-dev-wide.txt'));
-const nsRows: Record<string, NetDevRow[]> = {};
-for (const n of ['b1', 'u1', 'm1', 'o1', 'n1']) nsRows[containers[n]!.id] = parseNetDev(fixture(`proc/${n}-net-dev.txt`));
-
-/** Every counter moved on by `by` bytes. */
-function bump(rows: readonly NetDevRow[], by: number): NetDevRow[] {
-	return rows.map(r => ({...r, rxBytes: r.rxBytes + by, txBytes: r.txBytes + 2 * by}));
-}
-
-function setup(): Action[] {
-	const actions: Action[] = [
-		{type: 'host', hostname: 'vm', os: null, interval: 1},
-		{type: 'networks', networks},
-		{type: 'containers', containers: Object.values(containers)},
-		{type: 'interfaces', ns: HOST_NS, meta: meta.host},
-	];
-	for (const n of ['b1', 'u1', 'm1', 'o1', 'n1']) actions.push({type: 'interfaces', ns: containers[n]!.id, meta: meta.containers[`fx-${n}`]!});
-	actions.push({type: 'namespace', containerId: containers['h1']!.id, netns: 'net:[4026531833]', sharesHostNetns: true});
-	actions.push({type: 'namespace', containerId: containers['b1']!.id, netns: 'net:[4026532184]', sharesHostNetns: false});
-	actions.push({type: 'tick', at: 1_000, mono: 1_000, host: hostRows, namespaces: nsRows});
-	const later = Object.fromEntries(Object.entries(nsRows).map(([id, rows]) => [id, bump(rows, 500)]));
-	actions.push({type: 'tick', at: 1_500, mono: 1_500, host: bump(hostRows, 1000), namespaces: later});
-	return actions;
-}
-
+const setup = fixtureActions;
 const run = (actions: Action[], from: State = initialState('unix:///var/run/docker.sock')): State => actions.reduce(reduce, from);
 
 describe('rates', () => {

@@ -1,0 +1,91 @@
+/**
+ * The interactive dashboard on a terminal: Ink renders the App into the alternate screen,
+ * redrawing only the lines that change, at most 10 times a second.
+ */
+import {render} from 'ink';
+import {Component, type ReactNode} from 'react';
+import {App, type ReplayControl, type SnapshotSource} from '../views/App.js';
+import {makeTheme, ThemeContext} from '../views/theme.js';
+import type {UiState} from '../views/ui-state.js';
+import {EXIT} from './args.js';
+import {TerminalGuard} from './terminal.js';
+
+export interface DashboardOptions {
+	readonly color: boolean;
+	readonly ascii: boolean;
+	readonly bits: boolean;
+	readonly bell?: boolean;
+}
+
+export interface DashboardIo {
+	readonly stdout: NodeJS.WriteStream;
+	readonly stdin: NodeJS.ReadStream;
+	readonly stderr: NodeJS.WriteStream;
+}
+
+/** A view that throws ends the dashboard with that error, instead of printing a stack on screen. */
+class Crash extends Component<{onError: (error: Error) => void; children: ReactNode}, {failed: boolean}> {
+	override state = {failed: false};
+
+	static getDerivedStateFromError(): {failed: boolean} {
+		return {failed: true};
+	}
+
+	override componentDidCatch(error: Error): void {
+		this.props.onError(error);
+	}
+
+	override render(): ReactNode {
+		return this.state.failed ? null : this.props.children;
+	}
+}
+
+const SIGNALS = {SIGINT: 2, SIGTERM: 15, SIGHUP: 1} as const;
+
+/** Run the dashboard until q, Ctrl-C or a signal; resolves with the exit status. */
+export async function runInteractive(
+	source: SnapshotSource,
+	options: DashboardOptions,
+	io: DashboardIo,
+	replay?: ReplayControl,
+	initialUi?: Partial<UiState>,
+): Promise<number> {
+	const guard = new TerminalGuard(io);
+	guard.enter();
+	let crash: Error | null = null;
+	const theme = makeTheme({color: options.color, ascii: options.ascii});
+	const instance = render(
+		<ThemeContext.Provider value={theme}>
+			<Crash onError={error => {
+				crash = error;
+				instance.unmount();
+			}}>
+				<App source={source} bell={options.bell ?? false} replay={replay} initialUi={{unit: options.bits ? 'bits' : 'bytes', ...initialUi}} />
+			</Crash>
+		</ThemeContext.Provider>,
+		{stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false, maxFps: 10, incrementalRendering: true},
+	);
+	let signalled: number | null = null;
+	const handlers = Object.entries(SIGNALS).map(([signal, number]) => {
+		const handler = (): void => {
+			signalled = 128 + number;
+			instance.unmount();
+		};
+		process.on(signal, handler);
+		return [signal, handler] as const;
+	});
+	try {
+		await instance.waitUntilExit();
+	} catch (error) {
+		crash ??= error instanceof Error ? error : new Error(String(error));
+	} finally {
+		for (const [signal, handler] of handlers) process.off(signal, handler);
+		guard.restore();
+	}
+	if (crash) {
+		io.stderr.write(`netwatch: the dashboard failed: ${(crash as Error).message.split('\n')[0]}\n`);
+		return EXIT.failure;
+	}
+	// a signal ends it the conventional way: 128 + the signal's number
+	return signalled ?? EXIT.ok;
+}

@@ -1,0 +1,56 @@
+/**
+ * The terminal around the dashboard: the alternate screen on the way in, and everything put
+ * back on the way out, however the way out happens: q, Ctrl-C, SIGINT, SIGTERM, SIGHUP (an SSH
+ * connection that drops) or an error. Every write is allowed to fail: after SIGHUP there may be
+ * no terminal left to write to.
+ */
+
+export const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H\u001b[2J';
+export const LEAVE_ALT_SCREEN = '\u001b[?1049l';
+export const NO_WRAP = '\u001b[?7l';
+export const WRAP = '\u001b[?7h';
+export const SHOW_CURSOR = '\u001b[?25h';
+
+export interface TerminalStreams {
+	readonly stdout: NodeJS.WriteStream;
+	readonly stdin: NodeJS.ReadStream;
+}
+
+function tryWrite(stream: NodeJS.WriteStream, text: string): void {
+	try {
+		stream.write(text);
+	} catch {
+		// the terminal is gone
+	}
+}
+
+export class TerminalGuard {
+	private active = false;
+	private readonly onExit = (): void => this.restore();
+
+	constructor(private readonly streams: TerminalStreams) {}
+
+	enter(): void {
+		this.active = true;
+		process.on('exit', this.onExit);
+		// after SIGHUP the terminal is gone: a failed write must not become an uncaught error
+		this.streams.stdout.on('error', () => undefined);
+		tryWrite(this.streams.stdout, ENTER_ALT_SCREEN + NO_WRAP);
+	}
+
+	/** Put the terminal back: line wrap, cursor, the normal screen, cooked mode. Safe to call twice. */
+	restore(): void {
+		if (!this.active) return;
+		this.active = false;
+		process.off('exit', this.onExit);
+		const {stdin, stdout} = this.streams;
+		if (stdin.isTTY) {
+			try {
+				stdin.setRawMode(false);
+			} catch {
+				// not a terminal any more
+			}
+		}
+		tryWrite(stdout, WRAP + SHOW_CURSOR + LEAVE_ALT_SCREEN);
+	}
+}

@@ -1,0 +1,150 @@
+/**
+ * The dashboard: a pure view of (snapshot, UI state, terminal size). `dashboardModel` derives
+ * everything it shows; `Dashboard` lays it out. No hooks but the theme, no I/O.
+ */
+import {Box, Text} from 'ink';
+import type {Alert} from '../alerts/types.js';
+import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
+import type {EventEntry} from '../store/state.js';
+import {containerTitle, hostBanner, modeBanner} from './describe.js';
+import {computeLayout, MIN_COLUMNS, MIN_ROWS, type Layout} from './layout.js';
+import {AlertBanner} from './panes/AlertBanner.js';
+import {ContainerTable} from './panes/ContainerTable.js';
+import {EventLog} from './panes/EventLog.js';
+import {Footer} from './panes/Footer.js';
+import {Header, type ReplayStatus} from './panes/Header.js';
+import {Help} from './panes/Help.js';
+import {InterfacePane} from './panes/InterfacePane.js';
+import {markedContainers, paneInterfaces, selectedContainer, shownAlerts, shownEvents, visibleContainers, visibleInterfaces} from './select.js';
+import {useTheme} from './theme.js';
+import type {Pane, UiState} from './ui-state.js';
+
+export interface DashboardModel {
+	readonly snapshot: Snapshot;
+	readonly ui: UiState;
+	readonly layout: Layout;
+	readonly containers: readonly ContainerView[];
+	readonly selectedIndex: number;
+	readonly selected: ContainerView | null;
+	readonly hostInterfaces: readonly InterfaceView[];
+	readonly containerInterfaces: readonly InterfaceView[];
+	/** Host interfaces to highlight: the selected container's peers. */
+	readonly peers: ReadonlySet<string>;
+	readonly alerts: readonly Alert[];
+	readonly marks: ReadonlyMap<string, 'victim' | 'holder'>;
+	readonly events: readonly EventEntry[];
+	/** The panes Tab cycles through, in order. */
+	readonly panes: readonly Pane[];
+}
+
+export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: number; rows: number}): DashboardModel {
+	const snapshot = ui.paused ?? live;
+	const containers = visibleContainers(snapshot, ui);
+	const selected = selectedContainer(containers, ui);
+	const selectedIndex = selected ? containers.indexOf(selected) : 0;
+	const hostInterfaces = visibleInterfaces(snapshot.host.interfaces, ui);
+	const own = paneInterfaces(snapshot, selected);
+	// a host-mode container's pane lists exactly what the host pane lists
+	const containerInterfaces = selected?.interfacesFrom === 'host' ? hostInterfaces : own;
+	const peers = new Set(own.flatMap(i => (i.peer ? [i.peer.name] : [])));
+	const alerts = shownAlerts(snapshot, ui);
+	const events = shownEvents(snapshot);
+	const layout = computeLayout({
+		columns: size.columns,
+		rows: size.rows,
+		showEvents: ui.showEvents,
+		alerts: alerts.length,
+		hostRows: hostInterfaces.length,
+		containerRows: containerInterfaces.length,
+		tableRows: containers.length,
+	});
+	const panes: Pane[] = ['containers', 'host', 'container', ...(layout.events.height > 0 ? (['events'] as const) : [])];
+	return {snapshot, ui, layout, containers, selectedIndex, selected, hostInterfaces, containerInterfaces, peers, alerts, marks: markedContainers(alerts), events, panes};
+}
+
+export interface DashboardProps {
+	readonly model: DashboardModel;
+	readonly keysAvailable: boolean;
+	readonly replay?: ReplayStatus | undefined;
+}
+
+
+function TooSmall({layout}: {readonly layout: Layout}) {
+	const theme = useTheme();
+	return (
+		<Box flexDirection="column" width={layout.width} height={Math.max(1, layout.height)} alignItems="center" justifyContent="center">
+			<Text color={theme.tone('warn')} wrap="truncate-end">
+				{theme.text(`terminal too small: ${layout.width + 1}×${layout.height + 1}`)}
+			</Text>
+			<Text wrap="truncate-end">{theme.text(`netwatch needs ${MIN_COLUMNS}×${MIN_ROWS} (q quits)`)}</Text>
+		</Box>
+	);
+}
+
+export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
+	const {layout, ui, snapshot} = m;
+	if (layout.tooSmall) return <TooSmall layout={layout} />;
+	const alarm = m.alerts.some(a => !a.resolved);
+	const host = (
+		<InterfacePane
+			title={`Host ${snapshot.hostname}${snapshot.os ? ` · ${snapshot.os}` : ''}${ui.hideLoopback ? ' · lo hidden' : ''}${ui.hideDown ? ' · down hidden' : ''}${ui.collapseVeths ? ' · veths collapsed' : ''}`}
+			banner={hostBanner(snapshot.host.interfaces)}
+			interfaces={m.hostInterfaces}
+			width={layout.host.width}
+			height={layout.host.height}
+			unit={ui.unit}
+			focused={ui.focus === 'host'}
+			alarm={alarm}
+			highlight={m.peers}
+			scroll={ui.hostScroll}
+		/>
+	);
+	const container = (
+		<InterfacePane
+			title={m.selected ? containerTitle(m.selected) : 'No container selected'}
+			banner={m.selected ? modeBanner(m.selected) : 'select a container in the list below (j/k)'}
+			bannerTone={m.selected?.networkKind === 'host' ? 'warn' : 'plain'}
+			interfaces={m.containerInterfaces}
+			width={layout.container.width}
+			height={layout.container.height}
+			unit={ui.unit}
+			focused={ui.focus === 'container'}
+			scroll={ui.containerScroll}
+			empty={m.selected?.error ? `State.Error: ${m.selected.error}` : 'no interfaces to show'}
+		/>
+	);
+	return (
+		<Box flexDirection="column" width={layout.width} height={layout.height}>
+			<Header snapshot={snapshot} alerts={m.alerts.filter(a => !a.resolved).length} paused={ui.paused !== null} replay={replay} />
+			{layout.banner > 0 ? <AlertBanner alerts={m.alerts} width={layout.width} height={layout.banner} shown={layout.bannerAlerts} now={snapshot.at} /> : null}
+			{ui.showHelp ? (
+				<Help width={layout.width} height={layout.height - 2 - layout.banner} />
+			) : (
+				<>
+					<Box flexDirection={layout.wide ? 'row' : 'column'}>
+						{host}
+						{container}
+					</Box>
+					<ContainerTable
+						containers={m.containers}
+						total={snapshot.counts.total}
+						selectedIndex={m.selectedIndex}
+						width={layout.table.width}
+						height={layout.table.height}
+						unit={ui.unit}
+						sort={ui.sort}
+						filter={ui.filter}
+						filtering={ui.filtering}
+						focused={ui.focus === 'containers'}
+						marks={m.marks}
+						dockerError={snapshot.docker.error}
+					/>
+					{layout.events.height > 0 ? (
+						<EventLog events={m.events} total={snapshot.eventsTotal} width={layout.events.width} height={layout.events.height} focused={ui.focus === 'events'} scroll={ui.eventScroll} />
+					) : null}
+				</>
+			)}
+			<Footer focus={ui.focus} filtering={ui.filtering} keysAvailable={keysAvailable} replay={replay !== undefined} />
+		</Box>
+	);
+}

@@ -1,0 +1,34 @@
+/** Open alerts, at the top of the dashboard, until each is acknowledged with `a`. No blinking. */
+import type {Alert} from '../../alerts/types.js';
+import {ago} from '../../util/format.js';
+import {RowText} from '../RowText.js';
+import {Pane} from './Pane.js';
+
+export interface AlertBannerProps {
+	readonly alerts: readonly Alert[];
+	readonly width: number;
+	readonly height: number;
+	readonly shown: number;
+	readonly now: number;
+}
+
+export function AlertBanner({alerts, width, height, shown, now}: AlertBannerProps) {
+	const list = alerts.slice(0, shown);
+	const more = alerts.length - list.length;
+	const title = `⚠ ${alerts.length} alert${alerts.length === 1 ? '' : 's'} · a acknowledges the first`;
+	return (
+		<Pane width={width} height={height} title={title} titleTone="bad" alarm>
+			{list.map(a => (
+				<RowText
+					key={a.id}
+					row={[
+						[a.resolved ? 'resolved: ' : '', 'good'],
+						[a.message, a.resolved ? 'dim' : 'bad'],
+						[`${a.count > 1 ? `  ×${a.count}` : ''}  ${ago(a.detectedAt, now)} ago`, 'dim'],
+					]}
+				/>
+			))}
+			{more > 0 && height - 2 > list.length ? <RowText row={[[`… and ${more} more`, 'dim']]} /> : null}
+		</Pane>
+	);
+}

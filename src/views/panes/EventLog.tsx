@@ -1,0 +1,29 @@
+/** The newest Docker events, in a fixed-height pane: time, container, what happened. */
+import type {EventEntry} from '../../store/state.js';
+import {RowText} from '../RowText.js';
+import {eventRow} from '../rows.js';
+import {Pane} from './Pane.js';
+
+export interface EventLogProps {
+	readonly events: readonly EventEntry[];
+	readonly total: number;
+	readonly width: number;
+	readonly height: number;
+	readonly focused: boolean;
+	/** Lines scrolled back from the newest. */
+	readonly scroll: number;
+}
+
+export function EventLog({events, total, width, height, focused, scroll}: EventLogProps) {
+	const fit = Math.max(0, height - 3);
+	const back = Math.max(0, Math.min(scroll, events.length - fit));
+	const shown = events.slice(Math.max(0, events.length - fit - back), events.length - back);
+	const title = `Events ${total}${back > 0 ? ` · ${back} back (End for newest)` : ''}`;
+	return (
+		<Pane width={width} height={height} title={title} focused={focused}>
+			{shown.map(e => (
+				<RowText key={e.seq} row={eventRow(e, width - 2)} />
+			))}
+		</Pane>
+	);
+}

@@ -1,0 +1,47 @@
+/** The top line: host, Docker endpoint and version (or why not), counts, alerts, clock, pause. */
+import type {Snapshot} from '../../store/snapshot.js';
+import {sanitize} from '../../util/sanitize.js';
+import {clock} from '../../util/format.js';
+import {RowText} from '../RowText.js';
+import type {Row, Segment} from '../rows.js';
+
+export interface ReplayStatus {
+	readonly speed: number;
+	readonly paused: boolean;
+	/** Where it stopped reading, when the file is damaged. */
+	readonly damage: string | null;
+	readonly finished: boolean;
+}
+
+export interface HeaderProps {
+	readonly snapshot: Snapshot;
+	readonly alerts: number;
+	readonly paused: boolean;
+	readonly replay?: ReplayStatus | undefined;
+}
+
+function dockerSegment(s: Snapshot): Segment {
+	const d = s.docker;
+	if (d.state === 'reconnecting') return [`Docker: reconnecting… (${sanitize(d.error ?? '')})`, 'warn'];
+	if (d.error) return [`Docker: ${sanitize(d.error)}`, 'bad'];
+	if (d.state === 'connecting') return ['Docker: connecting…', 'dim'];
+	return [`Docker ${sanitize(d.version ?? '?')} ${sanitize(d.endpoint)}`, 'plain'];
+}
+
+export function headerRow({snapshot: s, alerts, paused, replay}: HeaderProps): Row {
+	const segments: Segment[] = [];
+	if (replay) segments.push([`REPLAY ${replay.paused ? '⏸' : '▶'} ×${replay.speed}`, 'warn'], ['  ', 'plain']);
+	segments.push(['netwatch', 'accent'], [`  ${sanitize(s.hostname)}`, 'plain']);
+	segments.push(['  ', 'plain'], dockerSegment(s));
+	segments.push([`  ${s.counts.running} running · ${s.counts.stopped} stopped`, 'plain']);
+	if (alerts > 0) segments.push([`  ⚠ ${alerts} alert${alerts === 1 ? '' : 's'}`, 'bad']);
+	segments.push([`  ${s.at > 0 ? clock(s.at) : '--:--:--'}`, 'plain']);
+	if (paused) segments.push(['  PAUSED (p resumes)', 'warn']);
+	if (replay?.damage) segments.push([`  ${replay.damage}`, 'bad']);
+	else if (replay?.finished) segments.push(['  end of recording', 'dim']);
+	return segments;
+}
+
+export function Header(props: HeaderProps) {
+	return <RowText row={headerRow(props)} />;
+}

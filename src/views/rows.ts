@@ -1,0 +1,163 @@
+/**
+ * Table rows as fixed-width text, in segments that each carry a tone. Pure: one row per line,
+ * every column at a fixed width, so that a row whose values did not change is byte-identical
+ * to the one before and Ink's line diff leaves it alone.
+ */
+import type {ContainerView, InterfaceView} from '../store/snapshot.js';
+import type {EventEntry} from '../store/state.js';
+import {nanoToMillis} from '../parsers/docker-events.js';
+import {cell, clock, formatRate, formatTotal, sparkline, type RateUnit} from '../util/format.js';
+import {eventLabel, eventTone, interfaceLabel, modeLabel, portsLabel, stateLabel} from './describe.js';
+import type {Tone} from './theme.js';
+import type {SortKey} from './ui-state.js';
+
+export type Segment = readonly [text: string, tone: Tone];
+export type Row = readonly Segment[];
+
+const RATE = 10;
+const TOTAL = 8;
+const GAP = ' ';
+
+export interface InterfaceColumns {
+	readonly name: number;
+	readonly state: number;
+	readonly totals: boolean;
+	readonly spark: number;
+}
+
+/**
+ * Columns for an interface table `inner` characters wide. The name gets what is left; on a
+ * narrow pane the sparkline goes first, then the totals.
+ */
+export function interfaceColumns(inner: number): InterfaceColumns {
+	const state = 4;
+	// name, then state and the two rates, each after a gap
+	let left = inner - (1 + state + 2 * (1 + RATE));
+	const totals = left - 2 * (1 + TOTAL) >= 14;
+	if (totals) left -= 2 * (1 + TOTAL);
+	const spark = left - 1 - 20 >= 8 ? Math.min(24, left - 1 - 20) : 0;
+	if (spark) left -= spark + 1;
+	return {name: Math.max(1, left), state, totals, spark};
+}
+
+const STATE_SHORT: Record<string, string> = {up: 'up', down: 'down', unknown: 'unkn', lowerlayerdown: 'lldn', dormant: 'dorm', notpresent: 'gone', testing: 'test'};
+
+function stateTone(state: string): Tone {
+	if (state === 'up') return 'good';
+	if (state === 'down' || state === 'lowerlayerdown') return 'bad';
+	return 'dim';
+}
+
+export function interfaceHeader(cols: InterfaceColumns): string {
+	return [
+		cell('INTERFACE', cols.name),
+		cell('STAT', cols.state),
+		cell('RX/s', RATE, 'right'),
+		cell('TX/s', RATE, 'right'),
+		...(cols.totals ? [cell('RX', TOTAL, 'right'), cell('TX', TOTAL, 'right')] : []),
+		...(cols.spark ? [cell('last 60 s', cols.spark, 'right')] : []),
+	].join(GAP);
+}
+
+export function interfaceRow(i: InterfaceView, cols: InterfaceColumns, unit: RateUnit, ascii: boolean): Row {
+	const history = i.rxHistory.map((v, k) => v + (i.txHistory[k] ?? 0));
+	return [
+		[cell(interfaceLabel(i), cols.name) + GAP, 'plain'],
+		[cell(STATE_SHORT[i.state] ?? i.state, cols.state), stateTone(i.state)],
+		[
+			GAP +
+				[
+					formatRate(i.rxRate, unit),
+					formatRate(i.txRate, unit),
+					...(cols.totals ? [formatTotal(i.rxBytes, unit), formatTotal(i.txBytes, unit)] : []),
+				].join(GAP),
+			'plain',
+		],
+		...(cols.spark ? [[GAP + sparkline(history, cols.spark, ascii), 'accent'] as Segment] : []),
+	];
+}
+
+export interface ContainerColumns {
+	readonly name: number;
+	readonly image: number;
+	readonly state: number;
+	readonly network: number;
+	readonly ports: number;
+	readonly restarts: boolean;
+}
+
+export function containerColumns(inner: number): ContainerColumns {
+	// the marker column, two rates and the gaps are fixed
+	const fixed = 2 + 2 * (RATE + 1);
+	const restarts = inner >= 110;
+	let left = inner - fixed - (restarts ? 5 : 0) - 5;
+	const state = Math.min(16, Math.max(8, Math.floor(left * 0.16)));
+	const network = Math.min(22, Math.max(8, Math.floor(left * 0.2)));
+	left -= state + network;
+	const ports = Math.min(22, Math.max(6, Math.floor(left * 0.3)));
+	left -= ports;
+	const image = inner >= 100 ? Math.min(26, Math.floor(left * 0.45)) : 0;
+	const name = left - image;
+	return {name, image, state, network, ports, restarts};
+}
+
+const SORT_COLUMN: Record<SortKey, string> = {name: 'NAME', rx: 'RX/s', tx: 'TX/s', state: 'STATE'};
+
+export function containerHeader(cols: ContainerColumns, sort: SortKey): string {
+	const title = (label: string): string => (SORT_COLUMN[sort] === label ? `${label}▼` : label);
+	return [
+		'  ' + cell(title('NAME'), cols.name),
+		...(cols.image ? [cell('IMAGE', cols.image)] : []),
+		cell(title('STATE'), cols.state),
+		cell('NETWORK', cols.network),
+		cell('LISTENING', cols.ports),
+		cell(title('RX/s'), RATE, 'right'),
+		cell(title('TX/s'), RATE, 'right'),
+		...(cols.restarts ? [cell('RST', 4, 'right')] : []),
+	].join(GAP);
+}
+
+function containerStateTone(c: ContainerView): Tone {
+	if (c.state === 'running') return 'good';
+	if (c.state === 'restarting' || c.state === 'paused') return 'warn';
+	if (c.oomKilled || (c.exitCode !== null && c.exitCode !== 0) || c.error !== '') return 'bad';
+	return 'dim';
+}
+
+/** Rates of a container that has no interfaces of its own say whose they are. */
+function rateCell(c: ContainerView, key: 'rxRate' | 'txRate', unit: RateUnit): string {
+	if (c.interfacesFrom === 'host') return cell('(host)', RATE, 'right');
+	if (c.interfacesFrom === 'container') return cell('(shared)', RATE, 'right');
+	if (c.interfacesFrom === 'none') return cell('', RATE);
+	return formatRate(c[key], unit);
+}
+
+export function containerRow(c: ContainerView, cols: ContainerColumns, unit: RateUnit, mark: 'victim' | 'holder' | undefined): Row {
+	const marker: Segment = mark === 'victim' ? ['! ', 'bad'] : mark === 'holder' ? ['● ', 'warn'] : ['  ', 'plain'];
+	return [
+		marker,
+		[cell(c.name, cols.name) + GAP + (cols.image ? cell(c.image, cols.image) + GAP : ''), mark ? (mark === 'victim' ? 'bad' : 'warn') : 'plain'],
+		[cell(stateLabel(c), cols.state), containerStateTone(c)],
+		[GAP + cell(modeLabel(c), cols.network), c.networkKind === 'host' ? 'accent' : 'plain'],
+		[GAP + cell(portsLabel(c.listening), cols.ports), 'plain'],
+		[GAP + rateCell(c, 'rxRate', unit) + GAP + rateCell(c, 'txRate', unit) + (cols.restarts ? GAP + cell(String(c.restartCount), 4, 'right') : ''), 'plain'],
+	];
+}
+
+export function eventRow(entry: EventEntry, width: number): Row {
+	const name = entry.containerName ?? entry.containerId?.slice(0, 12) ?? entry.event.actorId.slice(0, 12);
+	const nameWidth = Math.min(24, Math.max(10, Math.floor(width * 0.25)));
+	const time = clock(nanoToMillis(entry.event.timeNano));
+	const label = eventLabel(entry);
+	const rest = Math.max(0, width - time.length - nameWidth - 2);
+	return [
+		[`${time} `, 'dim'],
+		[cell(name, nameWidth) + ' ', 'plain'],
+		[cell(label, rest), eventTone(entry)],
+	];
+}
+
+/** The text of a row, for tests and for measuring. */
+export function rowText(row: Row): string {
+	return row.map(([text]) => text).join('');
+}

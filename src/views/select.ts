@@ -1,0 +1,116 @@
+/**
+ * Selectors: what the dashboard shows, derived from a snapshot and the UI state. Pure.
+ */
+import type {Alert} from '../alerts/types.js';
+import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
+import type {EventEntry} from '../store/state.js';
+import {isShownEvent} from './describe.js';
+import type {SortKey, UiState} from './ui-state.js';
+
+const STATE_ORDER: Record<string, number> = {running: 0, restarting: 1, paused: 2, created: 3, exited: 4, dead: 5, removing: 6};
+
+function compare(sort: SortKey): (a: ContainerView, b: ContainerView) => number {
+	const byName = (a: ContainerView, b: ContainerView): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+	switch (sort) {
+		case 'name':
+			return byName;
+		case 'rx':
+			return (a, b) => (b.rxRate ?? -1) - (a.rxRate ?? -1) || byName(a, b);
+		case 'tx':
+			return (a, b) => (b.txRate ?? -1) - (a.txRate ?? -1) || byName(a, b);
+		case 'state':
+			return (a, b) => (STATE_ORDER[a.state] ?? 9) - (STATE_ORDER[b.state] ?? 9) || byName(a, b);
+	}
+}
+
+/** The containers in the list: filtered by name (case-insensitive), sorted. */
+export function visibleContainers(s: Snapshot, ui: Pick<UiState, 'filter' | 'sort'>): ContainerView[] {
+	const needle = ui.filter.toLowerCase();
+	const shown = needle === '' ? [...s.containers] : s.containers.filter(c => c.name.toLowerCase().includes(needle));
+	return shown.sort(compare(ui.sort));
+}
+
+/** The selected container: by id, else the one where the selection was. */
+export function selectedContainer(visible: readonly ContainerView[], ui: Pick<UiState, 'selectedId' | 'selectedIndex'>): ContainerView | null {
+	return visible.find(c => c.id === ui.selectedId) ?? visible[Math.min(ui.selectedIndex, visible.length - 1)] ?? null;
+}
+
+function sumRate(list: readonly InterfaceView[], key: 'rxRate' | 'txRate'): number | null {
+	return list.some(i => i[key] !== null) ? list.reduce((t, i) => t + (i[key] ?? 0), 0) : null;
+}
+
+function sumHistory(list: readonly InterfaceView[], key: 'rxHistory' | 'txHistory'): number[] {
+	const length = Math.max(0, ...list.map(i => i[key].length));
+	const out = new Array<number>(length).fill(0);
+	for (const i of list) {
+		const h = i[key];
+		for (let k = 0; k < h.length; k++) out[length - h.length + k]! += h[k]!;
+	}
+	return out;
+}
+
+/** All veths as one row: `12 veths`, with their rates and totals summed. */
+function collapsedVeths(veths: readonly InterfaceView[]): InterfaceView {
+	const first = veths[0]!;
+	return {
+		...first,
+		name: `${veths.length} veths`,
+		ifindex: null,
+		iflink: null,
+		mac: null,
+		master: null,
+		addresses: [],
+		state: veths.some(v => v.state === 'up') ? 'up' : first.state,
+		rxBytes: veths.reduce((t, v) => t + v.rxBytes, 0),
+		txBytes: veths.reduce((t, v) => t + v.txBytes, 0),
+		rxRate: sumRate(veths, 'rxRate'),
+		txRate: sumRate(veths, 'txRate'),
+		rxHistory: sumHistory(veths, 'rxHistory'),
+		txHistory: sumHistory(veths, 'txHistory'),
+		container: null,
+		peer: null,
+	};
+}
+
+/** The host interfaces to show, after the hide and collapse keys. */
+export function visibleInterfaces(list: readonly InterfaceView[], ui: Pick<UiState, 'hideLoopback' | 'hideDown' | 'collapseVeths'>): InterfaceView[] {
+	let shown = list.filter(i => !(ui.hideLoopback && i.kind === 'loopback') && !(ui.hideDown && i.state === 'down'));
+	if (ui.collapseVeths) {
+		const veths = shown.filter(i => i.kind === 'veth');
+		if (veths.length > 1) {
+			const at = shown.indexOf(veths[0]!);
+			shown = shown.filter(i => i.kind !== 'veth');
+			shown.splice(at, 0, collapsedVeths(veths));
+		}
+	}
+	return shown;
+}
+
+/** The interfaces a container's pane lists: its own, the host's (host mode), or its owner's (container: mode). */
+export function paneInterfaces(s: Snapshot, c: ContainerView | null): readonly InterfaceView[] {
+	if (!c) return [];
+	if (c.interfacesFrom === 'host') return s.host.interfaces;
+	if (c.interfacesFrom === 'container') return s.containers.find(x => x.id === c.sharesNetnsWith?.id)?.interfaces ?? [];
+	return c.interfaces;
+}
+
+/** Alerts not acknowledged yet, oldest first. */
+export function shownAlerts(s: Snapshot, ui: Pick<UiState, 'acknowledged'>): Alert[] {
+	return s.alerts.filter(a => !ui.acknowledged.has(a.id));
+}
+
+/** Containers to mark in the list: alert victims and holders. */
+export function markedContainers(alerts: readonly Alert[]): Map<string, 'victim' | 'holder'> {
+	const marks = new Map<string, 'victim' | 'holder'>();
+	for (const a of alerts) {
+		if (a.resolved) continue;
+		if (a.holder?.containerId) marks.set(a.holder.containerId, 'holder');
+		marks.set(a.containerId, 'victim');
+	}
+	return marks;
+}
+
+/** Events for the log: containers and networks, without exec and health-check noise. */
+export function shownEvents(s: Snapshot): EventEntry[] {
+	return s.events.filter(isShownEvent);
+}

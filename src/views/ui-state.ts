@@ -1,0 +1,138 @@
+/**
+ * The dashboard's own state (what is selected, focused, filtered, paused...) and its reducer.
+ * Pure: key presses become actions in use-keys.ts, and this decides what they do. The data
+ * itself lives in the store; this only says how to look at it.
+ */
+import type {Snapshot} from '../store/snapshot.js';
+import type {RateUnit} from '../util/format.js';
+
+export type Pane = 'containers' | 'host' | 'container' | 'events';
+export type SortKey = 'name' | 'rx' | 'tx' | 'state';
+
+export const SORT_KEYS: readonly SortKey[] = ['name', 'rx', 'tx', 'state'];
+
+export interface UiState {
+	readonly focus: Pane;
+	/** The selected container, by id, so the selection survives a change of the list. */
+	readonly selectedId: string | null;
+	/** Where the selection was, for when the selected container disappears. */
+	readonly selectedIndex: number;
+	readonly filter: string;
+	/** Typing a filter after `/`. */
+	readonly filtering: boolean;
+	readonly sort: SortKey;
+	/** The snapshot the display is frozen on, or null when live. */
+	readonly paused: Snapshot | null;
+	readonly unit: RateUnit;
+	readonly showEvents: boolean;
+	readonly showHelp: boolean;
+	readonly hideLoopback: boolean;
+	readonly hideDown: boolean;
+	readonly collapseVeths: boolean;
+	/** Scroll offsets of the panes that scroll on their own. */
+	readonly hostScroll: number;
+	readonly containerScroll: number;
+	readonly eventScroll: number;
+	/** Alert ids acknowledged with `a`. */
+	readonly acknowledged: ReadonlySet<string>;
+}
+
+export function initialUiState(options: {unit?: RateUnit} = {}): UiState {
+	return {
+		focus: 'containers',
+		selectedId: null,
+		selectedIndex: 0,
+		filter: '',
+		filtering: false,
+		sort: 'name',
+		paused: null,
+		unit: options.unit ?? 'bytes',
+		showEvents: true,
+		showHelp: false,
+		hideLoopback: false,
+		hideDown: false,
+		collapseVeths: false,
+		hostScroll: 0,
+		containerScroll: 0,
+		eventScroll: 0,
+		acknowledged: new Set(),
+	};
+}
+
+export type UiAction =
+	| {readonly type: 'move'; readonly by: number; readonly visible: readonly string[]}
+	| {readonly type: 'jump'; readonly to: 'first' | 'last'; readonly visible: readonly string[]}
+	| {readonly type: 'select'; readonly id: string; readonly visible: readonly string[]}
+	| {readonly type: 'scroll'; readonly pane: 'host' | 'container' | 'events'; readonly by: number | 'first' | 'last'}
+	| {readonly type: 'focus-next'; readonly reverse?: boolean; readonly panes: readonly Pane[]}
+	| {readonly type: 'filter-start'}
+	| {readonly type: 'filter-type'; readonly text: string}
+	| {readonly type: 'filter-backspace'}
+	| {readonly type: 'filter-done'}
+	| {readonly type: 'filter-clear'}
+	| {readonly type: 'sort-next'}
+	| {readonly type: 'pause'; readonly snapshot: Snapshot}
+	| {readonly type: 'toggle'; readonly what: 'showEvents' | 'showHelp' | 'hideLoopback' | 'hideDown' | 'collapseVeths'}
+	| {readonly type: 'units'}
+	| {readonly type: 'acknowledge'; readonly alertId: string}
+	| {readonly type: 'close-help'};
+
+function selectAt(state: UiState, visible: readonly string[], index: number): UiState {
+	if (visible.length === 0) return {...state, selectedId: null, selectedIndex: 0};
+	const i = Math.max(0, Math.min(visible.length - 1, index));
+	return {...state, selectedId: visible[i]!, selectedIndex: i};
+}
+
+/** Where the selection is in a list: by id, else where it was. */
+export function selectionIndex(state: UiState, visible: readonly string[]): number {
+	const byId = state.selectedId === null ? -1 : visible.indexOf(state.selectedId);
+	if (byId >= 0) return byId;
+	return Math.max(0, Math.min(visible.length - 1, state.selectedIndex));
+}
+
+export function uiReducer(state: UiState, action: UiAction): UiState {
+	switch (action.type) {
+		case 'move':
+			return selectAt(state, action.visible, selectionIndex(state, action.visible) + action.by);
+		case 'jump':
+			return selectAt(state, action.visible, action.to === 'first' ? 0 : action.visible.length - 1);
+		case 'select':
+			return selectAt(state, action.visible, action.visible.indexOf(action.id));
+		case 'scroll': {
+			const key = action.pane === 'host' ? 'hostScroll' : action.pane === 'container' ? 'containerScroll' : 'eventScroll';
+			const next = action.by === 'first' ? 0 : action.by === 'last' ? Number.MAX_SAFE_INTEGER : Math.max(0, state[key] + action.by);
+			return {...state, [key]: next};
+		}
+		case 'focus-next': {
+			const i = action.panes.indexOf(state.focus);
+			const step = action.reverse ? -1 : 1;
+			const next = action.panes[(i + step + action.panes.length) % action.panes.length] ?? 'containers';
+			return {...state, focus: next};
+		}
+		case 'filter-start':
+			return {...state, filtering: true, focus: 'containers'};
+		case 'filter-type':
+			return {...state, filter: state.filter + action.text};
+		case 'filter-backspace':
+			return {...state, filter: [...state.filter].slice(0, -1).join('')};
+		case 'filter-done':
+			return {...state, filtering: false};
+		case 'filter-clear':
+			return {...state, filter: '', filtering: false};
+		case 'sort-next':
+			return {...state, sort: SORT_KEYS[(SORT_KEYS.indexOf(state.sort) + 1) % SORT_KEYS.length]!};
+		case 'pause':
+			return {...state, paused: state.paused ? null : action.snapshot};
+		case 'toggle':
+			return {...state, [action.what]: !state[action.what]};
+		case 'units':
+			return {...state, unit: state.unit === 'bytes' ? 'bits' : 'bytes'};
+		case 'acknowledge': {
+			const acknowledged = new Set(state.acknowledged);
+			acknowledged.add(action.alertId);
+			return {...state, acknowledged};
+		}
+		case 'close-help':
+			return {...state, showHelp: false};
+	}
+}

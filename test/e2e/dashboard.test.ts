@@ -1,0 +1,221 @@
+/**
+ * The dashboard end to end: bin/netwatch.js in a pseudo-terminal against the real engine, read
+ * back from an emulated screen.
+ */
+import {afterEach, describe, expect, it} from 'vitest';
+import {useTestbed, waitFor} from '../helpers/docker.js';
+import {PtyScreen} from '../helpers/pty.js';
+
+const bed = useTestbed();
+let screen: PtyScreen | undefined;
+
+afterEach(() => {
+	screen?.dispose();
+	screen = undefined;
+});
+
+/** The interface names listed in a pane whose left edge is at `from` and right edge before `to`. */
+function paneInterfaces(lines: readonly string[], from: number, to: number): string[] {
+	const pane = lines.map(l => l.slice(from, to));
+	const header = pane.findIndex(l => /^│INTERFACE /.test(l));
+	const names: string[] = [];
+	for (const line of pane.slice(header + 1)) {
+		if (!line.startsWith('│') || /^│\s*(…|no interfaces)/.test(line)) break;
+		const name = /^│(\S+)/.exec(line)?.[1];
+		if (name) names.push(name);
+	}
+	return names;
+}
+
+/** Select a container by filtering on its name. */
+async function select(s: PtyScreen, name: string): Promise<void> {
+	await s.press('\u001b'); // Esc: clear any filter
+	await s.press('/');
+	await s.press(name);
+	await s.press('\r');
+}
+
+describe('the dashboard', () => {
+	it('shows a host-mode container with the host interfaces, a bridge container with its veth peer, and quits cleanly', async () => {
+		const web = await bed.container('hostweb', ['--net=host'], ['sleep', '300']);
+		const br = await bed.container('bridged', [], ['sleep', '300']);
+		screen = new PtyScreen([], {cols: 160, rows: 48, shell: `${process.execPath} bin/netwatch.js; echo "EXIT=$?"; stty -a; sleep 5`});
+		const s = screen;
+		await s.waitFor(new RegExp(br.name));
+
+		await select(s, web.name);
+		const hostScreen = await s.waitFor(/shares the host's network namespace: these are the host's interfaces/);
+		expect(hostScreen).toContain(`${web.name} · host network`);
+		const lines = hostScreen.split('\n');
+		const hostNames = paneInterfaces(lines, 0, 79);
+		const containerNames = paneInterfaces(lines, 79, 160);
+		expect(hostNames.length).toBeGreaterThan(2);
+		expect(hostNames).toContain('lo');
+		expect(containerNames).toEqual(hostNames);
+
+		await select(s, br.name);
+		const banner = new RegExp(`${br.name} · bridge[ │]*\\n.*│eth0 ⇄ (veth\\w+) on docker0`);
+		const bridgeScreen = await s.waitFor(banner);
+		const veth = banner.exec(bridgeScreen)![1]!;
+		const blines = bridgeScreen.split('\n');
+		expect(paneInterfaces(blines, 79, 160)).toEqual(['lo', 'eth0']);
+		// the host pane lists that veth, labelled with the container, as far as the column allows
+		// (scroll there if the list is long)
+		const labelled = (text: string): boolean =>
+			text.split('\n').some(l => {
+				const label = new RegExp(`^│${veth} → (\\S+?)…? `).exec(l.slice(0, 79))?.[1];
+				return label !== undefined && label.length >= 4 && br.name.startsWith(label);
+			});
+		await waitFor('the veth in the host pane', async () => {
+			if (labelled(await s.text())) return true;
+			await s.press('\t'); // focus the host pane
+			await s.press('G');
+			return labelled(await s.text());
+		});
+
+		await s.press('q');
+		const after = await s.waitFor(/EXIT=\d+/);
+		expect(after).toContain('EXIT=0');
+		expect(s.inAlternateScreen()).toBe(false);
+		expect(s.cursorShown()).toBe(true);
+		expect(s.term.modes.wraparoundMode).toBe(true);
+		// stty after netwatch: the terminal is back in cooked mode, echo on
+		await s.waitFor(/speed \d+ baud/);
+		const stty = await s.text();
+		expect(stty).toMatch(/(^|\s)icanon(\s|$)/m);
+		expect(stty).toMatch(/(^|\s)echo(\s|$)/m);
+	});
+});
+
+/** A screen is clean when nothing outside the current frame is drawn and every pane is whole. */
+function assertClean(lines: readonly string[], cols: number, rows: number): void {
+	// the frame is rows - 1 high and cols - 1 wide: nothing below or to the right of it
+	expect(lines.slice(rows - 1).every(l => l === '')).toBe(true);
+	for (const line of lines) expect(line.length).toBeLessThanOrEqual(cols - 1);
+	// every line that starts a pane border also ends one: no half-drawn boxes left over
+	for (const line of lines.slice(1, rows - 2)) {
+		if (line.startsWith('│')) expect(line.endsWith('│'), `line ${JSON.stringify(line)}`).toBe(true);
+		if (line.startsWith('╭')) expect(line.endsWith('╮'), `line ${JSON.stringify(line)}`).toBe(true);
+		if (line.startsWith('╰')) expect(line.endsWith('╯'), `line ${JSON.stringify(line)}`).toBe(true);
+	}
+}
+
+describe('resizing', () => {
+	it('reflows from 160x48 to 100x30 to 50x12 and back with no stale lines', async () => {
+		await bed.container('resize', [], ['sleep', '300']);
+		screen = new PtyScreen([], {cols: 160, rows: 48});
+		const s = screen;
+		await s.waitFor(/Containers \d+/);
+		let lines = await s.lines();
+		assertClean(lines, 160, 48);
+		expect(lines[0]).toMatch(/^netwatch /);
+		// wide: host and container panes side by side
+		expect(lines.some(l => /^│Host .*││/.test(l))).toBe(true);
+
+		s.resize(100, 30);
+		await s.waitFor(screenText => screenText.split('\n').every(l => l.length <= 99) && /Containers \d+/.test(screenText));
+		await new Promise(r => setTimeout(r, 600));
+		lines = await s.lines();
+		assertClean(lines, 100, 30);
+		// narrow: stacked, each pane the full width
+		expect(lines.some(l => /^│Host .*│$/.test(l) && !l.includes('││'))).toBe(true);
+
+		s.resize(50, 12);
+		await s.waitFor(/terminal too small: 50×12\s+netwatch needs 60×15/);
+		await new Promise(r => setTimeout(r, 600));
+		lines = await s.lines();
+		expect(lines.filter(l => l.trim() !== '')).toHaveLength(2);
+
+		s.resize(160, 48);
+		await s.waitFor(/Containers \d+/);
+		await new Promise(r => setTimeout(r, 600));
+		lines = await s.lines();
+		assertClean(lines, 160, 48);
+		expect(lines.join('\n')).not.toMatch(/too small/);
+		expect(lines.some(l => /^│Host .*││/.test(l))).toBe(true);
+
+		await s.press('q');
+		expect((await s.exited).exitCode).toBe(0);
+	});
+});
+
+describe('the terminal is restored', () => {
+	it.each(['SIGTERM', 'SIGHUP', 'SIGINT'])('on %s: normal screen, cursor shown, line wrap on, cooked mode', async signal => {
+		// netwatch runs in the foreground of a shell that reports how it ended, then the tty state;
+		// a background job sends the signal
+		const pidfile = `/tmp/netwatch-signal-test-${process.pid}`;
+		screen = new PtyScreen([], {
+			cols: 120,
+			rows: 40,
+			shell: `(sleep 3; kill -${signal.slice(3)} "$(cat ${pidfile})") & sh -c 'echo $$ > ${pidfile}; exec ${process.execPath} bin/netwatch.js'; echo "STATUS=$?"; stty -a; sleep 5`,
+		});
+		const s = screen;
+		await s.waitFor(/Containers \d+/);
+		expect(s.inAlternateScreen()).toBe(true);
+		const text = await s.waitFor(/speed \d+ baud/, 10_000);
+		expect(s.inAlternateScreen()).toBe(false);
+		expect(s.cursorShown()).toBe(true);
+		expect(s.term.modes.wraparoundMode).toBe(true);
+		expect(text).toMatch(/(^|\s)icanon(\s|$)/m);
+		expect(text).toMatch(/(^|\s)echo(\s|$)/m);
+		const number = {SIGTERM: 15, SIGHUP: 1, SIGINT: 2}[signal]!;
+		expect(text).toContain(`STATUS=${128 + number}`);
+		expect(text).not.toMatch(/\n\s+at |Error/);
+	});
+});
+
+describe('plain terminals', () => {
+	it('keeps updating when stdin is not a terminal, and says keys need ssh -t', async () => {
+		screen = new PtyScreen([], {cols: 160, rows: 48, shell: `exec ${process.execPath} bin/netwatch.js < /dev/null`});
+		const s = screen;
+		const first = await s.waitFor(/keys need a terminal on stdin: run ssh -t host netwatch/);
+		const clock = /(\d\d:\d\d:\d\d)/.exec(first.split('\n')[0]!)![1];
+		await s.waitFor(screenText => {
+			const now = /(\d\d:\d\d:\d\d)/.exec(screenText.split('\n')[0]!)?.[1];
+			return now !== undefined && now !== clock;
+		});
+		s.kill('SIGTERM');
+		expect((await s.exited).exitCode).toBe(128 + 15);
+	});
+
+	it('honours NO_COLOR and --no-color: no colour codes at all', async () => {
+		for (const [args, env] of [[[], {NO_COLOR: '1'}], [['--no-color'], {}]] as const) {
+			const s = new PtyScreen([...args], {cols: 160, rows: 48, env});
+			try {
+				await s.waitFor(/Containers \d+/);
+				await new Promise(r => setTimeout(r, 1500));
+				// SGR colours are 30-37, 38;…, 90-97 (and backgrounds): none may appear
+				expect(s.output).not.toMatch(/\u001b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7]|4[0-8]|10[0-7])(?:;[0-9;]*)?m/);
+				await s.press('q');
+				expect((await s.exited).exitCode).toBe(0);
+			} finally {
+				s.dispose();
+			}
+		}
+	});
+});
+
+describe('frames', () => {
+	it('stay in place as they update (the carried Ink fix), and nothing is drawn while paused', async () => {
+		await bed.container('busy', [], ['sh', '-c', 'while true; do echo; sleep 0.2; done']);
+		screen = new PtyScreen([], {cols: 160, rows: 48});
+		const s = screen;
+		await s.waitFor(/Containers \d+/);
+		// several seconds of updates: the header is still on the first row, and only there
+		await new Promise(r => setTimeout(r, 4000));
+		const lines = await s.lines();
+		expect(lines[0]).toMatch(/^netwatch {2}/);
+		expect(lines.filter(l => l.startsWith('netwatch  '))).toHaveLength(1);
+		expect(lines.filter(l => /^j\/k select/.test(l))).toHaveLength(1);
+		assertClean(lines, 160, 48);
+
+		await s.press('p');
+		await s.waitFor(/PAUSED \(p resumes\)/);
+		await new Promise(r => setTimeout(r, 500));
+		const before = s.output.length;
+		await new Promise(r => setTimeout(r, 3000));
+		expect(s.output.length - before).toBe(0);
+		await s.press('q');
+		expect((await s.exited).exitCode).toBe(0);
+	});
+});

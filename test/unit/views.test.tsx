@@ -1,0 +1,255 @@
+/**
+ * The dashboard's views, fed with snapshots built from captured data: the pure view rendered to
+ * a string at a chosen size, and the whole App under key presses with ink-testing-library.
+ */
+import {renderToString} from 'ink';
+import {render} from 'ink-testing-library';
+import {afterEach, describe, expect, it} from 'vitest';
+import type {Snapshot} from '../../src/store/snapshot.js';
+import {App} from '../../src/views/App.js';
+import {Dashboard, dashboardModel} from '../../src/views/Dashboard.js';
+import {modeBanner} from '../../src/views/describe.js';
+import {makeTheme, ThemeContext} from '../../src/views/theme.js';
+import {initialUiState, type UiState} from '../../src/views/ui-state.js';
+import {containers, fixtureStore} from '../helpers/snapshots.js';
+
+const store = fixtureStore();
+const snapshot = store.getSnapshot();
+const view = (name: string) => snapshot.containers.find(c => c.name === `fx-${name}`)!;
+
+function screen(s: Snapshot, ui: Partial<UiState>, columns: number, rows: number, theme = makeTheme({color: false, ascii: false})): string {
+	const model = dashboardModel(s, {...initialUiState(), ...ui}, {columns, rows});
+	return renderToString(
+		<ThemeContext.Provider value={theme}>
+			<Dashboard model={model} keysAvailable />
+		</ThemeContext.Provider>,
+		{columns},
+	);
+}
+
+const tick = () => new Promise(r => setTimeout(r, 30));
+
+describe('network mode banners', () => {
+	it('explain each mode in plain words', () => {
+		expect(modeBanner(view('h1'))).toBe("shares the host's network namespace: these are the host's interfaces");
+		expect(modeBanner(view('b1'))).toBe('eth0 ⇄ vethdf6190c on docker0');
+		expect(modeBanner(view('n1'))).toBe('no network: loopback only');
+		expect(modeBanner(view('c1'))).toBe("shares fx-b1's network namespace: these are its interfaces");
+		expect(modeBanner(view('m1'))).toBe("eth0 sits on the host's nwva with a MAC of its own: no bridge, no NAT");
+		expect(modeBanner(view('o1'))).toBe('overlay network fxover (VXLAN across hosts); eth1 ⇄ vethbeeb0a7 on docker_gwbridge');
+		expect(modeBanner(view('u1'))).toMatch(/^eth0 ⇄ veth8d303e7 on br-[0-9a-f]{12}$/);
+		expect(modeBanner(view('h2'))).toBe('exited (1): no network namespace while it is not running');
+	});
+
+	it("show a host-mode container's pane with exactly the host's interfaces", () => {
+		const text = screen(snapshot, {selectedId: containers['h1']!.id}, 160, 48);
+		expect(text).toContain("shares the host's network namespace: these are the host's interfaces");
+		const lines = text.split('\n');
+		const names = (from: number, to: number) =>
+			lines
+				.map(l => l.slice(from, to))
+				.filter(l => /^│(lo|eth0|docker0|veth\w+|ifb\d|nwv\w|br-\w+|docker_gwbridge)\s/.test(l))
+				.map(l => /^│(\S+)/.exec(l)![1]);
+		expect(names(0, 79).length).toBe(14);
+		expect(names(79, 159)).toEqual(names(0, 79));
+	});
+
+	it("show a container: container with its owner's interfaces", () => {
+		const text = screen(snapshot, {selectedId: containers['c1']!.id}, 160, 48);
+		expect(text).toContain('fx-c1 · container:fx-b1');
+		expect(text).toMatch(/││eth0 +up /);
+	});
+
+	it('highlight the peer veth of a bridge container in the host pane', () => {
+		const text = screen(snapshot, {selectedId: containers['b1']!.id}, 160, 48);
+		expect(text).toContain('eth0 ⇄ vethdf6190c on docker0');
+		expect(text).toMatch(/│vethdf6190c → fx-b1 +up /);
+	});
+});
+
+describe('host pane', () => {
+	it('names the container behind each veth', () => {
+		const text = screen(snapshot, {}, 160, 48);
+		expect(text).toContain('vethdf6190c → fx-b1');
+		expect(text).toContain('veth8d303e7 → fx-u1');
+		expect(text).toContain('vethbeeb0a7 → fx-o1');
+		// the macvlan parent and the swarm's own gateway veth belong to no container
+		expect(text).toMatch(/│nwva +up/);
+		expect(text).toMatch(/│vetheec9ff4 +up/);
+	});
+
+	it('hides lo and down interfaces, and collapses the veths', () => {
+		const text = screen(snapshot, {hideLoopback: true, hideDown: true, collapseVeths: true}, 160, 48);
+		const hostPane = text.split('\n').map(l => l.slice(0, 79)).join('\n');
+		expect(hostPane).not.toMatch(/│lo /);
+		expect(hostPane).not.toMatch(/│ifb0 /);
+		expect(hostPane).toMatch(/│7 veths +up +14\.0 KB\/s +28\.0 KB\/s/);
+		expect(hostPane).not.toMatch(/│veth[0-9a-f]/);
+		expect(hostPane).toContain('lo hidden · down hidden · veths collapsed');
+	});
+});
+
+describe('units', () => {
+	it('scale automatically, and switch to bits per second', () => {
+		// eth0 moved 1000 bytes in half a second
+		expect(screen(snapshot, {}, 160, 48)).toMatch(/│eth0 +up +2\.0 KB\/s +4\.0 KB\/s +321 MB +668 KB/);
+		expect(screen(snapshot, {unit: 'bits'}, 160, 48)).toMatch(/│eth0 +up +16\.0 Kb\/s +32\.0 Kb\/s +2\.6 Gb +5\.3 Mb/);
+	});
+});
+
+describe('layouts', () => {
+	it('puts the host and container panes side by side from 120 columns', () => {
+		const lines = screen(snapshot, {}, 160, 48).split('\n');
+		expect(lines.length).toBe(47);
+		expect(lines.some(l => /^│Host vm.*││fx-b1 · bridge/.test(l))).toBe(true);
+		expect(Math.max(...lines.map(l => l.length))).toBe(159);
+	});
+
+	it('stacks them below 120 columns', () => {
+		const lines = screen(snapshot, {}, 100, 30).split('\n');
+		expect(lines.length).toBe(29);
+		const host = lines.findIndex(l => l.startsWith('│Host vm'));
+		const container = lines.findIndex(l => l.startsWith('│fx-b1 · bridge'));
+		expect(host).toBeGreaterThan(0);
+		expect(container).toBeGreaterThan(host);
+		expect(lines.every(l => l.length <= 99)).toBe(true);
+	});
+
+	it('says the terminal is too small below 60x15', () => {
+		const text = screen(snapshot, {}, 59, 20);
+		expect(text).toContain('terminal too small: 59×20');
+		expect(text).toContain('netwatch needs 60×15');
+		expect(text).not.toContain('Containers');
+	});
+
+	it('draws with ASCII only when asked', () => {
+		const text = screen(snapshot, {}, 160, 48, makeTheme({color: false, ascii: true}));
+		expect(text).not.toMatch(/[^\u0000-\u007f]/);
+		expect(text).toContain('vethdf6190c > fx-b1');
+		expect(text).toContain('eth0 = vethdf6190c on docker0');
+		expect(text).toMatch(/^\+-+\+\+-+\+$/m);
+	});
+});
+
+describe('the App under key presses', () => {
+	let app: ReturnType<typeof render> | undefined;
+	afterEach(() => app?.unmount());
+
+	function start(source = fixtureStore()) {
+		app = render(
+			<ThemeContext.Provider value={makeTheme({color: false, ascii: false})}>
+				<App source={source} />
+			</ThemeContext.Provider>,
+		);
+		// a taller terminal than the library's default, so that every row shows
+		Object.defineProperty(app.stdout, 'rows', {value: 60, configurable: true});
+		app.stdout.emit('resize');
+		return app;
+	}
+
+	it('moves the selection with j/k and arrows, and the container pane follows', async () => {
+		const a = start();
+		await tick();
+		expect(a.lastFrame()).toContain('fx-b1 · bridge');
+		a.stdin.write('j');
+		await tick();
+		expect(a.lastFrame()).toContain('fx-c1 · container:fx-b1');
+		a.stdin.write('\u001B[B'); // down
+		await tick();
+		expect(a.lastFrame()).toContain('fx-h1 · host network');
+		a.stdin.write('k');
+		await tick();
+		expect(a.lastFrame()).toContain('fx-c1 · container:fx-b1');
+		a.stdin.write('G');
+		await tick();
+		expect(a.lastFrame()).toContain('fx-u1 · fxnet');
+		a.stdin.write('g');
+		await tick();
+		expect(a.lastFrame()).toContain('fx-b1 · bridge');
+	});
+
+	it('filters by name with /, keeps it with Enter, clears it with Esc', async () => {
+		const a = start();
+		await tick();
+		a.stdin.write('/');
+		await tick();
+		for (const ch of 'm1') {
+			a.stdin.write(ch);
+			await tick();
+		}
+		expect(a.lastFrame()).toContain('Containers 1 of 10 · sort: name · filter: m1_');
+		a.stdin.write('\r');
+		await tick();
+		expect(a.lastFrame()).toContain('filter: m1 (Esc clears)');
+		expect(a.lastFrame()).toContain('fx-m1 · fxmac (macvlan)');
+		a.stdin.write('\u001B');
+		await tick();
+		expect(a.lastFrame()).toContain('Containers 10 · sort: name');
+		// the selection stayed on the container it was on
+		expect(a.lastFrame()).toContain('fx-m1 · fxmac (macvlan)');
+	});
+
+	it('cycles the sort with s', async () => {
+		const a = start();
+		await tick();
+		const order = () => [...(a.lastFrame() ?? '').matchAll(/│[ !●] (fx-\w+)/g)].map(m => m[1]);
+		expect(order()[0]).toBe('fx-b1');
+		a.stdin.write('s');
+		await tick();
+		expect(a.lastFrame()).toContain('sort: rx');
+		expect(a.lastFrame()).toContain('RX/s▼');
+		// o1 has two interfaces besides lo, so the most; those without a rate of their own come last
+		expect(order()[0]).toBe('fx-o1');
+		expect(order().slice(-6).sort()).toEqual(['fx-c1', 'fx-h1', 'fx-h2', 'fx-n1', 'fx-p1', 'fx-p2']);
+		a.stdin.write('s');
+		a.stdin.write('s');
+		await tick();
+		expect(a.lastFrame()).toContain('sort: state');
+		// running first, then created, then exited
+		expect(order().slice(-2)).toEqual(['fx-p2', 'fx-h2']);
+	});
+
+	it('keeps the selection on the same container when the list changes', async () => {
+		const source = fixtureStore();
+		const a = start(source);
+		await tick();
+		a.stdin.write('j');
+		a.stdin.write('j');
+		a.stdin.write('j');
+		await tick();
+		expect(a.lastFrame()).toContain('fx-h2 · host network');
+		// a container above it goes away
+		source.dispatch({type: 'container-removed', id: containers['b1']!.id});
+		source.flush();
+		await tick();
+		expect(a.lastFrame()).not.toMatch(/fx-b1 /);
+		expect(a.lastFrame()).toContain('fx-h2 · host network');
+	});
+
+	it('switches units with b, pauses with p, and shows help with ?', async () => {
+		const a = start();
+		await tick();
+		expect(a.lastFrame()).toMatch(/KB\/s/);
+		a.stdin.write('b');
+		await tick();
+		expect(a.lastFrame()).toMatch(/Kb\/s/);
+		a.stdin.write('p');
+		await tick();
+		expect(a.lastFrame()).toContain('PAUSED (p resumes)');
+		a.stdin.write('?');
+		await tick();
+		expect(a.lastFrame()).toContain('Keys (? or Esc to go back)');
+		a.stdin.write('\u001B');
+		await tick();
+		expect(a.lastFrame()).not.toContain('Keys (? or Esc');
+	});
+
+	it('hides and shows the events with e', async () => {
+		const a = start();
+		await tick();
+		expect(a.lastFrame()).toContain('Events 0');
+		a.stdin.write('e');
+		await tick();
+		expect(a.lastFrame()).not.toContain('Events 0');
+	});
+});
