@@ -5,6 +5,7 @@
 import {existsSync} from 'node:fs';
 import {hostname} from 'node:os';
 import si from 'systeminformation';
+import {AlertDetector} from '../alerts/detector.js';
 import {DockerCollector} from '../collectors/docker.js';
 import {Sampler} from '../collectors/sampler.js';
 import {createDockerApi} from '../docker/api.js';
@@ -61,10 +62,12 @@ export function startSession(options: SessionOptions): Session {
 		? new DockerCollector({api: createDockerApi(endpoint), dispatch, local: endpoint.kind === 'unix'})
 		: null;
 	const sampler = new Sampler({dispatch, docker, interval: options.interval});
+	const detector = docker ? new AlertDetector({docker, sampler, dispatch}) : null;
 	let stopped = false;
 	void describeOs().then(os => {
 		if (!stopped && os) dispatch({type: 'host', hostname: host, os, interval: options.interval});
 	});
+	detector?.start();
 	docker?.start();
 	sampler.start();
 	return {
@@ -75,6 +78,7 @@ export function startSession(options: SessionOptions): Session {
 		stop() {
 			stopped = true;
 			sampler.stop();
+			detector?.stop();
 			docker?.stop();
 			store.close();
 		},

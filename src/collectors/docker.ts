@@ -20,6 +20,7 @@ import type {Action} from '../store/actions.js';
 
 export type Dispatch = (action: Action) => void;
 export type EventListener = (event: DockerEvent) => void;
+export type SyncListener = (containers: readonly ContainerInfo[]) => void;
 
 export interface DockerCollectorOptions {
 	readonly api: DockerApi;
@@ -42,6 +43,7 @@ export class DockerCollector {
 	private readonly api: DockerApi;
 	private readonly dispatch: Dispatch;
 	private readonly listeners = new Set<EventListener>();
+	private readonly syncListeners = new Set<SyncListener>();
 	private status: DockerStatus;
 	private stream: IncomingMessage | undefined;
 	private retry: NodeJS.Timeout | undefined;
@@ -79,6 +81,12 @@ export class DockerCollector {
 	onEvent(listener: EventListener): () => void {
 		this.listeners.add(listener);
 		return () => this.listeners.delete(listener);
+	}
+
+	/** Listen to every full resynchronisation (the first connect, and each reconnect). */
+	onSync(listener: SyncListener): () => void {
+		this.syncListeners.add(listener);
+		return () => this.syncListeners.delete(listener);
 	}
 
 	get dockerStatus(): DockerStatus {
@@ -297,5 +305,6 @@ export class DockerCollector {
 		this.known.clear();
 		for (const info of infos) this.known.set(info.id, info);
 		this.dispatch({type: 'containers', containers: infos});
+		for (const listener of this.syncListeners) listener(infos);
 	}
 }

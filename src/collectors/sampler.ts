@@ -10,7 +10,7 @@
 import {readFileSync, readlinkSync} from 'node:fs';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
-import type {ContainerInfo, NetDevRow} from '../model.js';
+import type {ContainerInfo, ListeningSocket, NetDevRow} from '../model.js';
 import {HOST_NS, type Action} from '../store/actions.js';
 import type {DockerCollector} from './docker.js';
 import {containerNamespace, hostNamespace, type NamespaceInterfaces} from './interfaces.js';
@@ -56,6 +56,9 @@ export class Sampler {
 	private timer: NodeJS.Timeout | undefined;
 	private next = 0;
 	private running = false;
+	/** The namespaces whose sockets the last tick read. */
+	private socketNamespaces: NamespaceRef[] = [{key: HOST_NS, pid: null}];
+	private readonly socketListeners = new Set<(sockets: readonly ListeningSocket[]) => void>();
 
 	constructor(private readonly options: SamplerOptions) {
 		this.proc = options.proc ?? '/proc';
@@ -65,8 +68,23 @@ export class Sampler {
 		this.ownNetns = readLink(join(this.proc, 'self/ns/net'));
 	}
 
-	get socketCollector(): SocketCollector {
-		return this.sockets;
+	/** Called with the new list whenever the set of listening sockets changes. */
+	onSockets(listener: (sockets: readonly ListeningSocket[]) => void): () => void {
+		this.socketListeners.add(listener);
+		return () => this.socketListeners.delete(listener);
+	}
+
+	/** The listening sockets as they are now: read again, not from the last tick. */
+	scanSockets(): readonly ListeningSocket[] {
+		this.readSockets();
+		return this.sockets.current;
+	}
+
+	private readSockets(): void {
+		const sockets = this.sockets.sample(this.socketNamespaces);
+		if (!sockets) return;
+		this.options.dispatch({type: 'sockets', sockets});
+		for (const listener of this.socketListeners) listener(sockets);
 	}
 
 	start(): void {
@@ -132,8 +150,8 @@ export class Sampler {
 		for (const id of this.tracked.keys()) if (!alive.has(id)) this.tracked.delete(id);
 		if (fromStatsApi.length > 0) this.stats?.request(fromStatsApi);
 
-		const sockets = this.sockets.sample(socketNamespaces);
-		if (sockets) dispatch({type: 'sockets', sockets});
+		this.socketNamespaces = socketNamespaces;
+		this.readSockets();
 		dispatch({
 			type: 'tick',
 			at: Date.now(),

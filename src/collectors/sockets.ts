@@ -63,6 +63,8 @@ export function displayCommand(argv: readonly string[], comm: string | null): st
 }
 
 export class SocketCollector {
+	/** The last full list, changed or not. */
+	current: readonly ListeningSocket[] = [];
 	private owners = new Map<number, Owner>();
 	private unknown = new Map<number, string>();
 	private lastKey = '';
@@ -76,7 +78,7 @@ export class SocketCollector {
 	}
 
 	/** Read every namespace's listening sockets; null when nothing changed since the last call. */
-	sample(namespaces: readonly NamespaceRef[]): ListeningSocket[] | null {
+	sample(namespaces: readonly NamespaceRef[]): readonly ListeningSocket[] | null {
 		const found: {ns: string; row: SocketRow}[] = [];
 		for (const ns of namespaces) {
 			const dir = ns.pid === null ? join(this.proc, 'net') : join(this.proc, String(ns.pid), 'net');
@@ -97,7 +99,7 @@ export class SocketCollector {
 		for (const inode of this.owners.keys()) if (!inodes.has(inode)) this.owners.delete(inode);
 		for (const inode of this.unknown.keys()) if (!inodes.has(inode)) this.unknown.delete(inode);
 
-		return found.map(({ns, row}): ListeningSocket => {
+		this.current = found.map(({ns, row}): ListeningSocket => {
 			const owner = this.owners.get(row.inode);
 			return {
 				proto: row.proto,
@@ -113,6 +115,7 @@ export class SocketCollector {
 				ownerUnknown: owner ? null : (this.unknown.get(row.inode) ?? 'process not found'),
 			};
 		});
+		return this.current;
 	}
 
 	/** Walk /proc/<pid>/fd until every wanted inode is found. */

@@ -5,7 +5,6 @@
 import {Box, Text} from 'ink';
 import type {Alert} from '../alerts/types.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
-import type {EventEntry} from '../store/state.js';
 import {containerTitle, hostBanner, modeBanner} from './describe.js';
 import {computeLayout, MIN_COLUMNS, MIN_ROWS, type Layout} from './layout.js';
 import {AlertBanner} from './panes/AlertBanner.js';
@@ -15,7 +14,7 @@ import {Footer} from './panes/Footer.js';
 import {Header, type ReplayStatus} from './panes/Header.js';
 import {Help} from './panes/Help.js';
 import {InterfacePane} from './panes/InterfacePane.js';
-import {markedContainers, paneInterfaces, selectedContainer, shownAlerts, shownEvents, visibleContainers, visibleInterfaces} from './select.js';
+import {logEntries, markedContainers, paneInterfaces, selectedContainer, shownAlerts, visibleContainers, visibleInterfaces, type LogEntry} from './select.js';
 import {useTheme} from './theme.js';
 import type {Pane, UiState} from './ui-state.js';
 
@@ -32,7 +31,7 @@ export interface DashboardModel {
 	readonly peers: ReadonlySet<string>;
 	readonly alerts: readonly Alert[];
 	readonly marks: ReadonlyMap<string, 'victim' | 'holder'>;
-	readonly events: readonly EventEntry[];
+	readonly events: readonly LogEntry[];
 	/** The panes Tab cycles through, in order. */
 	readonly panes: readonly Pane[];
 }
@@ -48,7 +47,7 @@ export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: numb
 	const containerInterfaces = selected?.interfacesFrom === 'host' ? hostInterfaces : own;
 	const peers = new Set(own.flatMap(i => (i.peer ? [i.peer.name] : [])));
 	const alerts = shownAlerts(snapshot, ui);
-	const events = shownEvents(snapshot);
+	const events = logEntries(snapshot);
 	const layout = computeLayout({
 		columns: size.columns,
 		rows: size.rows,

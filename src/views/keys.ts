@@ -98,7 +98,7 @@ export function handleKey(input: string, key: Key, model: DashboardModel, live: 
 			return {ui: [{type: 'units'}]};
 		case 'a': {
 			const first = model.alerts[0];
-			return first ? {ui: [{type: 'acknowledge', alertId: first.id}]} : NOTHING;
+			return first ? {ui: [{type: 'acknowledge', alertId: first.id, count: first.count}]} : NOTHING;
 		}
 		case 'l':
 			return {ui: [{type: 'toggle', what: 'hideLoopback'}]};

@@ -3,6 +3,7 @@
  * every column at a fixed width, so that a row whose values did not change is byte-identical
  * to the one before and Ink's line diff leaves it alone.
  */
+import type {Alert} from '../alerts/types.js';
 import type {ContainerView, InterfaceView} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
@@ -144,17 +145,28 @@ export function containerRow(c: ContainerView, cols: ContainerColumns, unit: Rat
 	];
 }
 
+function logRow(time: number, name: string, label: string, tone: Tone, width: number): Row {
+	const nameWidth = Math.min(24, Math.max(10, Math.floor(width * 0.25)));
+	const at = clock(time);
+	const rest = Math.max(0, width - at.length - nameWidth - 2);
+	return [
+		[`${at} `, 'dim'],
+		[cell(name, nameWidth) + ' ', 'plain'],
+		[cell(label, rest), tone],
+	];
+}
+
 export function eventRow(entry: EventEntry, width: number): Row {
 	const name = entry.containerName ?? entry.containerId?.slice(0, 12) ?? entry.event.actorId.slice(0, 12);
-	const nameWidth = Math.min(24, Math.max(10, Math.floor(width * 0.25)));
-	const time = clock(nanoToMillis(entry.event.timeNano));
-	const label = eventLabel(entry);
-	const rest = Math.max(0, width - time.length - nameWidth - 2);
-	return [
-		[`${time} `, 'dim'],
-		[cell(name, nameWidth) + ' ', 'plain'],
-		[cell(label, rest), eventTone(entry)],
-	];
+	return logRow(nanoToMillis(entry.event.timeNano), name, eventLabel(entry), eventTone(entry), width);
+}
+
+/** An alert's line in the event log. */
+export function alertLogRow(alert: Alert, width: number): Row {
+	const port = alert.port === null ? 'port unknown' : `port ${alert.port}/${alert.proto}`;
+	const holder = alert.holder ? ` held by ${alert.holder.containerName ?? alert.holder.command ?? `pid ${alert.holder.pid}`}` : '';
+	const label = `⚠ EADDRINUSE ${port}${holder}${alert.count > 1 ? ` ×${alert.count}` : ''}${alert.resolved ? ' (resolved)' : ''}`;
+	return logRow(alert.firstSeenAt, alert.containerName, label, alert.resolved ? 'dim' : 'bad', width);
 }
 
 /** The text of a row, for tests and for measuring. */

@@ -4,6 +4,7 @@
 import type {Alert} from '../alerts/types.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
+import {nanoToMillis} from '../parsers/docker-events.js';
 import {isShownEvent} from './describe.js';
 import type {SortKey, UiState} from './ui-state.js';
 
@@ -94,9 +95,9 @@ export function paneInterfaces(s: Snapshot, c: ContainerView | null): readonly I
 	return c.interfaces;
 }
 
-/** Alerts not acknowledged yet, oldest first. */
+/** Alerts not acknowledged yet (or that happened again since), oldest first. */
 export function shownAlerts(s: Snapshot, ui: Pick<UiState, 'acknowledged'>): Alert[] {
-	return s.alerts.filter(a => !ui.acknowledged.has(a.id));
+	return s.alerts.filter(a => (ui.acknowledged.get(a.id) ?? 0) < a.count);
 }
 
 /** Containers to mark in the list: alert victims and holders. */
@@ -110,7 +111,18 @@ export function markedContainers(alerts: readonly Alert[]): Map<string, 'victim'
 	return marks;
 }
 
-/** Events for the log: containers and networks, without exec and health-check noise. */
-export function shownEvents(s: Snapshot): EventEntry[] {
-	return s.events.filter(isShownEvent);
+export type LogEntry =
+	| {readonly kind: 'event'; readonly key: string; readonly time: number; readonly entry: EventEntry}
+	| {readonly kind: 'alert'; readonly key: string; readonly time: number; readonly alert: Alert};
+
+/**
+ * The event log: container and network events, without exec and health-check noise, and a
+ * line for each alert, in time order.
+ */
+export function logEntries(s: Snapshot): LogEntry[] {
+	const events: LogEntry[] = s.events
+		.filter(isShownEvent)
+		.map(entry => ({kind: 'event', key: `e${entry.seq}`, time: nanoToMillis(entry.event.timeNano), entry}));
+	const alerts: LogEntry[] = s.alerts.map(alert => ({kind: 'alert', key: `a${alert.id}`, time: alert.firstSeenAt, alert}));
+	return [...events, ...alerts].sort((a, b) => a.time - b.time);
 }

@@ -33,8 +33,8 @@ export interface UiState {
 	readonly hostScroll: number;
 	readonly containerScroll: number;
 	readonly eventScroll: number;
-	/** Alert ids acknowledged with `a`. */
-	readonly acknowledged: ReadonlySet<string>;
+	/** Alerts acknowledged with `a`: id -> the count it had. A repeat after that shows it again. */
+	readonly acknowledged: ReadonlyMap<string, number>;
 }
 
 export function initialUiState(options: {unit?: RateUnit} = {}): UiState {
@@ -55,7 +55,7 @@ export function initialUiState(options: {unit?: RateUnit} = {}): UiState {
 		hostScroll: 0,
 		containerScroll: 0,
 		eventScroll: 0,
-		acknowledged: new Set(),
+		acknowledged: new Map(),
 	};
 }
 
@@ -74,7 +74,7 @@ export type UiAction =
 	| {readonly type: 'pause'; readonly snapshot: Snapshot}
 	| {readonly type: 'toggle'; readonly what: 'showEvents' | 'showHelp' | 'hideLoopback' | 'hideDown' | 'collapseVeths'}
 	| {readonly type: 'units'}
-	| {readonly type: 'acknowledge'; readonly alertId: string}
+	| {readonly type: 'acknowledge'; readonly alertId: string; readonly count: number}
 	| {readonly type: 'close-help'};
 
 function selectAt(state: UiState, visible: readonly string[], index: number): UiState {
@@ -128,8 +128,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case 'units':
 			return {...state, unit: state.unit === 'bytes' ? 'bits' : 'bytes'};
 		case 'acknowledge': {
-			const acknowledged = new Set(state.acknowledged);
-			acknowledged.add(action.alertId);
+			const acknowledged = new Map(state.acknowledged);
+			acknowledged.set(action.alertId, action.count);
 			return {...state, acknowledged};
 		}
 		case 'close-help':

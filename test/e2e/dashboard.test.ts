@@ -219,3 +219,43 @@ describe('frames', () => {
 		expect((await s.exited).exitCode).toBe(0);
 	});
 });
+
+describe('the alert on screen', () => {
+	it('lights up: banner, marked rows, a red host pane, a log line, the bell; a acknowledges it', async () => {
+		const {freePort} = await import('../helpers/docker.js');
+		const port = await freePort();
+		screen = new PtyScreen(['--bell'], {cols: 160, rows: 48});
+		const s = screen;
+		await s.waitFor(/Containers \d+/);
+		const web1 = await bed.container('web1', ['--net=host'], ['httpd', '-f', '-p', String(port), '-h', '/www']);
+		await s.waitFor(new RegExp(`${web1.name} .* ${port}/tcp`));
+		const web2 = await bed.container('web2', ['--net=host'], ['httpd', '-f', '-p', String(port), '-h', '/www']);
+		const message = `${web2.name} (host network) exited 1: port ${port}/tcp (port from its command line) is already in use, held by ${web1.name} (httpd, pid`;
+		const text = await s.waitFor(t => t.includes(message), 10_000);
+		const lines = text.split('\n');
+		expect(lines[0]).toMatch(/⚠ \d+ alerts?/);
+		// the banner, at the top
+		expect(lines.findIndex(l => l.includes(message))).toBeLessThan(6);
+		// the victim's row and the holder's row are marked
+		expect(lines.some(l => l.startsWith(`│! ${web2.name}`))).toBe(true);
+		expect(lines.some(l => l.startsWith(`│● ${web1.name}`))).toBe(true);
+		// a line in the event log
+		expect(lines.some(l => l.includes(`⚠ EADDRINUSE port ${port}/tcp held by ${web1.name}`))).toBe(true);
+		// the host pane's border is red (palette colour 1)
+		const hostTop = lines.findIndex(l => l.startsWith('╭') && lines[lines.indexOf(l) + 1]?.startsWith('│Host '));
+		const corner = s.term.buffer.active.getLine(hostTop)!.getCell(0)!;
+		expect(corner.isFgPalette() && corner.getFgColor()).toBe(1);
+		// --bell rang once
+		expect(s.output.split('\u0007').length - 1).toBe(1);
+
+		// a acknowledges the first alert shown: ours, unless older ones were waiting
+		for (let i = 0; i < 5 && (await s.text()).split('\n')[0]!.includes('⚠'); i++) await s.press('a');
+		const after = await s.text();
+		expect(after.split('\n')[0]).not.toMatch(/alert/);
+		expect(after).not.toContain(message);
+		const cornerAfter = s.term.buffer.active.getLine((await s.lines()).findIndex(l => l.startsWith('╭')))!.getCell(0)!;
+		expect(cornerAfter.isFgPalette() && cornerAfter.getFgColor()).not.toBe(1);
+		await s.press('q');
+		expect((await s.exited).exitCode).toBe(0);
+	});
+});

@@ -1,11 +1,11 @@
 /** The newest Docker events, in a fixed-height pane: time, container, what happened. */
-import type {EventEntry} from '../../store/state.js';
 import {RowText} from '../RowText.js';
-import {eventRow} from '../rows.js';
+import {alertLogRow, eventRow} from '../rows.js';
+import type {LogEntry} from '../select.js';
 import {Pane} from './Pane.js';
 
 export interface EventLogProps {
-	readonly events: readonly EventEntry[];
+	readonly events: readonly LogEntry[];
 	readonly total: number;
 	readonly width: number;
 	readonly height: number;
@@ -22,7 +22,7 @@ export function EventLog({events, total, width, height, focused, scroll}: EventL
 	return (
 		<Pane width={width} height={height} title={title} focused={focused}>
 			{shown.map(e => (
-				<RowText key={e.seq} row={eventRow(e, width - 2)} />
+				<RowText key={e.key} row={e.kind === 'event' ? eventRow(e.entry, width - 2) : alertLogRow(e.alert, width - 2)} />
 			))}
 		</Pane>
 	);
