@@ -27,6 +27,6 @@ need_image() {
   docker image inspect "$NW_IMAGE" >/dev/null 2>&1 || "$(dirname "${BASH_SOURCE[0]}")/image"
 }
 
-# rm_labelled KIND: remove every container or network of this demo
+# remove every container, or every network, that a demo made
 rm_containers() { docker ps -aq --filter "label=$NW_LABEL" | xargs -r docker rm -f >/dev/null; }
 rm_networks() { docker network ls -q --filter "label=$NW_LABEL" | xargs -r docker network rm >/dev/null; }

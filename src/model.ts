@@ -55,7 +55,6 @@ export interface ContainerNetwork {
 	readonly id: string;
 	readonly ipAddress: string;
 	readonly prefixLen: number;
-	readonly gateway: string;
 	readonly macAddress: string;
 }
 
@@ -77,7 +76,6 @@ export interface ContainerInfo {
 	/** State.Error: why the last start failed ("port is already allocated", ...), or ''. */
 	readonly error: string;
 	readonly restartCount: number;
-	readonly restartPolicy: string;
 	readonly startedAt: string | null;
 	readonly finishedAt: string | null;
 	readonly pid: number | null;
@@ -86,8 +84,6 @@ export interface ContainerInfo {
 	readonly networks: readonly ContainerNetwork[];
 	/** Ports Docker really published (NetworkSettings.Ports). */
 	readonly ports: readonly PortBinding[];
-	/** Ports it was asked to publish (HostConfig.PortBindings), whether or not that worked. */
-	readonly portBindings: readonly PortBinding[];
 	readonly exposedPorts: readonly {readonly port: number; readonly proto: SocketProto}[];
 	/** Entrypoint followed by Cmd. */
 	readonly command: readonly string[];

@@ -17,7 +17,7 @@ import type {Sampler} from '../collectors/sampler.js';
 import type {ContainerInfo, ListeningSocket} from '../model.js';
 import {findBindFailure, matchBindFailure} from '../parsers/bind-errors.js';
 import type {DockerEvent} from '../parsers/docker-events.js';
-import {LogLineReader, logLines} from '../parsers/docker-logs.js';
+import {LogLineReader} from '../parsers/docker-logs.js';
 import type {Action} from '../store/actions.js';
 import {explain, type AlertSource} from './explain.js';
 import type {Alert} from './types.js';
@@ -33,6 +33,8 @@ export interface DetectorOptions {
 
 /** Lines of a crashed container's log that are read. */
 const LOG_TAIL = 200;
+/** Longest wait for a crashed container's log. */
+const LOG_TIMEOUT_MS = 5_000;
 /** Recent lines kept per followed container, for the explanation. */
 const RECENT_LINES = 20;
 /** A followed container is judged at most this often. */
@@ -41,6 +43,8 @@ const FOLLOW_COOLDOWN_MS = 1_000;
 const START_GRACE_MS = 3_000;
 /** At start-up, failures this recent are reported too. */
 const RECENT_FAILURE_MS = 10 * 60_000;
+/** Alerts the detector remembers (to count repeats and resolve them); as many as the store keeps. */
+const ALERTS_KEPT = 100;
 
 interface Follower {
 	readonly stream: IncomingMessage;
@@ -96,27 +100,40 @@ export class AlertDetector {
 		this.timers.add(timer);
 	}
 
+	/** A detection that fails (the container went away mid-way, a log that will not read) raises nothing. */
+	private attempt(task: () => Promise<void> | void): void {
+		try {
+			void Promise.resolve(task()).catch(() => undefined);
+		} catch {
+			// as above
+		}
+	}
+
 	private onEvent(event: DockerEvent): void {
 		if (this.stopped) return;
 		const {kind, action, actorId, attributes} = event;
 		if (kind === 'container') {
 			if (action === 'die') {
 				this.unfollow(actorId);
-				if (attributes['exitCode'] !== '0') void this.checkExit(actorId, event.timeNano);
+				if (attributes['exitCode'] !== '0') this.attempt(() => this.checkExit(actorId, event.timeNano));
 			} else if (action === 'start') {
 				// it started after all: Docker's failure to start it is over
 				for (const alert of this.alerts.values()) {
 					if (alert.containerId === actorId && alert.source === 'docker-start' && !alert.resolved) this.update(alert, {resolved: true});
 				}
-				void this.options.docker.inspect(actorId).then(info => info && this.maybeFollow(info));
+				this.attempt(async () => {
+					const info = await this.options.docker.inspect(actorId);
+					if (info) this.maybeFollow(info);
+				});
 			} else if (action === 'create') {
-				this.later(START_GRACE_MS, () => void this.checkStart(actorId));
+				this.later(START_GRACE_MS, () => this.attempt(() => this.checkStart(actorId)));
 			} else if (action === 'destroy') {
 				this.unfollow(actorId);
 				this.resolveFor(actorId);
 			}
 		} else if (kind === 'network' && action === 'disconnect' && attributes['container']) {
-			void this.checkStart(attributes['container']);
+			const id = attributes['container'];
+			this.attempt(() => this.checkStart(id));
 		}
 	}
 
@@ -128,7 +145,7 @@ export class AlertDetector {
 		const recent = containers
 			.filter(c => (c.state === 'created' && c.error !== '') || (c.state === 'exited' && c.exitCode !== 0 && c.finishedAt !== null && this.now() - Date.parse(c.finishedAt) < RECENT_FAILURE_MS))
 			.slice(0, 20);
-		for (const c of recent) void (c.state === 'created' ? this.checkStart(c.id) : this.checkExit(c.id, null));
+		for (const c of recent) this.attempt(() => (c.state === 'created' ? this.checkStart(c.id) : this.checkExit(c.id, null)));
 	}
 
 	private containersById(): Map<string, ContainerInfo> {
@@ -154,7 +171,14 @@ export class AlertDetector {
 			resolved: false,
 		};
 		this.alerts.set(id, alert);
+		this.forgetOldAlerts();
 		this.options.dispatch({type: 'alert', alert});
+	}
+
+	private forgetOldAlerts(): void {
+		if (this.alerts.size <= ALERTS_KEPT) return;
+		const oldest = [...this.alerts.values()].sort((a, b) => Number(b.resolved) - Number(a.resolved) || a.detectedAt - b.detectedAt)[0]!;
+		this.alerts.delete(oldest.id);
 	}
 
 	/** A container died with a non-zero exit code: did it fail to bind? */
@@ -162,14 +186,47 @@ export class AlertDetector {
 		const info = await this.options.docker.inspect(id);
 		if (!info || info.exitCode === 0 || info.exitCode === null) return;
 		const started = info.startedAt ? Date.parse(info.startedAt) : NaN;
-		let body: Buffer;
+		let lines: string[];
 		try {
 			// a log line can carry a timestamp just before StartedAt: read from a second earlier
-			body = await this.options.docker.docker.logs(id, {tail: LOG_TAIL, ...(Number.isFinite(started) ? {since: (started - 1000) / 1000} : {})});
+			lines = await this.readLog(info, Number.isFinite(started) ? (started - 1000) / 1000 : undefined);
 		} catch {
 			return; // no logs (the `none` log driver, or it is gone already)
 		}
-		this.raise(info, logLines(body, info.tty), 'exit', eventTimeNano);
+		this.raise(info, lines, 'exit', eventTimeNano);
+	}
+
+	/**
+	 * The last LOG_TAIL lines of a container's log, read as a stream that ends now, so that a
+	 * huge log costs no more than LOG_TAIL bounded lines.
+	 */
+	private async readLog(c: ContainerInfo, since: number | undefined): Promise<string[]> {
+		const stream = await this.options.docker.docker.followLogs(c.id, {
+			tail: LOG_TAIL,
+			until: Math.ceil(this.now() / 1000) + 1,
+			...(since !== undefined ? {since} : {}),
+		});
+		const reader = new LogLineReader(c.tty);
+		const lines: string[] = [];
+		const keep = (more: readonly string[]): void => {
+			lines.push(...more);
+			if (lines.length > LOG_TAIL) lines.splice(0, lines.length - LOG_TAIL);
+		};
+		return new Promise(resolve => {
+			const timer = setTimeout(() => stream.destroy(), LOG_TIMEOUT_MS);
+			let done = false;
+			const finish = (): void => {
+				if (done) return;
+				done = true;
+				clearTimeout(timer);
+				keep(reader.end());
+				resolve(lines);
+			};
+			stream.on('data', (chunk: Buffer) => keep(reader.push(chunk)));
+			stream.on('end', finish);
+			stream.on('close', finish);
+			stream.on('error', finish);
+		});
 	}
 
 	/** A container that stays `created`: did Docker fail to publish its port? */
@@ -215,7 +272,7 @@ export class AlertDetector {
 		if (now - follower.lastCheck < FOLLOW_COOLDOWN_MS) return;
 		follower.lastCheck = now;
 		const info = this.options.docker.container(id);
-		if (info && info.state === 'running') this.raise(info, follower.recent, 'running', null);
+		if (info && info.state === 'running') this.attempt(() => this.raise(info, follower.recent, 'running', null));
 	}
 
 	private unfollow(id: string): void {
@@ -231,20 +288,25 @@ export class AlertDetector {
 		this.options.dispatch({type: 'alert', alert: next});
 	}
 
-	/** A container that is gone takes its alerts with it: they are resolved. */
+	/** A container that is gone takes its alerts with it: they are resolved, and forgotten here. */
 	private resolveFor(containerId: string): void {
-		for (const alert of this.alerts.values()) {
-			if (alert.containerId === containerId && !alert.resolved) this.update(alert, {resolved: true});
+		for (const alert of [...this.alerts.values()]) {
+			if (alert.containerId !== containerId) continue;
+			if (!alert.resolved) this.update(alert, {resolved: true});
+			this.alerts.delete(alert.id);
 		}
 	}
 
-	/** An alert is resolved once its container listens on the port it wanted. */
+	/**
+	 * An alert is resolved once its container listens on the port it wanted: a socket its
+	 * process holds, or (when processes cannot be traced, without root) a socket in its own
+	 * network namespace.
+	 */
 	private checkResolved(sockets: readonly ListeningSocket[]): void {
 		for (const alert of this.alerts.values()) {
 			if (alert.resolved || alert.port === null) continue;
-			if (sockets.some(s => s.containerId === alert.containerId && s.port === alert.port && s.proto === alert.proto)) {
-				this.update(alert, {resolved: true});
-			}
+			const mine = (s: ListeningSocket): boolean => s.containerId === alert.containerId || (s.pid === null && s.netns === alert.containerId);
+			if (sockets.some(s => mine(s) && s.port === alert.port && s.proto === alert.proto)) this.update(alert, {resolved: true});
 		}
 	}
 }

@@ -7,6 +7,7 @@ import type {ContainerInfo, ListeningSocket, SocketProto} from '../model.js';
 import type {FoundFailure} from '../parsers/bind-errors.js';
 import {portsFromCommand} from '../parsers/command-port.js';
 import {HOST_NS} from '../store/actions.js';
+import {Relations} from '../store/relations.js';
 import type {Alert, AlertHolder} from './types.js';
 
 export type AlertSource = Alert['source'];
@@ -25,18 +26,6 @@ export type Explained = Pick<
 	Alert,
 	'kind' | 'containerId' | 'containerName' | 'networkMode' | 'port' | 'proto' | 'portSource' | 'holder' | 'holderUnknown' | 'source' | 'exitCode' | 'evidence' | 'message'
 >;
-
-/** `host network`, `bridge`, `none`, `container:web1`, or the network's name. */
-export function modeText(c: ContainerInfo, containers: ReadonlyMap<string, ContainerInfo>): string {
-	const raw = c.rawNetworkMode;
-	if (raw === 'host') return 'host network';
-	if (raw === 'default' || raw === 'bridge') return 'bridge';
-	if (raw.startsWith('container:')) {
-		const id = raw.slice('container:'.length);
-		return `container:${containers.get(id)?.name ?? id.slice(0, 12)}`;
-	}
-	return raw;
-}
 
 /** The network namespace the victim binds in: `host`, its own (its id), or the one it shares. */
 function victimNamespace(c: ContainerInfo): string {
@@ -74,16 +63,13 @@ function program(command: string | null): string | null {
 	return command?.split(' ')[0] ?? null;
 }
 
-function holderOf(socket: ListeningSocket, containers: ReadonlyMap<string, ContainerInfo>): AlertHolder | null {
-	if (socket.proxyTo) {
-		const owner = [...containers.values()].find(c => c.networks.some(n => n.ipAddress === socket.proxyTo!.ip));
-		return {containerId: owner?.id ?? null, containerName: owner?.name ?? null, pid: socket.pid, command: socket.command, via: 'docker-proxy'};
-	}
-	if (socket.containerId) {
-		const owner = containers.get(socket.containerId);
-		return {containerId: socket.containerId, containerName: owner?.name ?? socket.containerId.slice(0, 12), pid: socket.pid, command: socket.command, via: 'container'};
-	}
-	if (socket.pid !== null) return {containerId: null, containerName: null, pid: socket.pid, command: socket.command, via: 'process'};
+function holderOf(socket: ListeningSocket, relations: Relations): AlertHolder | null {
+	const {owner, container} = relations.owner(socket);
+	const known = {containerId: container?.id ?? null, containerName: container?.name ?? null, pid: socket.pid, command: socket.command};
+	if (owner === 'docker-proxy') return {...known, via: 'docker-proxy'};
+	// a socket that only its namespace ties to a container has no traced process: not a holder
+	if (owner === 'container' && socket.containerId) return {...known, via: 'container'};
+	if (owner === 'process') return {...known, via: 'process'};
 	return null;
 }
 
@@ -111,13 +97,14 @@ const PORT_FROM: Record<Alert['portSource'], string> = {
 
 export function explain(input: ExplainInput): Explained | null {
 	const {victim, failure, source, sockets, containers} = input;
+	const relations = new Relations(containers, new Map());
 	const ns = failure.publish ? HOST_NS : victimNamespace(victim);
 	const options = candidates(input);
 	// of the ports it may have wanted, the one somebody else holds now
 	const held = options.map(c => ({c, socket: holderSocket(sockets, ns, c, victim.id)})).find(x => x.socket);
 	const chosen = held?.c ?? options[0] ?? null;
 
-	let holder: AlertHolder | null = held?.socket ? holderOf(held.socket, containers) : null;
+	let holder: AlertHolder | null = held?.socket ? holderOf(held.socket, relations) : null;
 	let holderUnknown: string | null = null;
 	if (!holder && chosen && failure.publish) {
 		const publisher = [...containers.values()].find(
@@ -134,7 +121,7 @@ export function explain(input: ExplainInput): Explained | null {
 	if (failure.inferred && !held) return null;
 
 	const name = victim.name;
-	const mode = modeText(victim, containers);
+	const mode = relations.modeText(victim);
 	const what =
 		source === 'exit'
 			? `exited ${victim.exitCode ?? '?'}`

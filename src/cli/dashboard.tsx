@@ -3,11 +3,12 @@
  * redrawing only the lines that change, at most 10 times a second.
  */
 import {render} from 'ink';
-import {Component, type ReactNode} from 'react';
+import {Component, useEffect, useState, type ReactNode} from 'react';
 import {App, type ReplayControl, type SnapshotSource} from '../views/App.js';
 import {makeTheme, ThemeContext} from '../views/theme.js';
 import type {UiState} from '../views/ui-state.js';
 import {EXIT} from './args.js';
+import {warn} from './io.js';
 import {TerminalGuard} from './terminal.js';
 
 export interface DashboardOptions {
@@ -15,6 +16,8 @@ export interface DashboardOptions {
 	readonly ascii: boolean;
 	readonly bits: boolean;
 	readonly bell?: boolean;
+	/** NETWATCH_FAULT=view: a view throws a second after its first frame (to test the way out). */
+	readonly fault?: boolean;
 }
 
 export interface DashboardIo {
@@ -40,6 +43,17 @@ class Crash extends Component<{onError: (error: Error) => void; children: ReactN
 	}
 }
 
+/** Throws once it has been on screen for a second: an uncaught error inside a view, on purpose. */
+function Fault({children}: {children: ReactNode}) {
+	const [armed, setArmed] = useState(false);
+	useEffect(() => {
+		const timer = setTimeout(() => setArmed(true), 1000);
+		return () => clearTimeout(timer);
+	}, []);
+	if (armed) throw new Error('a fault injected by NETWATCH_FAULT=view');
+	return children;
+}
+
 const SIGNALS = {SIGINT: 2, SIGTERM: 15, SIGHUP: 1} as const;
 
 /** Run the dashboard until q, Ctrl-C or a signal; resolves with the exit status. */
@@ -54,13 +68,14 @@ export async function runInteractive(
 	guard.enter();
 	let crash: Error | null = null;
 	const theme = makeTheme({color: options.color, ascii: options.ascii});
+	const app = <App source={source} bell={options.bell ?? false} replay={replay} initialUi={{unit: options.bits ? 'bits' : 'bytes', ...initialUi}} />;
 	const instance = render(
 		<ThemeContext.Provider value={theme}>
 			<Crash onError={error => {
 				crash = error;
 				instance.unmount();
 			}}>
-				<App source={source} bell={options.bell ?? false} replay={replay} initialUi={{unit: options.bits ? 'bits' : 'bytes', ...initialUi}} />
+				{options.fault ? <Fault>{app}</Fault> : app}
 			</Crash>
 		</ThemeContext.Provider>,
 		{stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false, maxFps: 10, incrementalRendering: true},
@@ -83,7 +98,7 @@ export async function runInteractive(
 		guard.restore();
 	}
 	if (crash) {
-		io.stderr.write(`netwatch: the dashboard failed: ${(crash as Error).message.split('\n')[0]}\n`);
+		warn(io.stderr, `the dashboard failed: ${(crash as Error).message}`);
 		return EXIT.failure;
 	}
 	// a signal ends it the conventional way: 128 + the signal's number

@@ -2,17 +2,15 @@
  * The modes that draw nothing: `--json` (NDJSON until interrupted), `--once` (one reading),
  * and the plain table that a non-terminal stdout gets.
  */
-import type {Writable} from 'node:stream';
 import {alertRecord, eventRecord, onceDocument, snapshotRecord, stringify} from '../output/json.js';
 import {plainReport} from '../output/table.js';
 import type {Snapshot} from '../store/snapshot.js';
+import type {RateUnit} from '../util/format.js';
 import {EXIT} from './args.js';
+import {warn, type Io} from './io.js';
 import type {Session} from './session.js';
 
-export interface HeadlessIo {
-	readonly stdout: Writable;
-	readonly stderr: Writable;
-}
+export type HeadlessIo = Pick<Io, 'stdout' | 'stderr'>;
 
 /** How long `--once` waits for Docker before it reports without it. */
 const DOCKER_WAIT_MS = 2_500;
@@ -30,7 +28,7 @@ function waitForTicks(session: Session, count: number): Promise<Snapshot> {
 }
 
 /** One reading: two samples after Docker answered (so rates exist), printed once. */
-export async function runOnce(session: Session, io: HeadlessIo, json: boolean): Promise<number> {
+export async function runOnce(session: Session, io: HeadlessIo, json: boolean, unit: RateUnit = 'bytes'): Promise<number> {
 	await Promise.race([session.dockerReady, new Promise(r => setTimeout(r, DOCKER_WAIT_MS).unref())]);
 	// start the sample grid now, so that both samples see the containers Docker listed
 	const twoSamples = waitForTicks(session, 2);
@@ -42,23 +40,31 @@ export async function runOnce(session: Session, io: HeadlessIo, json: boolean): 
 	}
 	session.store.flush();
 	const final = session.store.getSnapshot();
-	io.stdout.write(json ? `${stringify(onceDocument(final))}\n` : plainReport(final));
+	io.stdout.write(json ? `${stringify(onceDocument(final))}\n` : plainReport(final, unit));
 	if (final.docker.error) {
-		io.stderr.write(`netwatch: ${final.docker.error}\n`);
+		warn(io.stderr, final.docker.error);
 		return EXIT.docker;
 	}
 	return EXIT.ok;
 }
 
-/** NDJSON until interrupted: a snapshot per sample, events and alerts as they happen. */
+/**
+ * NDJSON until interrupted: a snapshot per sample, events and alerts as they happen. When the
+ * reader falls behind (stdout's buffer is full), snapshots are skipped until it catches up;
+ * events and alerts never are.
+ */
 export function runJsonStream(session: Session, io: HeadlessIo, done: Promise<void>): Promise<number> {
+	let behind = false;
+	io.stdout.on('drain', () => {
+		behind = false;
+	});
 	const write = (record: unknown): void => {
-		io.stdout.write(`${stringify(record)}\n`);
+		if (!io.stdout.write(`${stringify(record)}\n`)) behind = true;
 	};
 	let lastTick = 0;
 	let lastError: string | null = null;
 	const offSnapshots = session.store.subscribe(s => {
-		if (s.tick === lastTick) return;
+		if (s.tick === lastTick || behind) return;
 		lastTick = s.tick;
 		write(snapshotRecord(s));
 	});
@@ -67,7 +73,7 @@ export function runJsonStream(session: Session, io: HeadlessIo, done: Promise<vo
 		else if (action.type === 'alert') write(alertRecord(action.alert));
 		else if (action.type === 'docker' && action.status.error !== lastError) {
 			lastError = action.status.error;
-			if (lastError) io.stderr.write(`netwatch: ${lastError}\n`);
+			if (lastError) warn(io.stderr, lastError);
 		}
 	});
 	return done.then(() => {

@@ -3,16 +3,14 @@
  * one line on stderr and an exit status (see EXIT). No stack trace reaches the user.
  */
 import {readFileSync} from 'node:fs';
-import type {Writable} from 'node:stream';
+import {hostname} from 'node:os';
 import {EXIT, HELP, parseCommandLine, USAGE, UsageError, type Command, type WatchOptions} from './args.js';
 import {runJsonStream, runOnce} from './headless.js';
+import {terminalIo, warn, type Io} from './io.js';
+import {restoreTerminal} from './terminal.js';
+import {Recorder} from '../record/recorder.js';
 import {startSession} from './session.js';
 
-export interface Io {
-	readonly stdout: NodeJS.WriteStream | Writable;
-	readonly stderr: Writable;
-	readonly env: Readonly<Record<string, string | undefined>>;
-}
 
 export function version(): string {
 	const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
@@ -30,21 +28,32 @@ function untilSignal(): Promise<void> {
 	});
 }
 
-/** The dashboard needs the real terminal streams. */
-function terminalIo(io: Io): {stdout: NodeJS.WriteStream; stdin: NodeJS.ReadStream; stderr: NodeJS.WriteStream} {
-	return {stdout: io.stdout as NodeJS.WriteStream, stdin: process.stdin, stderr: io.stderr as NodeJS.WriteStream};
+
+/** `--record FILE`, opened before anything happens, so that the file has it all. */
+function openRecorder(options: WatchOptions): Recorder | null {
+	if (options.record === null) return null;
+	return new Recorder(options.record, {interval: options.interval, hostname: hostname(), netwatchVersion: version()});
 }
 
 async function watch(options: WatchOptions, io: Io): Promise<number> {
-	const session = startSession({interval: options.interval, host: options.host, env: io.env});
+	let recorder: Recorder | null;
+	try {
+		recorder = openRecorder(options);
+	} catch (error) {
+		warn(io.stderr, `cannot record to ${options.record}: ${(error as Error).message.replace(/^\w+: /, '')}`);
+		return EXIT.file;
+	}
+	const session = startSession({interval: options.interval, host: options.host, env: io.env, recorder});
 	try {
 		const isTty = (io.stdout as NodeJS.WriteStream).isTTY === true;
-		if (options.once || (!options.json && !isTty)) return await runOnce(session, io, options.json);
+		if (options.once || (!options.json && !isTty)) return await runOnce(session, io, options.json, options.bits ? 'bits' : 'bytes');
 		if (options.json) return await runJsonStream(session, io, untilSignal());
 		const {runInteractive} = await import('./dashboard.js');
-		return await runInteractive(session.store, {...options, bell: options.bell}, terminalIo(io));
+		return await runInteractive(session.store, {...options, fault: io.env['NETWATCH_FAULT'] === 'view'}, terminalIo(io));
 	} finally {
 		session.stop();
+		recorder?.close();
+		if (recorder?.error) warn(io.stderr, recorder.error);
 	}
 }
 
@@ -54,7 +63,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 		command = parseCommandLine(argv, io.env);
 	} catch (error) {
 		if (!(error instanceof UsageError)) throw error;
-		io.stderr.write(`netwatch: ${error.message}\n${USAGE}\nTry 'netwatch --help' for more.\n`);
+		warn(io.stderr, error.message);
+		io.stderr.write(`${USAGE}\nTry 'netwatch --help' for more.\n`);
 		return EXIT.usage;
 	}
 	switch (command.command) {
@@ -64,9 +74,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 		case 'version':
 			io.stdout.write(`netwatch ${version()}\n`);
 			return EXIT.ok;
-		case 'replay':
-			io.stderr.write('netwatch: replay is not available in this build\n');
-			return EXIT.usage;
+		case 'replay': {
+			const {runReplay} = await import('./replay.js');
+			return runReplay(command, io);
+		}
 		case 'watch':
 			return watch(command, io);
 	}
@@ -76,7 +87,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 export function run(): void {
 	const fail = (error: unknown): void => {
 		const message = error instanceof Error ? error.message : String(error);
-		process.stderr.write(`netwatch: ${message.split('\n')[0]}\n`);
+		restoreTerminal();
+		warn(process.stderr, message);
 		process.exit(EXIT.failure);
 	};
 	// a closed pipe (`netwatch --json | head`) is a normal way to stop

@@ -10,6 +10,7 @@ import {DockerCollector} from '../collectors/docker.js';
 import {Sampler} from '../collectors/sampler.js';
 import {createDockerApi} from '../docker/api.js';
 import {EndpointError, resolveEndpoint, type Endpoint} from '../docker/endpoint.js';
+import type {Recorder} from '../record/recorder.js';
 import {Store} from '../store/store.js';
 
 export interface SessionOptions {
@@ -17,6 +18,8 @@ export interface SessionOptions {
 	/** `-H`; undefined to use DOCKER_HOST or the default socket */
 	readonly host: string | undefined;
 	readonly env: Readonly<Record<string, string | undefined>>;
+	/** `--record`: gets every action, from the very first. */
+	readonly recorder?: Recorder | null;
 }
 
 export interface Session {
@@ -48,6 +51,7 @@ export function startSession(options: SessionOptions): Session {
 		endpointError = error.message;
 	}
 	const store = new Store({endpoint: endpoint?.url ?? options.host ?? options.env['DOCKER_HOST'] ?? ''});
+	const detach = options.recorder?.attach(store);
 	const dispatch = store.dispatch.bind(store);
 	const host = hostname();
 	dispatch({type: 'host', hostname: host, os: null, interval: options.interval});
@@ -81,6 +85,7 @@ export function startSession(options: SessionOptions): Session {
 			detector?.stop();
 			docker?.stop();
 			store.close();
+			detach?.();
 		},
 	};
 }

@@ -24,6 +24,14 @@ function tryWrite(stream: NodeJS.WriteStream, text: string): void {
 	}
 }
 
+/** The guard in charge, if the dashboard is up: an error on its way out restores through it. */
+let active: TerminalGuard | null = null;
+
+/** Put the terminal back now, if the dashboard had taken it (before printing a fatal error). */
+export function restoreTerminal(): void {
+	active?.restore();
+}
+
 export class TerminalGuard {
 	private active = false;
 	private readonly onExit = (): void => this.restore();
@@ -32,6 +40,7 @@ export class TerminalGuard {
 
 	enter(): void {
 		this.active = true;
+		active = this;
 		process.on('exit', this.onExit);
 		// after SIGHUP the terminal is gone: a failed write must not become an uncaught error
 		this.streams.stdout.on('error', () => undefined);
@@ -42,6 +51,7 @@ export class TerminalGuard {
 	restore(): void {
 		if (!this.active) return;
 		this.active = false;
+		if (active === this) active = null;
 		process.off('exit', this.onExit);
 		const {stdin, stdout} = this.streams;
 		if (stdin.isTTY) {

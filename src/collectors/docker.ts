@@ -4,7 +4,9 @@
  * Connect: GET /version, then subscribe to GET /events, then list and inspect the containers
  * and list the networks. Subscribing before listing means nothing that happens in between is
  * missed. Every container or network event leads to one inspect of that container; nothing is
- * polled.
+ * polled. Inspects run at most INSPECT_CONCURRENCY at a time; an event that arrives while its
+ * container is being inspected gets a fresh inspect after that one, so the last word is never
+ * older than the last event.
  *
  * When the stream drops, reconnect with backoff and `since` set to the last event's timeNano
  * (inclusive, so the events already seen at that instant are skipped), then resynchronise the
@@ -15,7 +17,7 @@ import {PING_TIMEOUT_MS, type DockerApi} from '../docker/api.js';
 import {explainDockerError} from '../docker/errors.js';
 import type {ContainerInfo, DockerStatus, NetworkInfo} from '../model.js';
 import {parseContainerInspect, parseNetworkInspect} from '../parsers/docker-container.js';
-import {LineSplitter, compareNano, nanoToSince, parseEventLine, type DockerEvent} from '../parsers/docker-events.js';
+import {eventLines, isQuietAction, nanoToSince, parseEventLine, type DockerEvent} from '../parsers/docker-events.js';
 import type {Action} from '../store/actions.js';
 
 export type Dispatch = (action: Action) => void;
@@ -25,18 +27,25 @@ export type SyncListener = (containers: readonly ContainerInfo[]) => void;
 export interface DockerCollectorOptions {
 	readonly api: DockerApi;
 	readonly dispatch: Dispatch;
-	/** Whether /proc here is the daemon's (a local unix socket). */
+	/** Whether the endpoint is a local unix socket. */
 	readonly local: boolean;
 	readonly minBackoffMs?: number;
 	readonly maxBackoffMs?: number;
-	readonly inspectConcurrency?: number;
 }
 
-/** Container actions that do not change what inspect would say. */
-const QUIET_ACTIONS = /^(exec_|attach|detach|resize|top|copy|export|commit|archive-path|extract-to-dir)/;
+/** Inspects in flight at most, events and resyncs together. */
+const INSPECT_CONCURRENCY = 8;
+/** Ids of destroyed containers remembered, so a late inspect cannot bring one back. */
+const GONE_REMEMBERED = 10_000;
 
 function isNotFound(error: unknown): boolean {
 	return (error as {statusCode?: unknown})?.statusCode === 404;
+}
+
+interface Inspection {
+	readonly promise: Promise<ContainerInfo | null>;
+	/** Another inspect, asked for while this one was on its way. */
+	again: Promise<ContainerInfo | null> | null;
 }
 
 export class DockerCollector {
@@ -49,12 +58,21 @@ export class DockerCollector {
 	private retry: NodeJS.Timeout | undefined;
 	private backoff: number;
 	private stopped = false;
+	/** Bumped by each connect: work of an older connection is dropped. */
+	private generation = 0;
+	/** The last event received, and the events seen at its instant: where a reconnect resumes. */
 	private lastTimeNano: string | null = null;
 	private seenAtLast = new Set<string>();
-	private readonly inFlight = new Map<string, Promise<ContainerInfo | null>>();
+	/** After a reconnect: the events at `since` that were already seen, to skip once more. */
+	private replayed: {timeNano: string; keys: Set<string>} | null = null;
+	private readonly inspections = new Map<string, Inspection>();
+	private readonly waiting: (() => void)[] = [];
+	private active = 0;
+	private readonly gone = new Set<string>();
 	private readonly known = new Map<string, ContainerInfo>();
 	/** Containers that had events while a resync was listing: inspected again after it. */
 	private touchedDuringResync: Set<string> | null = null;
+	private networksRefresh: {running: boolean; again: boolean} = {running: false, again: false};
 	private readyResolve!: () => void;
 	/** Resolves once the first attempt to connect has finished, whatever its outcome. */
 	readonly ready: Promise<void>;
@@ -105,15 +123,15 @@ export class DockerCollector {
 	}
 
 	/**
-	 * Inspect one container now and dispatch what Docker says (or its removal, on 404).
-	 * Concurrent calls for the same id share one request.
+	 * What Docker says of this container now: inspected, dispatched (or removed, on 404), and
+	 * returned. A call that arrives while an inspect of the same container is on its way gets a
+	 * new inspect after it, shared with any other call that arrives meanwhile.
 	 */
 	inspect(id: string): Promise<ContainerInfo | null> {
-		const running = this.inFlight.get(id);
-		if (running) return running;
-		const request = this.inspectOnce(id).finally(() => this.inFlight.delete(id));
-		this.inFlight.set(id, request);
-		return request;
+		const current = this.inspections.get(id);
+		if (!current) return this.startInspection(id);
+		current.again ??= current.promise.then(() => this.inspect(id));
+		return current.again;
 	}
 
 	/** The container as last inspected. */
@@ -130,21 +148,47 @@ export class DockerCollector {
 		return this.api;
 	}
 
+	private startInspection(id: string): Promise<ContainerInfo | null> {
+		const inspection: Inspection = {
+			promise: this.limited(() => this.inspectOnce(id)).finally(() => {
+				if (this.inspections.get(id) === inspection) this.inspections.delete(id);
+			}),
+			again: null,
+		};
+		this.inspections.set(id, inspection);
+		return inspection.promise;
+	}
+
+	/** Run `task` when fewer than INSPECT_CONCURRENCY others are running. */
+	private async limited<T>(task: () => Promise<T>): Promise<T> {
+		if (this.active >= INSPECT_CONCURRENCY) await new Promise<void>(resolve => this.waiting.push(resolve));
+		this.active++;
+		try {
+			return await task();
+		} finally {
+			this.active--;
+			this.waiting.shift()?.();
+		}
+	}
+
 	private async inspectOnce(id: string): Promise<ContainerInfo | null> {
 		try {
 			const info = parseContainerInspect(await this.api.inspectContainer(id));
-			if (info && !this.stopped) {
-				this.known.set(info.id, info);
-				this.dispatch({type: 'container', container: info});
-			}
+			// destroyed while the answer was on its way: it must not come back
+			if (!info || this.stopped || this.gone.has(info.id)) return null;
+			this.known.set(info.id, info);
+			this.dispatch({type: 'container', container: info});
 			return info;
 		} catch (error) {
-			if (isNotFound(error) && this.known.has(id)) {
-				this.known.delete(id);
-				this.dispatch({type: 'container-removed', id});
-			}
+			if (isNotFound(error)) this.forget(id);
 			return null;
 		}
+	}
+
+	private forget(id: string): void {
+		this.gone.add(id);
+		if (this.gone.size > GONE_REMEMBERED) this.gone.delete(this.gone.values().next().value!);
+		if (this.known.delete(id)) this.dispatch({type: 'container-removed', id});
 	}
 
 	private setStatus(patch: Partial<DockerStatus>): void {
@@ -154,22 +198,22 @@ export class DockerCollector {
 
 	private async connect(): Promise<void> {
 		if (this.stopped) return;
+		const generation = ++this.generation;
+		const current = (): boolean => generation === this.generation && !this.stopped;
 		try {
 			const version = await this.api.version(AbortSignal.timeout(PING_TIMEOUT_MS));
-			if (this.stopped) return;
-			await this.subscribe();
-			this.setStatus({
-				version: version.Version ?? null,
-				apiVersion: version.ApiVersion ?? null,
-				error: null,
-				state: 'connected',
-			});
-			await this.resync();
+			if (!current()) return;
+			await this.subscribe(current);
+			if (!current()) return;
+			this.setStatus({version: version.Version ?? null, apiVersion: version.ApiVersion ?? null, error: null, state: 'connected'});
+			await this.resync(current);
 			this.backoff = this.options.minBackoffMs ?? 250;
 		} catch (error) {
-			this.stream?.destroy();
-			this.stream = undefined;
-			this.fail(error);
+			if (current()) {
+				this.stream?.destroy();
+				this.stream = undefined;
+				this.fail(error);
+			}
 		} finally {
 			this.readyResolve();
 		}
@@ -177,6 +221,8 @@ export class DockerCollector {
 
 	private fail(error: unknown): void {
 		if (this.stopped) return;
+		// a newer connection takes over; whatever the older one was doing is now stale
+		this.generation++;
 		const wasConnected = this.status.state === 'connected' || this.status.state === 'reconnecting';
 		this.setStatus({
 			error: explainDockerError(error, this.api.endpoint),
@@ -187,11 +233,16 @@ export class DockerCollector {
 		this.backoff = Math.min(this.backoff * 2, this.options.maxBackoffMs ?? 5_000);
 	}
 
-	private async subscribe(): Promise<void> {
+	private async subscribe(current: () => boolean): Promise<void> {
 		const since = this.lastTimeNano === null ? undefined : nanoToSince(this.lastTimeNano);
+		this.replayed = this.lastTimeNano === null ? null : {timeNano: this.lastTimeNano, keys: new Set(this.seenAtLast)};
 		const stream = await this.api.events(since);
+		if (!current()) {
+			stream.destroy();
+			return;
+		}
 		this.stream = stream;
-		const lines = new LineSplitter();
+		const lines = eventLines();
 		let ended = false;
 		const onEnd = (error?: unknown): void => {
 			if (ended) return;
@@ -202,7 +253,9 @@ export class DockerCollector {
 			this.fail(error ?? Object.assign(new Error('events stream ended'), {code: 'ECONNRESET'}));
 		};
 		stream.on('data', (chunk: Buffer) => {
+			const overlong = lines.overlong;
 			for (const line of lines.push(chunk)) this.handleLine(line);
+			if (lines.overlong > overlong) this.setStatus({badEventLines: this.status.badEventLines + lines.overlong - overlong});
 		});
 		stream.on('end', () => onEnd());
 		stream.on('close', () => onEnd());
@@ -223,20 +276,22 @@ export class DockerCollector {
 		this.follow(event);
 	}
 
-	/** Drop what a reconnect with an inclusive `since` delivers a second time. */
+	/**
+	 * Skip what a reconnect delivers a second time: `since` is inclusive, so the events of the
+	 * last instant seen come again. Nothing else is dropped, not even an event stamped earlier
+	 * than the one before it (the daemon's clock may step back).
+	 */
 	private isNew(event: DockerEvent): boolean {
 		const key = `${event.timeNano}|${event.kind}|${event.action}|${event.actorId}|${JSON.stringify(event.attributes)}`;
-		if (this.lastTimeNano !== null) {
-			const order = compareNano(event.timeNano, this.lastTimeNano);
-			if (order < 0) return false;
-			if (order === 0) {
-				if (this.seenAtLast.has(key)) return false;
-				this.seenAtLast.add(key);
-				return true;
-			}
+		if (this.replayed) {
+			if (event.timeNano === this.replayed.timeNano && this.replayed.keys.delete(key)) return false;
+			if (event.timeNano !== this.replayed.timeNano) this.replayed = null;
 		}
-		this.lastTimeNano = event.timeNano;
-		this.seenAtLast = new Set([key]);
+		if (event.timeNano !== this.lastTimeNano) {
+			this.lastTimeNano = event.timeNano;
+			this.seenAtLast = new Set();
+		}
+		this.seenAtLast.add(key);
 		return true;
 	}
 
@@ -245,12 +300,8 @@ export class DockerCollector {
 		const id = event.kind === 'container' ? event.actorId : event.attributes['container'];
 		if (id) this.touchedDuringResync?.add(id);
 		if (event.kind === 'container') {
-			if (event.action === 'destroy') {
-				this.known.delete(event.actorId);
-				this.dispatch({type: 'container-removed', id: event.actorId});
-			} else if (!QUIET_ACTIONS.test(event.action)) {
-				void this.inspect(event.actorId);
-			}
+			if (event.action === 'destroy') this.forget(event.actorId);
+			else if (!isQuietAction(event.action)) void this.inspect(event.actorId);
 		} else if (event.kind === 'network') {
 			const container = event.attributes['container'];
 			if ((event.action === 'connect' || event.action === 'disconnect') && container) void this.inspect(container);
@@ -258,53 +309,53 @@ export class DockerCollector {
 		}
 	}
 
+	/** One list of networks at a time; a request during one runs once after it. */
 	private async refreshNetworks(): Promise<void> {
+		if (this.networksRefresh.running) {
+			this.networksRefresh.again = true;
+			return;
+		}
+		this.networksRefresh = {running: true, again: false};
 		try {
 			const raw = await this.api.listNetworks();
 			const networks = raw.map(parseNetworkInspect).filter((n): n is NetworkInfo => n !== null);
-			this.dispatch({type: 'networks', networks});
+			if (!this.stopped) this.dispatch({type: 'networks', networks});
 		} catch {
 			// the next network event or reconnect tries again
+		} finally {
+			const again = this.networksRefresh.again;
+			this.networksRefresh = {running: false, again: false};
+			if (again) void this.refreshNetworks();
 		}
 	}
 
 	/** List everything again and replace the store's view of it. */
-	private async resync(): Promise<void> {
-		this.touchedDuringResync = new Set();
+	private async resync(current: () => boolean): Promise<void> {
+		const touched = new Set<string>();
+		this.touchedDuringResync = touched;
 		try {
-			await this.listAll();
+			const [list] = await Promise.all([this.api.listContainers(), this.refreshNetworks()]);
+			const infos = await Promise.all(
+				list.map(c =>
+					this.limited(async () => {
+						try {
+							return parseContainerInspect(await this.api.inspectContainer(c.Id));
+						} catch {
+							// removed between list and inspect, or stuck: the next event brings it back
+							return null;
+						}
+					}),
+				),
+			);
+			if (!current()) return;
+			this.known.clear();
+			for (const info of infos) if (info && !this.gone.has(info.id)) this.known.set(info.id, info);
+			const containers = [...this.known.values()];
+			this.dispatch({type: 'containers', containers});
+			for (const listener of this.syncListeners) listener(containers);
 		} finally {
-			const touched = this.touchedDuringResync;
-			this.touchedDuringResync = null;
-			for (const id of touched ?? []) void this.inspect(id);
+			if (this.touchedDuringResync === touched) this.touchedDuringResync = null;
+			if (current()) for (const id of touched) void this.inspect(id);
 		}
-	}
-
-	private async listAll(): Promise<void> {
-		const [list] = await Promise.all([
-			this.api.listContainers(),
-			this.refreshNetworks(),
-		]);
-		const infos: ContainerInfo[] = [];
-		const ids = list.map(c => c.Id);
-		let next = 0;
-		const worker = async (): Promise<void> => {
-			while (next < ids.length) {
-				const id = ids[next++]!;
-				try {
-					const info = parseContainerInspect(await this.api.inspectContainer(id));
-					if (info) infos.push(info);
-				} catch (error) {
-					// removed between list and inspect: it simply is not there
-					if (!isNotFound(error)) throw error;
-				}
-			}
-		};
-		await Promise.all(Array.from({length: Math.min(this.options.inspectConcurrency ?? 8, ids.length)}, worker));
-		if (this.stopped) return;
-		this.known.clear();
-		for (const info of infos) this.known.set(info.id, info);
-		this.dispatch({type: 'containers', containers: infos});
-		for (const listener of this.syncListeners) listener(infos);
 	}
 }

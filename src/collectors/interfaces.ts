@@ -3,7 +3,9 @@
  *
  * Counters: one read of `net/dev` per tick (the host's /proc/net/dev, or /proc/<pid>/net/dev
  * for a container). Metadata (ifindex, iflink, operstate, mtu, MAC, speed, master, kind,
- * addresses) comes from sysfs and is read again only when the set of interface names changes.
+ * addresses) comes from sysfs and is read again only when the set of interface names changes,
+ * and once more a few samples later: a veth that Docker has just made is often not yet up, nor
+ * on its bridge, when it first shows in net/dev.
  *
  * A container's sysfs is reached through /proc/<pid>/root/sys/class/net, which needs root.
  * Without it, /proc/<pid>/net/igmp (world-readable) still gives each interface's ifindex, which
@@ -120,8 +122,12 @@ export function hostAddresses(): Record<string, string[]> {
 	return out;
 }
 
+/** Samples after a change of the interface set when its metadata is read once more. */
+const SETTLE_SAMPLES = 2;
+
 export class NamespaceInterfaces {
 	private names = '';
+	private settle = 0;
 
 	constructor(private readonly paths: NamespacePaths) {}
 
@@ -129,9 +135,13 @@ export class NamespaceInterfaces {
 	read(): NamespaceRead {
 		const rows = parseNetDev(readFileSync(this.paths.netDev, 'utf8'));
 		const names = rows.map(r => r.name).join('\n');
-		if (names === this.names) return {rows, meta: null};
-		this.names = names;
-		return {rows, meta: this.readMeta(rows.map(r => r.name))};
+		if (names !== this.names) {
+			this.names = names;
+			this.settle = SETTLE_SAMPLES;
+			return {rows, meta: this.readMeta(rows.map(r => r.name))};
+		}
+		if (this.settle > 0 && --this.settle === 0) return {rows, meta: this.readMeta(rows.map(r => r.name))};
+		return {rows, meta: null};
 	}
 
 	private readMeta(names: readonly string[]): Record<string, InterfaceMeta> {

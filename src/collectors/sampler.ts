@@ -124,6 +124,7 @@ export class Sampler {
 		const containers = this.options.docker?.containers() ?? [];
 		const namespaces: Record<string, NetDevRow[]> = {};
 		const fromStatsApi: string[] = [];
+		const sampledAt: Record<string, number> = {};
 		const socketNamespaces: NamespaceRef[] = [{key: HOST_NS, pid: null}];
 		const alive = new Set<string>();
 		for (const c of containers) {
@@ -133,8 +134,11 @@ export class Sampler {
 			if (!hasOwnNamespace(c)) continue;
 			if (!tracked.local) {
 				fromStatsApi.push(c.id);
-				const rows = this.stats?.rows(c.id);
-				if (rows) namespaces[c.id] = rows;
+				const sample = this.stats?.sample(c.id);
+				if (sample) {
+					namespaces[c.id] = sample.rows;
+					sampledAt[c.id] = sample.mono;
+				}
 				continue;
 			}
 			try {
@@ -158,7 +162,7 @@ export class Sampler {
 			mono: performance.now(),
 			host: host.rows,
 			namespaces,
-			...(fromStatsApi.length > 0 ? {fromStatsApi} : {}),
+			...(fromStatsApi.length > 0 ? {fromStatsApi, sampledAt} : {}),
 		});
 	}
 

@@ -9,7 +9,7 @@
  * Without the right to read other users' fd tables (not root), owners stay unknown and the
  * reason is recorded; nothing fails.
  */
-import {readFileSync, readdirSync, readlinkSync} from 'node:fs';
+import {closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync} from 'node:fs';
 import {basename, join} from 'node:path';
 import type {ListeningSocket} from '../model.js';
 import {containerIdFromCgroup} from '../parsers/cgroup.js';
@@ -30,12 +30,48 @@ interface Owner {
 }
 
 const FILES: readonly SocketFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
+/** A socket whose owner could not be found is looked for again after this long, not at every change. */
+const UNKNOWN_RETRY_MS = 10_000;
+const CHUNK = 16 * 1024;
 
 function readOrNull(path: string): string | null {
 	try {
 		return readFileSync(path, 'utf8');
 	} catch {
 		return null;
+	}
+}
+
+/**
+ * The listening part of a TCP socket table. The kernel lists listening sockets before the
+ * established ones, and writes the file as it is read, so reading stops at the first line that
+ * is not LISTEN: a busy server's thousands of connections are never even generated.
+ */
+function readTcpListeners(path: string): string | null {
+	let fd: number;
+	try {
+		fd = openSync(path, 'r');
+	} catch {
+		return null;
+	}
+	try {
+		const buffer = Buffer.alloc(CHUNK);
+		let text = '';
+		for (;;) {
+			const n = readSync(fd, buffer, 0, CHUNK, null);
+			if (n === 0) return text;
+			text += buffer.toString('latin1', 0, n);
+			// past the header, a complete line whose state (the 4th field) is not 0A ends the listeners
+			const lines = text.split('\n');
+			for (let i = 1; i < lines.length - 1; i++) {
+				const state = lines[i]!.trim().split(/\s+/, 4)[3];
+				if (state !== undefined && state !== '0A') return lines.slice(0, i).join('\n');
+			}
+		}
+	} catch {
+		return null;
+	} finally {
+		closeSync(fd);
 	}
 }
 
@@ -66,7 +102,8 @@ export class SocketCollector {
 	/** The last full list, changed or not. */
 	current: readonly ListeningSocket[] = [];
 	private owners = new Map<number, Owner>();
-	private unknown = new Map<number, string>();
+	/** Sockets whose owner was not found: why, and when it was last looked for. */
+	private unknown = new Map<number, {reason: string; at: number}>();
 	private lastKey = '';
 	private walks = 0;
 
@@ -83,7 +120,7 @@ export class SocketCollector {
 		for (const ns of namespaces) {
 			const dir = ns.pid === null ? join(this.proc, 'net') : join(this.proc, String(ns.pid), 'net');
 			for (const file of FILES) {
-				const text = readOrNull(join(dir, file));
+				const text = file.startsWith('tcp') ? readTcpListeners(join(dir, file)) : readOrNull(join(dir, file));
 				if (text === null) continue;
 				for (const row of parseSockets(text, file, {listeningOnly: true})) found.push({ns: ns.key, row});
 			}
@@ -93,7 +130,8 @@ export class SocketCollector {
 		this.lastKey = key;
 
 		const inodes = new Set(found.map(f => f.row.inode));
-		const missing = [...inodes].filter(inode => !this.owners.has(inode));
+		const now = Date.now();
+		const missing = [...inodes].filter(inode => !this.owners.has(inode) && !((this.unknown.get(inode)?.at ?? -Infinity) > now - UNKNOWN_RETRY_MS));
 		if (missing.length > 0) this.trace(new Set(missing));
 		// forget owners of sockets that are gone
 		for (const inode of this.owners.keys()) if (!inodes.has(inode)) this.owners.delete(inode);
@@ -112,7 +150,7 @@ export class SocketCollector {
 				command: owner?.command ?? null,
 				containerId: owner?.containerId ?? null,
 				proxyTo: owner?.proxyTo ?? null,
-				ownerUnknown: owner ? null : (this.unknown.get(row.inode) ?? 'process not found'),
+				ownerUnknown: owner ? null : (this.unknown.get(row.inode)?.reason ?? 'process not found'),
 			};
 		});
 		return this.current;
@@ -154,7 +192,8 @@ export class SocketCollector {
 			}
 		}
 		const reason = denied ? 'needs root' : 'process not found';
-		for (const inode of wanted) this.unknown.set(inode, reason);
+		const at = Date.now();
+		for (const inode of wanted) this.unknown.set(inode, {reason, at});
 	}
 
 	private describe(pid: number): Owner | null {

@@ -1,12 +1,14 @@
 /**
  * Counters from Docker's stats API, for when /proc is not the daemon's (a remote DOCKER_HOST).
  *
- * One one-shot request per running container per tick, never a stream, and never more than
- * one request per container in flight. Engine 20.10 answers one-shot on its next 1 s
- * collection, so results land a tick late; the tick uses the newest one it has. The API lists
- * only the interfaces Docker made (no lo), and none at all for host and none modes.
+ * One-shot requests, never a stream: at most one per container and MAX_IN_FLIGHT in all at
+ * once (over ssh each request is a connection of its own). Engine 20.10 answers one-shot on its
+ * next 1 s collection, so results land late; each keeps the time it arrived, and rates are
+ * taken between arrivals, not between ticks. The API lists only the interfaces Docker made (no
+ * lo), and none at all for host and none modes.
  */
 import type {DockerApi} from '../docker/api.js';
+import {performance} from 'node:perf_hooks';
 import type {NetDevRow} from '../model.js';
 
 interface NetworkStats {
@@ -36,30 +38,42 @@ export function rowsFromStats(networks: unknown): NetDevRow[] {
 	}));
 }
 
+const MAX_IN_FLIGHT = 4;
+
+export interface StatsSample {
+	readonly rows: NetDevRow[];
+	/** performance.now() when the answer arrived. */
+	readonly mono: number;
+}
+
 export class StatsApiSampler {
-	private readonly latest = new Map<string, NetDevRow[]>();
+	private readonly latest = new Map<string, StatsSample>();
 	private readonly pending = new Set<string>();
+	/** Where the next round of requests starts, so every container gets its turn. */
+	private turn = 0;
 
 	constructor(private readonly api: DockerApi) {}
 
-	rows(id: string): NetDevRow[] | undefined {
+	sample(id: string): StatsSample | undefined {
 		return this.latest.get(id);
 	}
 
-	/** Ask for fresh counters of these containers; forget the others. */
+	/** Ask for fresh counters of these containers (as many as may be in flight); forget the others. */
 	request(ids: readonly string[]): void {
 		const wanted = new Set(ids);
 		for (const id of this.latest.keys()) if (!wanted.has(id)) this.latest.delete(id);
-		for (const id of ids) {
+		for (let k = 0; k < ids.length && this.pending.size < MAX_IN_FLIGHT; k++) {
+			const id = ids[(this.turn + k) % ids.length]!;
 			if (this.pending.has(id)) continue;
 			this.pending.add(id);
 			this.api
 				.containerStats(id)
 				.then(stats => {
-					if (wanted.has(id)) this.latest.set(id, rowsFromStats((stats as {networks?: unknown}).networks));
+					if (wanted.has(id)) this.latest.set(id, {rows: rowsFromStats((stats as {networks?: unknown}).networks), mono: performance.now()});
 				})
 				.catch(() => undefined)
 				.finally(() => this.pending.delete(id));
 		}
+		this.turn = ids.length === 0 ? 0 : (this.turn + MAX_IN_FLIGHT) % ids.length;
 	}
 }

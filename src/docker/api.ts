@@ -6,7 +6,10 @@
  * for the events and log streams, without one (docker-modem applies `timeout` to streams too,
  * so an idle events stream would be cut after `timeout` ms).
  */
+import {existsSync, readFileSync} from 'node:fs';
 import type {IncomingMessage} from 'node:http';
+import {homedir} from 'node:os';
+import {join} from 'node:path';
 import Dockerode from 'dockerode';
 import type {Endpoint} from './endpoint.js';
 
@@ -23,6 +26,8 @@ export interface VersionInfo {
 export interface LogOptions {
 	/** Unix seconds, fractions allowed. */
 	readonly since?: number;
+	/** Unix seconds: the stream ends there, even for a container that is still running. */
+	readonly until?: number;
 	readonly tail?: number;
 	readonly timestamps?: boolean;
 }
@@ -41,9 +46,10 @@ export interface DockerApi {
 	listNetworks(): Promise<readonly unknown[]>;
 	/** GET /containers/{id}/stats?stream=false&one-shot=true */
 	containerStats(id: string): Promise<unknown>;
-	/** GET /containers/{id}/logs?stdout=1&stderr=1, as one buffer (multiplexed unless the container has a TTY). */
-	logs(id: string, options: LogOptions): Promise<Buffer>;
-	/** GET /containers/{id}/logs?follow=1…, the raw stream. */
+	/**
+	 * GET /containers/{id}/logs?stdout=1&stderr=1&follow=1…, the raw stream (multiplexed unless
+	 * the container has a TTY). With `until` it ends there; without, it follows.
+	 */
 	followLogs(id: string, options: LogOptions): Promise<IncomingMessage>;
 }
 
@@ -63,7 +69,7 @@ function options(endpoint: Endpoint, timeout: number | undefined): Dockerode.Doc
 		case 'unix':
 			return {...base, socketPath: endpoint.socketPath};
 		case 'tcp':
-			return {...base, host: endpoint.host, port: endpoint.port, protocol: endpoint.tls ? 'https' : 'http'};
+			return {...base, host: endpoint.host, port: endpoint.port, protocol: endpoint.tls ? 'https' : 'http', ...(endpoint.tls ? tlsFiles() : {})};
 		case 'ssh':
 			return {
 				...base,
@@ -76,16 +82,25 @@ function options(endpoint: Endpoint, timeout: number | undefined): Dockerode.Doc
 	}
 }
 
+/** The client certificates of a TLS endpoint, from DOCKER_CERT_PATH (default ~/.docker), as the docker CLI reads them. */
+function tlsFiles(): {ca?: Buffer; cert?: Buffer; key?: Buffer} {
+	const dir = process.env['DOCKER_CERT_PATH'] || join(homedir(), '.docker');
+	const read = (name: string): Buffer | undefined => (existsSync(join(dir, name)) ? readFileSync(join(dir, name)) : undefined);
+	const files = {ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem')};
+	return Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined));
+}
+
 // dockerode 5's own options are looser than @types/dockerode 4 says; these calls are typed here.
 type Loose = (options?: Record<string, unknown>) => Promise<unknown>;
 
-function logQuery(options: LogOptions, follow: boolean): Record<string, unknown> {
+function logQuery(options: LogOptions): Record<string, unknown> {
 	return {
 		stdout: true,
 		stderr: true,
-		follow,
+		follow: true,
 		timestamps: options.timestamps ?? false,
 		...(options.since !== undefined ? {since: options.since} : {}),
+		...(options.until !== undefined ? {until: options.until} : {}),
 		...(options.tail !== undefined ? {tail: options.tail} : {}),
 	};
 }
@@ -109,16 +124,9 @@ export function createDockerApi(endpoint: Endpoint): DockerApi {
 			const c = api.getContainer(id);
 			return call(c.stats, c, {stream: false, 'one-shot': true});
 		},
-		logs: async (id, opts) => {
-			const c = api.getContainer(id);
-			const body = await call(c.logs, c, logQuery(opts, false));
-			// docker-modem tries JSON.parse first: a log that happens to be JSON comes back parsed
-			if (Buffer.isBuffer(body)) return body;
-			return Buffer.from(typeof body === 'string' ? body : JSON.stringify(body));
-		},
 		followLogs: (id, opts) => {
 			const c = stream.getContainer(id);
-			return call(c.logs, c, logQuery(opts, true)) as Promise<IncomingMessage>;
+			return call(c.logs, c, logQuery(opts)) as Promise<IncomingMessage>;
 		},
 	};
 }

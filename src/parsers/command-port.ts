@@ -67,7 +67,14 @@ function fromSimpleCommand(words: readonly string[]): CommandPort[] {
 }
 
 function fromScript(script: string): CommandPort[] {
-	return commands(parse(script)).flatMap(fromSimpleCommand);
+	let tokens: ParseEntry[];
+	try {
+		tokens = parse(script);
+	} catch {
+		// shell-quote gives up on some scripts (`${}`); the container's script is not ours to fix
+		return [];
+	}
+	return commands(tokens).flatMap(fromSimpleCommand);
 }
 
 /** Every port the command names, in order, without repeats. */

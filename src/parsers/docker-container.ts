@@ -52,7 +52,6 @@ function parseNetworks(value: unknown): ContainerNetwork[] {
 			id: str(n['NetworkID']),
 			ipAddress: str(n['IPAddress']),
 			prefixLen: num(n['IPPrefixLen']) ?? 0,
-			gateway: str(n['Gateway']),
 			macAddress: str(n['MacAddress']),
 		};
 	});
@@ -87,14 +86,12 @@ export function parseContainerInspect(raw: unknown): ContainerInfo | null {
 		oomKilled: state['OOMKilled'] === true,
 		error,
 		restartCount: num(c['RestartCount']) ?? 0,
-		restartPolicy: str(obj(hostConfig['RestartPolicy'])['Name']) || 'no',
 		startedAt: time(state['StartedAt']),
 		finishedAt: time(state['FinishedAt']),
 		pid: pid !== null && pid > 0 ? pid : null,
 		rawNetworkMode: str(hostConfig['NetworkMode']) || 'default',
 		networks: parseNetworks(settings['Networks']),
 		ports: parsePortMap(settings['Ports']),
-		portBindings: parsePortMap(hostConfig['PortBindings']),
 		exposedPorts: exposed,
 		command: [...strings(config['Entrypoint']), ...strings(config['Cmd'])],
 		tty: config['Tty'] === true,

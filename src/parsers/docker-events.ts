@@ -2,11 +2,11 @@
  * The body of GET /events: one JSON object per line (json-seq records start with 0x1E).
  *
  * Over a unix socket each event tends to arrive as one chunk, but TCP, TLS and SSH split and
- * join them freely, so the stream is cut into lines here, with UTF-8 decoded across chunk
+ * join them freely, so the stream is cut into lines (lines.ts), with UTF-8 decoded across chunk
  * boundaries. `timeNano` exceeds 2^53 and JSON.parse would round it, so it is read from the
  * raw text and kept as a decimal string.
  */
-import {StringDecoder} from 'node:string_decoder';
+import {LineSplitter} from './lines.js';
 
 export interface DockerEvent {
 	/** `container`, `network`, `image`, `volume`, `daemon`, ... */
@@ -20,29 +20,12 @@ export interface DockerEvent {
 	readonly timeNano: string;
 }
 
-/** Splits a byte stream into lines; feed chunks, get complete lines back. */
-export class LineSplitter {
-	private readonly decoder = new StringDecoder('utf8');
-	private pending = '';
+/** An event is a few hundred bytes; a "line" longer than this is not one, and is dropped. */
+export const MAX_EVENT_LINE = 1024 * 1024;
 
-	/** Bytes held back because no newline has arrived yet. */
-	get pendingLength(): number {
-		return this.pending.length;
-	}
-
-	push(chunk: Buffer | string): string[] {
-		this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
-		const parts = this.pending.split('\n');
-		this.pending = parts.pop()!;
-		return parts;
-	}
-
-	/** The rest, when the stream ends. */
-	end(): string[] {
-		const rest = this.pending + this.decoder.end();
-		this.pending = '';
-		return rest.trim() === '' ? [] : [rest];
-	}
+/** The lines of an events stream. */
+export function eventLines(): LineSplitter {
+	return new LineSplitter({maxLine: MAX_EVENT_LINE, overlong: 'drop'});
 }
 
 const TIME_NANO = /"timeNano"\s*:\s*(\d+)/;
@@ -73,10 +56,17 @@ export function parseEventLine(line: string): DockerEvent | null {
 	const actorId = actor['ID'] ?? event['id'] ?? '';
 	if (typeof kind !== 'string' || typeof action !== 'string' || typeof actorId !== 'string') return null;
 	const nano = TIME_NANO.exec(text)?.[1];
-	const seconds = typeof event['time'] === 'number' ? event['time'] : undefined;
+	const seconds = Number.isSafeInteger(event['time']) ? (event['time'] as number) : undefined;
 	const timeNano = nano ?? (seconds !== undefined ? `${seconds}000000000` : undefined);
 	if (timeNano === undefined) return null;
 	return {kind, action, actorId, attributes: stringRecord(actor['Attributes']), timeNano};
+}
+
+/** Container actions that change nothing inspect would show, and that the log need not list. */
+const QUIET = /^(exec_|attach|detach|resize|top|copy|export|commit|archive-path|extract-to-dir)/;
+
+export function isQuietAction(action: string): boolean {
+	return QUIET.test(action);
 }
 
 /** `1795830694370148392` -> `1795830694.370148392`, the form `since` and `until` take. */

@@ -36,6 +36,8 @@ export interface TickAction {
 	readonly namespaces: Readonly<Record<string, readonly NetDevRow[]>>;
 	/** Namespaces whose counters came from Docker's stats API instead of /proc. */
 	readonly fromStatsApi?: readonly string[];
+	/** When those counters were read (monotonic ms), where that is not `mono`. */
+	readonly sampledAt?: Readonly<Record<string, number>>;
 }
 
 /** Interface metadata of one namespace, sent when its set of interfaces changes. */

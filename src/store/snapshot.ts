@@ -6,22 +6,12 @@
  */
 import type {Alert} from '../alerts/types.js';
 import {unknownMeta} from '../model.js';
-import type {
-	ContainerInfo,
-	DockerStatus,
-	InterfaceKind,
-	InterfaceMeta,
-	ListeningSocket,
-	NetworkInfo,
-	SocketProto,
-} from '../model.js';
+import type {ContainerInfo, DockerStatus, InterfaceKind, InterfaceMeta, ListeningSocket, SocketProto} from '../model.js';
 import {HOST_NS} from './actions.js';
-import type {EventEntry, InterfaceSample, NamespaceSample, State} from './state.js';
+import {Relations, type ContainerRef, type Mode, type NetworkKind} from './relations.js';
 
-export interface ContainerRef {
-	readonly id: string;
-	readonly name: string;
-}
+export type {ContainerRef, NetworkKind} from './relations.js';
+import type {EventEntry, InterfaceSample, NamespaceSample, State} from './state.js';
 
 export interface InterfaceView {
 	readonly name: string;
@@ -52,8 +42,6 @@ export interface InterfaceView {
 	/** Container side: the host interface at the other end (veth peer, or macvlan/ipvlan parent). */
 	readonly peer: {readonly name: string; readonly ifindex: number; readonly kind: 'veth' | 'parent'} | null;
 }
-
-export type NetworkKind = 'host' | 'bridge' | 'none' | 'container' | 'network';
 
 export interface ListeningView {
 	readonly proto: SocketProto;
@@ -152,57 +140,8 @@ function interfaceView(sample: InterfaceSample, meta: InterfaceMeta | undefined)
 	};
 }
 
-interface Mode {
-	readonly kind: NetworkKind;
-	readonly mode: string;
-	readonly driver: string | null;
-	readonly network: NetworkInfo | null;
-	readonly sharesWith: string | null;
-}
-
-function networkMode(c: ContainerInfo, networks: ReadonlyMap<string, NetworkInfo>, names: ReadonlyMap<string, string>): Mode {
-	const raw = c.rawNetworkMode;
-	const byName = (name: string): NetworkInfo | null => {
-		const id = c.networks.find(n => n.name === name)?.id;
-		const found = id ? networks.get(id) : undefined;
-		return found ?? [...networks.values()].find(n => n.name === name) ?? null;
-	};
-	if (raw === 'host') return {kind: 'host', mode: 'host', driver: 'host', network: byName('host'), sharesWith: null};
-	if (raw === 'none') return {kind: 'none', mode: 'none', driver: 'null', network: byName('none'), sharesWith: null};
-	if (raw === 'default' || raw === 'bridge') {
-		return {kind: 'bridge', mode: 'bridge', driver: 'bridge', network: byName('bridge'), sharesWith: null};
-	}
-	if (raw.startsWith('container:')) {
-		const ref = raw.slice('container:'.length);
-		const id = names.has(ref) ? ref : ([...names].find(([, name]) => name === ref)?.[0] ?? ref);
-		return {kind: 'container', mode: `container:${names.get(id) ?? id.slice(0, 12)}`, driver: null, network: null, sharesWith: id};
-	}
-	const network = byName(raw);
-	return {kind: 'network', mode: raw, driver: network?.driver ?? null, network, sharesWith: null};
-}
-
-function ownerView(
-	socket: ListeningSocket,
-	containers: ReadonlyMap<string, ContainerInfo>,
-	byIp: ReadonlyMap<string, ContainerInfo>,
-): ListeningView {
-	const ref = (c: ContainerInfo | undefined): ContainerRef | null => (c ? {id: c.id, name: c.name} : null);
-	let owner: ListeningView['owner'] = 'unknown';
-	let container: ContainerRef | null = null;
-	if (socket.proxyTo) {
-		owner = 'docker-proxy';
-		container = ref(byIp.get(socket.proxyTo.ip));
-	} else if (socket.containerId) {
-		owner = 'container';
-		container = ref(containers.get(socket.containerId)) ?? {id: socket.containerId, name: socket.containerId.slice(0, 12)};
-	} else if (socket.pid !== null) {
-		// a host process, even inside a container's namespace (dockerd's embedded DNS is one)
-		owner = 'process';
-	} else if (socket.netns !== HOST_NS) {
-		// in a container's own namespace, and the process could not be traced: it is that container's
-		owner = 'container';
-		container = ref(containers.get(socket.netns));
-	}
+function listeningView(socket: ListeningSocket, relations: Relations): ListeningView {
+	const {owner, container} = relations.owner(socket);
 	return {
 		proto: socket.proto,
 		family: socket.family,
@@ -218,41 +157,45 @@ function ownerView(
 }
 
 function sumRates(interfaces: readonly InterfaceView[], key: 'rxRate' | 'txRate'): number | null {
+	const isLo = (i: InterfaceView): boolean => i.kind === 'loopback' || i.name === 'lo';
+	const onlyLo = interfaces.every(isLo);
 	let total: number | null = null;
 	for (const i of interfaces) {
-		if (i.kind === 'loopback' || i.name === 'lo') continue;
+		if (isLo(i) && !onlyLo) continue;
 		const value = i[key];
 		if (value !== null) total = (total ?? 0) + value;
 	}
 	return total;
 }
 
+interface HostIndex {
+	readonly byIndex: ReadonlyMap<number, InterfaceView>;
+	/** Host veths by the ifindex they point at (their peer's). */
+	readonly vethByIflink: ReadonlyMap<number, InterfaceView>;
+}
+
 /** Pair a container's interfaces with their host side: veth peer (mutual ifindex/iflink) or macvlan parent. */
-function withPeers(
-	interfaces: InterfaceView[],
-	hostByIndex: ReadonlyMap<number, InterfaceView>,
-	mode: Mode,
-): InterfaceView[] {
+function withPeers(interfaces: InterfaceView[], host: HostIndex, mode: Mode): InterfaceView[] {
 	const underlay = mode.driver === 'macvlan' || mode.driver === 'ipvlan';
 	return interfaces.map(i => {
 		if (i.kind === 'loopback') return i;
-		let host: InterfaceView | undefined;
+		let peer: InterfaceView | undefined;
 		let kind: 'veth' | 'parent' = 'veth';
 		if (i.iflink !== null && i.iflink !== i.ifindex) {
-			const candidate = hostByIndex.get(i.iflink);
+			const candidate = host.byIndex.get(i.iflink);
 			if (candidate && underlay) {
-				host = candidate;
+				peer = candidate;
 				kind = 'parent';
 			} else if (candidate && candidate.kind === 'veth' && (i.ifindex === null || candidate.iflink === i.ifindex)) {
-				host = candidate;
+				peer = candidate;
 			}
 		} else if (i.iflink === null && i.ifindex !== null) {
 			// metadata could not be read from inside (not root): find the host veth that points at it
-			host = [...hostByIndex.values()].find(h => h.kind === 'veth' && h.iflink === i.ifindex);
+			peer = host.vethByIflink.get(i.ifindex);
 		}
-		if (!host || host.ifindex === null) return i;
+		if (!peer || peer.ifindex === null) return i;
 		const kindOverride: InterfaceKind = kind === 'parent' ? (mode.driver === 'ipvlan' ? 'ipvlan' : 'macvlan') : i.kind;
-		return {...i, kind: kindOverride, peer: {name: host.name, ifindex: host.ifindex, kind}};
+		return {...i, kind: kindOverride, peer: {name: peer.name, ifindex: peer.ifindex, kind}};
 	});
 }
 
@@ -279,17 +222,25 @@ function compareNames(a: {name: string}, b: {name: string}): number {
 }
 
 export function deriveSnapshot(state: State, seq: number): Snapshot {
-	const names = new Map([...state.containers.values()].map(c => [c.id, c.name]));
-	const byIp = new Map<string, ContainerInfo>();
-	for (const c of state.containers.values()) for (const n of c.networks) if (n.ipAddress) byIp.set(n.ipAddress, c);
+	const relations = new Relations(state.containers, state.networks);
 
 	let hostInterfaces = namespaceInterfaces(state, HOST_NS);
-	const hostByIndex = new Map(hostInterfaces.filter(i => i.ifindex !== null).map(i => [i.ifindex!, i]));
-	const listening = state.sockets.map(s => ownerView(s, state.containers, byIp));
+	const host: HostIndex = {
+		byIndex: new Map(hostInterfaces.filter(i => i.ifindex !== null).map(i => [i.ifindex!, i])),
+		vethByIflink: new Map(hostInterfaces.filter(i => i.kind === 'veth' && i.iflink !== null).map(i => [i.iflink!, i])),
+	};
+	const listening = state.sockets.map(s => listeningView(s, relations));
+	const listeningBy = new Map<string, ListeningView[]>();
+	for (const l of listening) {
+		if (l.owner !== 'container' || !l.container) continue;
+		const list = listeningBy.get(l.container.id) ?? [];
+		list.push(l);
+		listeningBy.set(l.container.id, list);
+	}
 	const vethOwner = new Map<string, ContainerRef>();
 
 	const containers = [...state.containers.values()].sort(compareNames).map((c): ContainerView => {
-		const mode = networkMode(c, state.networks, names);
+		const mode = relations.mode(c);
 		const running = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
 		const identity = state.identities.get(c.id);
 		let interfacesFrom: ContainerView['interfacesFrom'] = 'none';
@@ -300,10 +251,10 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 		else if (running && state.namespaces.has(c.id)) {
 			interfacesFrom = 'own';
 			source = state.namespaces.get(c.id)!.source;
-			interfaces = withPeers(withDockerAddresses(namespaceInterfaces(state, c.id), c), hostByIndex, mode);
+			interfaces = withPeers(withDockerAddresses(namespaceInterfaces(state, c.id), c), host, mode);
 			for (const i of interfaces) if (i.peer?.kind === 'veth') vethOwner.set(i.peer.name, {id: c.id, name: c.name});
 		} else if (running) interfacesFrom = 'own';
-		const sharesWith = mode.sharesWith ? {id: mode.sharesWith, name: names.get(mode.sharesWith) ?? mode.sharesWith.slice(0, 12)} : null;
+		const sharesWith = mode.sharesWith ? relations.ref(mode.sharesWith) : null;
 		const ownerIdentity = mode.sharesWith ? state.identities.get(mode.sharesWith) : identity;
 		const implied = mode.kind === 'host' ? true : mode.kind === 'container' ? null : false;
 		const sharesHostNetns = running ? (ownerIdentity?.sharesHostNetns ?? implied) : null;
@@ -320,7 +271,7 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 			source,
 			interfaces,
 			addresses: c.networks.filter(n => n.ipAddress).map(n => `${n.ipAddress}/${n.prefixLen}`),
-			listening: listening.filter(l => l.container?.id === c.id && l.owner === 'container'),
+			listening: listeningBy.get(c.id) ?? [],
 			rxRate: sumRates(interfaces, 'rxRate'),
 			txRate: sumRates(interfaces, 'txRate'),
 		};
@@ -342,7 +293,10 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 		host: {interfaces: hostInterfaces, listening: listening.filter(l => l.netns === HOST_NS)},
 		containers,
 		counts: {running, stopped: containers.length - running, total: containers.length},
-		events: state.events.slice(-SNAPSHOT_EVENTS),
+		// a network event can arrive before its container was inspected: name it now if it can be
+		events: state.events
+			.slice(-SNAPSHOT_EVENTS)
+			.map(e => (e.containerName === null && e.containerId !== null && relations.names.has(e.containerId) ? {...e, containerName: relations.names.get(e.containerId)!} : e)),
 		eventsTotal: state.eventsTotal,
 		alerts: [...state.alerts.values()].sort((a, b) => a.detectedAt - b.detectedAt),
 	};

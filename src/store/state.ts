@@ -103,6 +103,8 @@ function sampleNamespace(
 	source: NamespaceSample['source'],
 	length: number,
 ): NamespaceSample {
+	// the same reading again (a stats answer that has not been renewed): nothing new to say
+	if (previous && previous.mono === mono) return previous;
 	const before = new Map(previous?.interfaces.map(i => [i.counters.name, i]));
 	const seconds = previous ? (mono - previous.mono) / 1000 : 0;
 	const interfaces = rows.map((counters): InterfaceSample => {
@@ -125,7 +127,7 @@ function reduceTick(state: State, action: TickAction): State {
 	const namespaces = new Map<string, NamespaceSample>();
 	for (const [id, rows] of Object.entries(action.namespaces)) {
 		const source = statsApi.has(id) ? 'stats-api' : 'proc';
-		namespaces.set(id, sampleNamespace(state.namespaces.get(id), rows, action.mono, source, length));
+		namespaces.set(id, sampleNamespace(state.namespaces.get(id), rows, action.sampledAt?.[id] ?? action.mono, source, length));
 	}
 	// metadata of namespaces that are gone goes with them
 	const meta = new Map([...state.meta].filter(([ns]) => ns === HOST_NS || namespaces.has(ns)));

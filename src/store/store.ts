@@ -59,6 +59,12 @@ export class Store {
 		else this.schedule();
 	}
 
+	/** Replace the state wholesale and publish it (replay uses this to step back in time). */
+	load(state: State): void {
+		this.state = state;
+		this.publish();
+	}
+
 	/** Publish now if anything changed since the last snapshot. */
 	flush(): void {
 		if (this.dirty) this.publish();

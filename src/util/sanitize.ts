@@ -95,10 +95,11 @@ export function sanitize(text: string): string {
 }
 
 /**
- * JSON.stringify escapes C0 controls but writes DEL and C1 controls raw, and a terminal that
- * shows the JSON could act on them. Escape them as \uXXXX too; the JSON value is unchanged.
+ * JSON.stringify escapes C0 controls but writes DEL, C1 controls and bidirectional overrides
+ * raw, and a terminal that shows the JSON could act on them. Escape them as \uXXXX too; the
+ * JSON value is unchanged.
  */
 export function escapeJsonControls(json: string): string {
 	// eslint-disable-next-line no-control-regex
-	return json.replace(/[\u007f-\u009f\u2028\u2029]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+	return json.replace(/[\u007f-\u009f\u2028\u2029\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]/g, ch => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

@@ -4,6 +4,7 @@
  * through `cell` (or Ink's <Text> via `cell`) before it is shown.
  */
 import type {ContainerView, InterfaceView, ListeningView} from '../store/snapshot.js';
+import {isQuietAction} from '../parsers/docker-events.js';
 import type {EventEntry} from '../store/state.js';
 
 /** `host`, `bridge`, `none`, `container:web1`, `fxmac (macvlan)`, `appnet` (a user bridge). */
@@ -12,10 +13,11 @@ export function modeLabel(c: ContainerView): string {
 	return c.networkDriver && c.networkDriver !== 'bridge' ? `${c.networkMode} (${c.networkDriver})` : c.networkMode;
 }
 
-/** The title of a container's pane: its name and its mode. */
+/** The title of a container's pane: its name, its mode, and its labels (as far as they fit). */
 export function containerTitle(c: ContainerView): string {
 	const mode = c.networkKind === 'host' ? 'host network' : c.networkKind === 'container' ? c.networkMode : modeLabel(c);
-	return `${c.name} · ${mode}`;
+	const labels = Object.entries(c.labels).map(([k, v]) => (v === '' ? k : `${k}=${v}`));
+	return `${c.name} · ${mode}${labels.length > 0 ? ` · ${labels.join(', ')}` : ''}`;
 }
 
 /** The one line, in plain words, above a container's interfaces. */
@@ -98,7 +100,7 @@ export function eventTone(entry: EventEntry): 'bad' | 'good' | 'plain' {
 export function isShownEvent(entry: EventEntry): boolean {
 	const {kind, action} = entry.event;
 	if (kind !== 'container' && kind !== 'network') return false;
-	return !/^(exec_|attach|detach|resize|top|copy|archive-path|extract-to-dir)/.test(action) && action !== 'health_status: running';
+	return !isQuietAction(action) && action !== 'health_status: running';
 }
 
 /** `vethdf6190c → web1`, or the name alone. */

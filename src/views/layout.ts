@@ -106,10 +106,11 @@ export function computeLayout(input: LayoutInput): Layout {
 		return {tooSmall: true, wide: false, width, height, banner: 0, bannerAlerts: 0, host: none, container: none, table: none, events: none};
 	}
 	const wide = input.columns >= WIDE_COLUMNS;
-	// a short terminal lists one alert; its title still counts them all
+	// a short terminal lists one alert; a very short one gives it one bare line
 	const roomy = input.rows >= 24;
 	const bannerAlerts = roomy ? BANNER_ALERTS : 1;
-	const banner = input.alerts === 0 ? 0 : Math.min(input.alerts, bannerAlerts) + (roomy && input.alerts > bannerAlerts ? 1 : 0) + BORDER;
+	// its title, a line per alert, and "… and N more", in a border
+	const banner = input.alerts === 0 ? 0 : input.rows < 20 ? 1 : 1 + Math.min(input.alerts, bannerAlerts) + (roomy && input.alerts > bannerAlerts ? 1 : 0) + BORDER;
 	// on a short terminal the event log gives its room to the panes
 	const eventLines = !input.showEvents ? 0 : input.rows >= 36 ? 6 : input.rows >= 30 ? 4 : wide && input.rows >= 20 ? 2 : 0;
 	const events: PaneBox = eventLines === 0 ? none : {width, height: eventLines + BORDER};

@@ -165,7 +165,7 @@ export function eventRow(entry: EventEntry, width: number): Row {
 export function alertLogRow(alert: Alert, width: number): Row {
 	const port = alert.port === null ? 'port unknown' : `port ${alert.port}/${alert.proto}`;
 	const holder = alert.holder ? ` held by ${alert.holder.containerName ?? alert.holder.command ?? `pid ${alert.holder.pid}`}` : '';
-	const label = `⚠ EADDRINUSE ${port}${holder}${alert.count > 1 ? ` ×${alert.count}` : ''}${alert.resolved ? ' (resolved)' : ''}`;
+	const label = `⚠ EADDRINUSE ${port}${holder}${alert.count > 1 ? ` ×${alert.count}` : ''}${alert.resolved ? ' (resolved)' : ''} · ${alert.evidence}`;
 	return logRow(alert.firstSeenAt, alert.containerName, label, alert.resolved ? 'dim' : 'bad', width);
 }
 

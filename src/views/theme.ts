@@ -41,8 +41,6 @@ const ASCII: Record<string, string> = {
 	'▼': 'v',
 	'·': '.',
 	'×': 'x',
-	'⏸': '"',
-	'▶': '>',
 };
 
 /**

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {compareNano, LineSplitter, nanoToMillis, nanoToSince, parseEventLine} from '../../src/parsers/docker-events.js';
+import {compareNano, eventLines, MAX_EVENT_LINE, nanoToMillis, nanoToSince, parseEventLine} from '../../src/parsers/docker-events.js';
 import {fixture} from '../helpers/fixtures.js';
 
 const lines = fixture('docker/events-window.ndjson').split('\n').filter(l => l !== '');
@@ -44,9 +44,9 @@ describe('parseEventLine', () => {
 	});
 });
 
-describe('LineSplitter', () => {
+describe('the lines of an events stream', () => {
 	it('joins an event split mid-object across chunks', () => {
-		const splitter = new LineSplitter();
+		const splitter = eventLines();
 		const cut = Math.floor(die.length / 2);
 		expect(splitter.push(Buffer.from(die.slice(0, cut)))).toEqual([]);
 		expect(splitter.push(Buffer.from(`${die.slice(cut)}\n`))).toEqual([die]);
@@ -55,7 +55,7 @@ describe('LineSplitter', () => {
 
 	it('splits several events joined in one chunk', () => {
 		const chunk = `${lines.slice(0, 5).join('\n')}\n${lines[5]!.slice(0, 10)}`;
-		const splitter = new LineSplitter();
+		const splitter = eventLines();
 		expect(splitter.push(Buffer.from(chunk))).toEqual(lines.slice(0, 5));
 		expect(splitter.push(Buffer.from(`${lines[5]!.slice(10)}\n`))).toEqual([lines[5]]);
 	});
@@ -64,13 +64,22 @@ describe('LineSplitter', () => {
 		const text = `${die.replace('"name":"', '"name":"café-')}\n`;
 		const bytes = Buffer.from(text);
 		const at = bytes.indexOf(Buffer.from('é')) + 1; // inside the two-byte é
-		const splitter = new LineSplitter();
+		const splitter = eventLines();
 		const out = [...splitter.push(bytes.subarray(0, at)), ...splitter.push(bytes.subarray(at))];
 		expect(parseEventLine(out[0]!)?.attributes['name']).toMatch(/^café-/);
 	});
 
+	it('drops a line that is far too long to be an event, counts it, and goes on', () => {
+		const splitter = eventLines();
+		const huge = 'x'.repeat(MAX_EVENT_LINE + 10);
+		const out = [...splitter.push(huge.slice(0, 600_000)), ...splitter.push(`${huge.slice(600_000)}\n${die}\n`)];
+		expect(out).toEqual([die]);
+		expect(splitter.overlong).toBe(1);
+		expect(splitter.pendingLength).toBe(0);
+	});
+
 	it('hands back a last line without a newline at the end of the stream', () => {
-		const splitter = new LineSplitter();
+		const splitter = eventLines();
 		splitter.push(Buffer.from(die));
 		expect(splitter.end()).toEqual([die]);
 	});

@@ -11,12 +11,12 @@ function frame(stream: 1 | 2, text: string): Buffer {
 }
 
 describe('LogLineReader', () => {
-	it('demultiplexes frames cut at any byte, header included', () => {
-		const body = Buffer.concat([fixtureBytes('docker/logs-h2-multiplexed.bin'), frame(1, 'second line\nthird '), frame(2, 'part\n')]);
+	it('demultiplexes frames cut at any byte, header included, each stream with its own lines', () => {
+		const body = Buffer.concat([fixtureBytes('docker/logs-h2-multiplexed.bin'), frame(1, 'second line\nthird '), frame(2, 'err\n'), frame(1, 'part\n')]);
 		for (let cut = 1; cut < body.length; cut++) {
 			const reader = new LogLineReader(false);
 			const lines = [...reader.push(body.subarray(0, cut)), ...reader.push(body.subarray(cut)), ...reader.end()];
-			expect(lines).toEqual(['httpd: bind: Address already in use', 'second line', 'third part']);
+			expect(lines).toEqual(['httpd: bind: Address already in use', 'second line', 'err', 'third part']);
 		}
 	});
 

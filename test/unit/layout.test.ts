@@ -37,7 +37,8 @@ describe('computeLayout', () => {
 	});
 
 	it('lists three alerts at most, and counts the rest', () => {
-		expect(computeLayout({...base, columns: 160, rows: 48, alerts: 5})).toMatchObject({banner: 3 + 1 + 2, bannerAlerts: 3});
-		expect(computeLayout({...base, columns: 160, rows: 48, alerts: 1})).toMatchObject({banner: 3, bannerAlerts: 3});
+		// title, alert lines, "… and N more", border
+		expect(computeLayout({...base, columns: 160, rows: 48, alerts: 5})).toMatchObject({banner: 1 + 3 + 1 + 2, bannerAlerts: 3});
+		expect(computeLayout({...base, columns: 160, rows: 48, alerts: 1})).toMatchObject({banner: 1 + 1 + 2, bannerAlerts: 3});
 	});
 });

@@ -16,19 +16,22 @@ export function AlertBanner({alerts, width, height, shown, now}: AlertBannerProp
 	const list = alerts.slice(0, shown);
 	const more = alerts.length - list.length;
 	const title = `⚠ ${alerts.length} alert${alerts.length === 1 ? '' : 's'} · a acknowledges the first`;
+	const line = (a: Alert) => (
+		<RowText
+			key={a.id}
+			row={[
+				[a.resolved ? 'resolved: ' : '', 'good'],
+				[a.message, a.resolved ? 'dim' : 'bad'],
+				[`${a.count > 1 ? `  ×${a.count}` : ''}  ${ago(a.detectedAt, now)} ago`, 'dim'],
+			]}
+		/>
+	);
+	// no room for a frame: the first alert, on one line
+	if (height < 4) return list[0] ? line(list[0]) : null;
 	return (
 		<Pane width={width} height={height} title={title} titleTone="bad" alarm>
-			{list.map(a => (
-				<RowText
-					key={a.id}
-					row={[
-						[a.resolved ? 'resolved: ' : '', 'good'],
-						[a.message, a.resolved ? 'dim' : 'bad'],
-						[`${a.count > 1 ? `  ×${a.count}` : ''}  ${ago(a.detectedAt, now)} ago`, 'dim'],
-					]}
-				/>
-			))}
-			{more > 0 && height - 2 > list.length ? <RowText row={[[`… and ${more} more`, 'dim']]} /> : null}
+			{list.map(line)}
+			{more > 0 && height - 3 > list.length ? <RowText row={[[`… and ${more} more`, 'dim']]} /> : null}
 		</Pane>
 	);
 }

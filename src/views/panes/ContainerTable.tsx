@@ -53,11 +53,7 @@ export function ContainerTable(props: ContainerTableProps) {
 			<Text wrap="truncate-end" color={theme.tone('dim')}>
 				{theme.text(containerHeader(cols, props.sort))}
 			</Text>
-			{shown.length === 0 && fit > 0 ? (
-				<Text wrap="truncate-end" color={theme.tone(props.dockerError ? 'bad' : 'dim')}>
-					{theme.text(empty)}
-				</Text>
-			) : null}
+			{shown.length === 0 && fit > 0 ? <RowText row={[[empty, props.dockerError ? 'bad' : 'dim']]} /> : null}
 			{shown.map((c, k) => (
 				<RowText
 					key={c.id}

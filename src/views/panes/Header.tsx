@@ -1,6 +1,5 @@
-/** The top line: host, Docker endpoint and version (or why not), counts, alerts, clock, pause. */
+/** The top line: host, Docker endpoint and version (or why not), counts, alerts, clock, pause. (RowText sanitises.) */
 import type {Snapshot} from '../../store/snapshot.js';
-import {sanitize} from '../../util/sanitize.js';
 import {clock} from '../../util/format.js';
 import {RowText} from '../RowText.js';
 import type {Row, Segment} from '../rows.js';
@@ -22,16 +21,16 @@ export interface HeaderProps {
 
 function dockerSegment(s: Snapshot): Segment {
 	const d = s.docker;
-	if (d.state === 'reconnecting') return [`Docker: reconnecting… (${sanitize(d.error ?? '')})`, 'warn'];
-	if (d.error) return [`Docker: ${sanitize(d.error)}`, 'bad'];
+	if (d.state === 'reconnecting') return [`Docker: reconnecting… (${d.error ?? ''})`, 'warn'];
+	if (d.error) return [`Docker: ${d.error}`, 'bad'];
 	if (d.state === 'connecting') return ['Docker: connecting…', 'dim'];
-	return [`Docker ${sanitize(d.version ?? '?')} ${sanitize(d.endpoint)}`, 'plain'];
+	return [`Docker ${d.version ?? '?'} ${d.endpoint}`, 'plain'];
 }
 
 export function headerRow({snapshot: s, alerts, paused, replay}: HeaderProps): Row {
 	const segments: Segment[] = [];
-	if (replay) segments.push([`REPLAY ${replay.paused ? '⏸' : '▶'} ×${replay.speed}`, 'warn'], ['  ', 'plain']);
-	segments.push(['netwatch', 'accent'], [`  ${sanitize(s.hostname)}`, 'plain']);
+	if (replay) segments.push([`REPLAY ×${replay.speed}${replay.paused ? ' (paused)' : ''}`, 'warn'], ['  ', 'plain']);
+	segments.push(['netwatch', 'accent'], [`  ${s.hostname}`, 'plain']);
 	segments.push(['  ', 'plain'], dockerSegment(s));
 	segments.push([`  ${s.counts.running} running · ${s.counts.stopped} stopped`, 'plain']);
 	if (alerts > 0) segments.push([`  ⚠ ${alerts} alert${alerts === 1 ? '' : 's'}`, 'bad']);

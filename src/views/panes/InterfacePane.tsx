@@ -48,11 +48,7 @@ export function InterfacePane(props: InterfacePaneProps) {
 			<Text wrap="truncate-end" color={theme.tone('dim')}>
 				{theme.text(interfaceHeader(cols))}
 			</Text>
-			{shown.length === 0 && fit > 0 && props.empty ? (
-				<Text wrap="truncate-end" color={theme.tone('dim')}>
-					{theme.text(props.empty)}
-				</Text>
-			) : null}
+			{shown.length === 0 && fit > 0 && props.empty ? <RowText row={[[props.empty, 'dim']]} /> : null}
 			{shown.map((i, k) => {
 				const row = interfaceRow(i, cols, props.unit, theme.ascii);
 				const peer = props.highlight?.has(i.name) ?? false;

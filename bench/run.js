@@ -1,0 +1,405 @@
+#!/usr/bin/env node
+// netwatch's benchmark kit: every figure measured in the same run as its baseline, and reported
+// as a ratio. Needs root, a Docker engine, the demo image and the dev dependencies (node-pty).
+//
+//   npm run bench -- [--containers N] [--seconds S] [--runs R] [--out FILE] [--smoke]
+//
+// defaults: 30 containers, 20 s, 3 runs of each tool, bench/RESULTS.md. --smoke is the CI check:
+// 3 containers, 5 s, 1 run, and the figures go to stdout only.
+import {execFileSync, spawn} from 'node:child_process';
+import {readFileSync, readdirSync, writeFileSync} from 'node:fs';
+import {cpus, totalmem} from 'node:os';
+import {parseArgs} from 'node:util';
+import * as pty from 'node-pty';
+
+const {values} = parseArgs({
+	options: {
+		containers: {type: 'string', default: '30'},
+		seconds: {type: 'string', default: '20'},
+		runs: {type: 'string', default: '3'},
+		out: {type: 'string', default: new URL('./RESULTS.md', import.meta.url).pathname},
+		smoke: {type: 'boolean', default: false},
+	},
+});
+const smoke = values.smoke;
+const N = smoke ? 3 : Number(values.containers);
+const SECONDS = smoke ? 5 : Number(values.seconds);
+const RUNS = smoke ? 1 : Number(values.runs);
+const BIG = smoke ? 10 : 200;
+const LATENCY_RUNS = smoke ? 2 : 10;
+const COLS = 160;
+const ROWS = 48;
+const IMAGE = process.env.NETWATCH_TEST_IMAGE ?? 'netwatch/busybox:latest';
+const LABEL = 'io.netwatch.bench';
+const BIN = new URL('../bin/netwatch.js', import.meta.url).pathname;
+/** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
+const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
+
+const log = (...args) => console.error('bench:', ...args);
+const docker = (...args) => execFileSync('docker', args, {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']}).trim();
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+const median = xs => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const percentile = (xs, p) => {
+	const s = [...xs].sort((a, b) => a - b);
+	return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)];
+};
+
+// ---- /proc: CPU seconds and peak memory of processes, children included ----
+
+function stat(pid) {
+	try {
+		const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+		// utime stime cutime cstime are fields 14-17 (1-based), 12-15 here after pid and comm
+		return {cpu: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICK, comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'))};
+	} catch {
+		return null;
+	}
+}
+
+function peakRssMb(pid) {
+	try {
+		const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+		return match ? Number(match[1]) / 1024 : NaN;
+	} catch {
+		return NaN;
+	}
+}
+
+/** CPU seconds used so far by dockerd, containerd and every containerd shim. */
+function daemonCpu() {
+	let total = 0;
+	for (const name of readdirSync('/proc')) {
+		if (!/^\d+$/.test(name)) continue;
+		const s = stat(name);
+		if (s && /^(dockerd|containerd|containerd-shim.*|docker-proxy)$/.test(s.comm)) total += s.cpu;
+	}
+	return total;
+}
+
+// ---- containers that make traffic ----
+
+function startContainers(count, prefix, command) {
+	const ids = [];
+	for (let i = 0; i < count; i++) {
+		ids.push(docker('run', '-d', '--name', `${prefix}-${i}`, '--label', `${LABEL}=1`, IMAGE, 'sh', '-c', command));
+	}
+	return ids;
+}
+
+function removeContainers() {
+	const ids = docker('ps', '-aq', '--filter', `label=${LABEL}`).split('\n').filter(Boolean);
+	for (let i = 0; i < ids.length; i += 50) docker('rm', '-f', ...ids.slice(i, i + 50));
+}
+
+const TRAFFIC = 'httpd -p 80 -h /www; while true; do wget -q -O /dev/null http://127.0.0.1/; sleep 0.2; done';
+
+// ---- one tool in a pseudo-terminal ----
+
+/**
+ * Run a command in a 160x48 pseudo-terminal for `seconds`, then stop it. Returns its own CPU
+ * seconds (children included), the CPU it added to the Docker daemon, its peak RSS, the bytes
+ * it wrote to the terminal, and when the terminal first showed `ready`.
+ */
+async function runInPty(file, args, seconds, {ready, stop}) {
+	const env = {...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor'};
+	delete env.CI;
+	const daemonBefore = daemonCpu();
+	const started = performance.now();
+	const child = pty.spawn(file, args, {cols: COLS, rows: ROWS, env});
+	let bytes = 0;
+	let output = '';
+	let readyAt = null;
+	child.onData(data => {
+		bytes += Buffer.byteLength(data);
+		if (readyAt === null) {
+			output += data;
+			if (ready(output)) readyAt = performance.now() - started;
+			if (output.length > 1e6) output = output.slice(-1e5);
+		}
+	});
+	const exited = new Promise(resolve => child.onExit(resolve));
+	await sleep(seconds * 1000);
+	const own = stat(child.pid)?.cpu ?? NaN;
+	const rss = peakRssMb(child.pid);
+	const daemonAfter = daemonCpu();
+	stop(child);
+	await Promise.race([exited, sleep(3000)]);
+	child.kill('SIGKILL');
+	return {own, daemon: daemonAfter - daemonBefore, rss, bytes, readyAt};
+}
+
+async function idleDaemonCpu(seconds) {
+	const before = daemonCpu();
+	await sleep(seconds * 1000);
+	return daemonCpu() - before;
+}
+
+// ---- figures ----
+
+async function toolsSideBySide() {
+	const tools = {
+		netwatch: {
+			file: process.execPath,
+			args: [BIN],
+			// complete: Docker has answered and every bench container is counted and listed
+			ready: out => Number(/(\d+) running/.exec(out)?.[1] ?? 0) >= N && /bench-\d+/.test(out),
+			stop: child => child.write('q'),
+		},
+		'docker stats': {
+			file: 'docker',
+			args: ['stats'],
+			ready: out => new Set(out.match(/bench-\d+/g) ?? []).size >= N,
+			stop: child => child.kill('SIGINT'),
+		},
+	};
+	const results = {netwatch: [], 'docker stats': [], idle: []};
+	for (let run = 0; run < RUNS; run++) {
+		results.idle.push(await idleDaemonCpu(SECONDS));
+		for (const [name, tool] of Object.entries(tools)) {
+			log(`run ${run + 1}/${RUNS}: ${name} for ${SECONDS} s`);
+			results[name].push(await runInPty(tool.file, tool.args, SECONDS, tool));
+			await sleep(1000);
+		}
+	}
+	const idle = median(results.idle);
+	const summary = name => {
+		const r = results[name];
+		return {
+			own: median(r.map(x => x.own)),
+			daemon: Math.max(0, median(r.map(x => x.daemon)) - idle),
+			rss: median(r.map(x => x.rss)),
+			bytes: median(r.map(x => x.bytes)),
+			firstFrame: median(r.map(x => x.readyAt ?? NaN)) / 1000,
+		};
+	};
+	return {netwatch: summary('netwatch'), dockerStats: summary('docker stats'), idle};
+}
+
+/** The collectors' CPU per tick, and systeminformation's networkStats() for the same host. */
+function collectorCost() {
+	return runNode(collectorScript());
+}
+
+function collectorScript() {
+	const url = path => JSON.stringify(new URL(path, import.meta.url).href);
+	return `
+		import {readFileSync, existsSync} from 'node:fs';
+		import si from 'systeminformation';
+		import {createDockerApi} from ${url('../dist/docker/api.js')};
+		import {resolveEndpoint} from ${url('../dist/docker/endpoint.js')};
+		import {DockerCollector} from ${url('../dist/collectors/docker.js')};
+		import {Sampler} from ${url('../dist/collectors/sampler.js')};
+		const children = () => {
+			const text = readFileSync('/proc/self/stat', 'utf8');
+			const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+			return (Number(f[13]) + Number(f[14])) / ${TICK};
+		};
+		const docker = new DockerCollector({api: createDockerApi(resolveEndpoint(undefined, process.env, existsSync)), dispatch: () => {}, local: true});
+		docker.start();
+		await docker.ready;
+		const sampler = new Sampler({dispatch: () => {}, docker, interval: 1});
+		sampler.tick();
+		const ticks = [];
+		for (let i = 0; i < 20; i++) {
+			await new Promise(r => setTimeout(r, 100));
+			const before = process.cpuUsage();
+			sampler.tick();
+			const used = process.cpuUsage(before);
+			ticks.push((used.user + used.system) / 1000);
+		}
+		await si.networkStats('*');
+		const baseline = [];
+		for (let i = 0; i < 3; i++) {
+			await new Promise(r => setTimeout(r, 600));
+			const before = process.cpuUsage();
+			const kids = children();
+			await si.networkStats('*');
+			const used = process.cpuUsage(before);
+			baseline.push((used.user + used.system) / 1000 + (children() - kids) * 1000);
+		}
+		docker.stop();
+		console.log(JSON.stringify({ticks, baseline, containers: docker.containers().length}));
+		process.exit(0);
+	`;
+}
+
+function runNode(source) {
+	return new Promise((resolve, reject) => {
+		const child = spawn(process.execPath, ['--input-type=module', '-e', source], {cwd: new URL('..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit']});
+		let out = '';
+		child.stdout.on('data', c => (out += c));
+		child.on('close', code => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`node exited ${code}`))));
+	});
+}
+
+/** One frame of the dashboard with `count` containers, rendered to a string, against 30. */
+function renderCost(count) {
+	const url = path => JSON.stringify(new URL(path, import.meta.url).href);
+	return runNode(`
+		import React from 'react';
+		import {renderToString} from 'ink';
+		import {Store} from ${url('../dist/store/store.js')};
+		import {Dashboard, dashboardModel} from ${url('../dist/views/Dashboard.js')};
+		import {initialUiState} from ${url('../dist/views/ui-state.js')};
+		const rows = n => Array.from({length: n}, (_, i) => ({name: 'veth' + i.toString(16).padStart(7, '0'), rxBytes: i * 1000, rxPackets: i, rxErrors: 0, rxDropped: 0, txBytes: i * 2000, txPackets: i, txErrors: 0, txDropped: 0}));
+		function store(n) {
+			const s = new Store({endpoint: 'unix:///var/run/docker.sock', coalesceMs: 0});
+			const containers = Array.from({length: n}, (_, i) => ({
+				id: i.toString(16).padStart(64, '0'), name: 'bench-' + i, image: 'netwatch/busybox:latest', state: 'running', exitCode: null,
+				oomKilled: false, error: '', restartCount: 0, restartPolicy: 'no', startedAt: null, finishedAt: null, pid: 1000 + i,
+				rawNetworkMode: 'default', networks: [], ports: [], portBindings: [], exposedPorts: [], command: ['httpd'], tty: false, labels: {},
+			}));
+			s.dispatch({type: 'host', hostname: 'bench', os: null, interval: 1});
+			s.dispatch({type: 'containers', containers});
+			for (let t = 0; t < 3; t++) {
+				const namespaces = Object.fromEntries(containers.map((c, i) => [c.id, rows(2).map(r => ({...r, rxBytes: r.rxBytes * (t + 1) + i}))]));
+				s.dispatch({type: 'tick', at: Date.now(), mono: t * 1000, host: rows(n + 4).map(r => ({...r, rxBytes: r.rxBytes * (t + 1)})), namespaces});
+			}
+			return s;
+		}
+		function time(n) {
+			const s = store(n).getSnapshot();
+			const ui = initialUiState();
+			const times = [];
+			for (let i = 0; i < 15; i++) {
+				const start = performance.now();
+				renderToString(React.createElement(Dashboard, {model: dashboardModel(s, ui, {columns: 160, rows: 48}), keysAvailable: true}), {columns: 160});
+				times.push(performance.now() - start);
+			}
+			return times.slice(5).sort((a, b) => a - b)[5];
+		}
+		console.log(JSON.stringify({big: time(${count}), small: time(30)}));
+	`);
+}
+
+/** From the die event's own timestamp to the first frame that shows the alert. */
+async function alertLatency(runs) {
+	const env = {...process.env, TERM: 'xterm-256color'};
+	delete env.CI;
+	const latencies = [];
+	const dockerEvents = [];
+	for (let run = 0; run < runs; run++) {
+		const port = 18_300 + run;
+		const child = pty.spawn(process.execPath, [BIN], {cols: COLS, rows: ROWS, env});
+		let output = '';
+		let shownAt = null;
+		child.onData(data => {
+			output += data;
+			if (shownAt === null && output.includes(`port ${port}/tcp`) && /already in use/.test(output)) shownAt = Date.now();
+			if (output.length > 2e6) output = output.slice(-2e5);
+		});
+		await sleep(2000);
+		// the baseline: docker events itself, printing the same die event
+		const events = spawn('docker', ['events', '--filter', 'event=die', '--filter', `container=bench-h2-${run}`, '--format', '{{.TimeNano}}'], {stdio: ['ignore', 'pipe', 'ignore']});
+		let printedAt = null;
+		let dieNano = null;
+		events.stdout.once('data', chunk => {
+			printedAt = Date.now();
+			dieNano = chunk.toString().trim().split('\n')[0];
+		});
+		await sleep(300);
+		docker('run', '-d', '--name', `bench-h1-${run}`, '--label', `${LABEL}=1`, '--net=host', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
+		await sleep(1500);
+		docker('run', '-d', '--name', `bench-h2-${run}`, '--label', `${LABEL}=1`, '--net=host', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
+		for (let i = 0; i < 50 && (shownAt === null || printedAt === null); i++) await sleep(100);
+		// the die event's own timestamp, as the daemon stamped it
+		const died = dieNano ? Number(BigInt(dieNano) / 1_000_000n) : Date.parse(docker('inspect', '-f', '{{.State.FinishedAt}}', `bench-h2-${run}`));
+		if (shownAt !== null) latencies.push(shownAt - died);
+		if (printedAt !== null) dockerEvents.push(printedAt - died);
+		events.kill();
+		child.write('q');
+		await sleep(500);
+		child.kill('SIGKILL');
+		docker('rm', '-f', `bench-h1-${run}`, `bench-h2-${run}`);
+	}
+	return {latencies, dockerEvents};
+}
+
+// ---- the report ----
+
+function machine() {
+	const kernel = readFileSync('/proc/sys/kernel/osrelease', 'utf8').trim();
+	return `${cpus()[0]?.model ?? '?'} (${cpus().length} cores), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${kernel}, Docker ${docker('version', '--format', '{{.Server.Version}}')}, Node ${process.version}`;
+}
+
+const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${fmt(a / b, 3)}` : 'n/a');
+const verdict = ok => (ok ? 'met' : '**not met**');
+
+async function main() {
+	if (process.getuid?.() !== 0) throw new Error('run as root: the kit reads every process in /proc');
+	removeContainers();
+	log(`starting ${N} containers that make traffic`);
+	startContainers(N, 'bench', TRAFFIC);
+	await sleep(3000);
+	try {
+		const side = await toolsSideBySide();
+		log('collector cost per tick');
+		const small = await collectorCost();
+		startContainers(BIG - N, 'bench-more', 'sleep 3600');
+		await sleep(3000);
+		const big = await collectorCost();
+		docker('rm', '-f', ...docker('ps', '-aq', '--filter', 'name=bench-more').split('\n').filter(Boolean));
+		log('render cost');
+		const render = await renderCost(smoke ? 50 : 500);
+		log('alert latency');
+		const latency = await alertLatency(LATENCY_RUNS);
+		report({side, small, big, render, latency});
+	} finally {
+		removeContainers();
+	}
+}
+
+function report({side, small, big, render, latency}) {
+	const nw = side.netwatch;
+	const ds = side.dockerStats;
+	const tickSmall = median(small.ticks);
+	const tickBig = median(big.ticks);
+	const siCost = median(small.baseline);
+	const p50 = median(latency.latencies);
+	const p95 = percentile(latency.latencies, 95);
+	const rows = [
+		['CPU added to the Docker daemon (s)', fmt(nw.daemon), fmt(ds.daemon), ratio(nw.daemon, ds.daemon), '≤ 1/20 of docker stats (0.050)', verdict(nw.daemon <= ds.daemon / 20)],
+		['own CPU, children included (s)', fmt(nw.own), fmt(ds.own), ratio(nw.own, ds.own), '≤ docker stats (1.000)', verdict(nw.own <= ds.own)],
+		['bytes written to the terminal', String(Math.round(nw.bytes)), String(Math.round(ds.bytes)), ratio(nw.bytes, ds.bytes), '≤ 1/8 of docker stats (0.125)', verdict(nw.bytes <= ds.bytes / 8)],
+		['peak RSS (MB)', fmt(nw.rss, 1), fmt(ds.rss, 1), ratio(nw.rss, ds.rss), '≤ 100 MB', verdict(nw.rss <= 100)],
+		['start to first complete frame (s)', fmt(nw.firstFrame), fmt(ds.firstFrame), ratio(nw.firstFrame, ds.firstFrame), '≤ 1.2 s', verdict(nw.firstFrame <= 1.2)],
+	];
+	const other = [
+		[`collector tick, N = ${N} (CPU ms)`, fmt(tickSmall), `si.networkStats('*'): ${fmt(siCost)}`, ratio(tickSmall, siCost), '≤ 5 ms', verdict(tickSmall <= 5)],
+		[`collector tick, N = ${BIG} (CPU ms)`, fmt(tickBig), `si.networkStats('*'): ${fmt(median(big.baseline))}`, ratio(tickBig, median(big.baseline)), '≤ 25 ms', verdict(tickBig <= 25)],
+		[`one frame, ${smoke ? 50 : 500} containers (ms)`, fmt(render.big), `30 containers: ${fmt(render.small)}`, ratio(render.big, render.small), '≤ 30 ms', verdict(render.big <= 30)],
+		[`alert latency p50 / p95 (ms), ${latency.latencies.length} runs`, `${fmt(p50, 0)} / ${fmt(p95, 0)}`, `docker events p50: ${fmt(median(latency.dockerEvents), 0)}`, ratio(p50, median(latency.dockerEvents)), 'p95 ≤ 500 ms', verdict(p95 <= 500)],
+	];
+	const table = (head, body) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map(r => `| ${r.join(' | ')} |`)].join('\n');
+	const text = `# netwatch benchmark results
+
+Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
+${N} busybox containers, each running httpd and a fetch loop; each tool ran ${SECONDS} s in a ${COLS}x${ROWS}
+pseudo-terminal, ${RUNS} times, alternating; figures are medians. The Docker daemon's CPU is that of
+dockerd, containerd, the shims and docker-proxy, minus an idle window of the same length
+(idle: ${fmt(side.idle)} s per ${SECONDS} s).
+
+Reproduce: \`sudo npm run bench -- --containers ${N} --seconds ${SECONDS} --runs ${RUNS}\`
+
+## netwatch and docker stats, side by side
+
+${table(['figure', 'netwatch', 'docker stats', 'ratio', 'target', ''], rows)}
+
+## The collectors, the view, the alert
+
+${table(['figure', 'netwatch', 'baseline', 'ratio', 'target', ''], other)}
+`;
+	console.log(text);
+	if (!smoke) writeFileSync(values.out, text);
+}
+
+main().catch(error => {
+	console.error(`bench: ${error.message}`);
+	removeContainers();
+	process.exit(1);
+});

@@ -1,0 +1,121 @@
+/**
+ * A recording is input from a file: anything may be in it. Before a recorded action reaches
+ * the reducer, check that it has the shape the reducer, the snapshot and the views rely on, so
+ * that a damaged or hand-edited file stops the replay with a message instead of a crash.
+ */
+import type {Action} from '../store/actions.js';
+
+type Check = (value: unknown) => boolean;
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str: Check = v => typeof v === 'string';
+const num: Check = v => typeof v === 'number' && Number.isFinite(v);
+const bool: Check = v => typeof v === 'boolean';
+const nullable = (check: Check): Check => v => v === null || check(v);
+const arrayOf = (check: Check): Check => v => Array.isArray(v) && v.every(check);
+const recordOf = (check: Check): Check => v => isObject(v) && Object.values(v).every(check);
+const shape =
+	(fields: Record<string, Check>): Check =>
+	v =>
+		isObject(v) && Object.entries(fields).every(([key, check]) => check(v[key]));
+
+const netDevRow = shape({name: str, rxBytes: num, rxPackets: num, rxErrors: num, rxDropped: num, txBytes: num, txPackets: num, txErrors: num, txDropped: num});
+const meta = shape({
+	ifindex: nullable(num),
+	iflink: nullable(num),
+	operstate: str,
+	mtu: nullable(num),
+	mac: nullable(str),
+	speed: nullable(num),
+	master: nullable(str),
+	kind: str,
+	addresses: arrayOf(str),
+});
+const port = shape({hostIp: str, hostPort: num, containerPort: num, proto: str});
+const container = shape({
+	id: str,
+	name: str,
+	image: str,
+	state: str,
+	exitCode: nullable(num),
+	oomKilled: bool,
+	error: str,
+	restartCount: num,
+	startedAt: nullable(str),
+	finishedAt: nullable(str),
+	pid: nullable(num),
+	rawNetworkMode: str,
+	networks: arrayOf(shape({name: str, id: str, ipAddress: str, prefixLen: num, macAddress: str})),
+	ports: arrayOf(port),
+	exposedPorts: arrayOf(shape({port: num, proto: str})),
+	command: arrayOf(str),
+	tty: bool,
+	labels: recordOf(str),
+});
+const socket = shape({
+	proto: str,
+	family: num,
+	address: str,
+	port: num,
+	inode: num,
+	netns: str,
+	pid: nullable(num),
+	command: nullable(str),
+	containerId: nullable(str),
+	proxyTo: nullable(shape({ip: str, port: num})),
+	ownerUnknown: nullable(str),
+});
+const network = shape({id: str, name: str, driver: str, parent: nullable(str), bridge: nullable(str)});
+const status = shape({endpoint: str, version: nullable(str), apiVersion: nullable(str), error: nullable(str), state: str, local: bool, badEventLines: num});
+const event = shape({kind: str, action: str, actorId: str, attributes: recordOf(str), timeNano: v => typeof v === 'string' && /^\d+$/.test(v)});
+const holder = shape({containerId: nullable(str), containerName: nullable(str), pid: nullable(num), command: nullable(str), via: str});
+const alert = shape({
+	id: str,
+	kind: str,
+	containerId: str,
+	containerName: str,
+	networkMode: str,
+	port: nullable(num),
+	proto: str,
+	portSource: str,
+	holder: nullable(holder),
+	holderUnknown: nullable(str),
+	source: str,
+	exitCode: nullable(num),
+	evidence: str,
+	message: str,
+	count: num,
+	firstSeenAt: num,
+	detectedAt: num,
+	eventTimeNano: nullable(str),
+	resolved: bool,
+});
+
+const ACTIONS: Record<Action['type'], Check> = {
+	host: shape({hostname: str, os: nullable(str), interval: num}),
+	tick: shape({
+		at: num,
+		mono: num,
+		host: arrayOf(netDevRow),
+		namespaces: recordOf(arrayOf(netDevRow)),
+		fromStatsApi: v => v === undefined || arrayOf(str)(v),
+		sampledAt: v => v === undefined || recordOf(num)(v),
+	}),
+	interfaces: shape({ns: str, meta: recordOf(meta)}),
+	namespace: shape({containerId: str, netns: nullable(str), sharesHostNetns: nullable(bool)}),
+	sockets: shape({sockets: arrayOf(socket)}),
+	containers: shape({containers: arrayOf(container)}),
+	container: shape({container}),
+	'container-removed': shape({id: str}),
+	networks: shape({networks: arrayOf(network)}),
+	docker: shape({status}),
+	event: shape({event}),
+	alert: shape({alert}),
+};
+
+export function isValidAction(value: unknown): value is Action {
+	if (!isObject(value) || typeof value['type'] !== 'string') return false;
+	const type = value['type'];
+	// own keys only: `constructor` and `__proto__` are not actions
+	return Object.hasOwn(ACTIONS, type) && ACTIONS[type as Action['type']](value);
+}
