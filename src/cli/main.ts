@@ -12,9 +12,17 @@ import {Recorder} from '../record/recorder.js';
 import {startSession} from './session.js';
 
 
+/** netwatch's own package.json, found upwards from this file (dist/cli/ or the bundle in dist/bundle/). */
 export function version(): string {
-	const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
-	return pkg.version;
+	for (let dir = new URL('.', import.meta.url); dir.pathname !== '/'; dir = new URL('..', dir)) {
+		try {
+			const pkg = JSON.parse(readFileSync(new URL('package.json', dir), 'utf8')) as {name?: string; version?: string};
+			if (pkg.name === 'netwatch' && pkg.version) return pkg.version;
+		} catch {
+			// not here: one level up
+		}
+	}
+	return 'unknown';
 }
 
 /** Resolves on SIGINT, SIGTERM or SIGHUP. */

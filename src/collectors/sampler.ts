@@ -68,20 +68,25 @@ export class Sampler {
 		this.ownNetns = readLink(join(this.proc, 'self/ns/net'));
 	}
 
+	/** The socket collector (its counters are read by tests and the benchmark). */
+	get socketCollector(): SocketCollector {
+		return this.sockets;
+	}
+
 	/** Called with the new list whenever the set of listening sockets changes. */
 	onSockets(listener: (sockets: readonly ListeningSocket[]) => void): () => void {
 		this.socketListeners.add(listener);
 		return () => this.socketListeners.delete(listener);
 	}
 
-	/** The listening sockets as they are now: read again, not from the last tick. */
+	/** The listening sockets as they are now: every namespace read again, not from the last tick. */
 	scanSockets(): readonly ListeningSocket[] {
-		this.readSockets();
+		this.readSockets(true);
 		return this.sockets.current;
 	}
 
-	private readSockets(): void {
-		const sockets = this.sockets.sample(this.socketNamespaces);
+	private readSockets(fresh = false): void {
+		const sockets = this.sockets.sample(this.socketNamespaces, fresh);
 		if (!sockets) return;
 		this.options.dispatch({type: 'sockets', sockets});
 		for (const listener of this.socketListeners) listener(sockets);

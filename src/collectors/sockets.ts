@@ -1,7 +1,16 @@
 /**
  * Listening sockets, and who holds them.
  *
- * Each tick reads /proc/net/{tcp,tcp6,udp,udp6} of the host and of every container namespace.
+ * The tables are /proc/net/{tcp,tcp6,udp,udp6} of the host and of every container namespace.
+ * The kernel writes each TCP table by walking its whole connection hash (every bucket, every
+ * namespace's sockets), which costs a millisecond or two per file on a large machine, however
+ * few sockets the namespace has. So the tables are not all read on every tick: each has a time
+ * it is due (the host's every HOST_REFRESH_MS; a new namespace's at once, then again after
+ * growing delays, since its server may bind late, then every NAMESPACE_REFRESH_MS), and a tick
+ * reads the due tables, most overdue first, until its budget is spent: TICK_BUDGET_MS, or
+ * NEW_TABLE_BUDGET_MS while tables never read before are waiting. A fresh read of everything
+ * can be asked for: an alert wants to know who holds a port now.
+ *
  * A socket is traced to its process by its inode (a `socket:[inode]` link in /proc/<pid>/fd),
  * and the process to its container by /proc/<pid>/cgroup. Walking every /proc/<pid>/fd is the
  * expensive part, so it happens only when a socket appears whose owner is not known yet.
@@ -11,6 +20,7 @@
  */
 import {closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync} from 'node:fs';
 import {basename, join} from 'node:path';
+import {performance} from 'node:perf_hooks';
 import type {ListeningSocket} from '../model.js';
 import {containerIdFromCgroup} from '../parsers/cgroup.js';
 import {parseSockets, type SocketFile, type SocketRow} from '../parsers/proc-net-sockets.js';
@@ -22,6 +32,14 @@ export interface NamespaceRef {
 	readonly pid: number | null;
 }
 
+interface Table {
+	readonly pid: number | null;
+	/** How many times it was read for this pid: a new namespace is read again soon, then rarely. */
+	readonly reads: number;
+	readonly dueAt: number;
+	readonly rows: readonly SocketRow[];
+}
+
 interface Owner {
 	readonly pid: number;
 	readonly command: string;
@@ -30,6 +48,15 @@ interface Owner {
 }
 
 const FILES: readonly SocketFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
+const HOST_REFRESH_MS = 3_000;
+const NEW_NAMESPACE_DELAYS_MS = [1_000, 3_000, 10_000];
+const NAMESPACE_REFRESH_MS = 60_000;
+/** Wall time a tick may spend reading tables (at least one is read when any is due)... */
+const TICK_BUDGET_MS = 2;
+/** ...or while tables never read before are waiting (at start, or when many containers start). */
+const NEW_TABLE_BUDGET_MS = 25;
+/** The walk of every /proc/<pid>/fd happens at most this often (a fresh read excepted). */
+const TRACE_EVERY_MS = 2_000;
 /** A socket whose owner could not be found is looked for again after this long, not at every change. */
 const UNKNOWN_RETRY_MS = 10_000;
 const CHUNK = 16 * 1024;
@@ -106,6 +133,11 @@ export class SocketCollector {
 	private unknown = new Map<number, {reason: string; at: number}>();
 	private lastKey = '';
 	private walks = 0;
+	private lastWalk = -Infinity;
+	/** Inodes whose owner is still to be looked for, when the walk was put off. */
+	private untraced = false;
+	/** Each container namespace's listeners as last read, by namespace key and pid. */
+	private readonly tables = new Map<string, Table>();
 
 	constructor(private readonly proc = '/proc') {}
 
@@ -114,25 +146,60 @@ export class SocketCollector {
 		return this.walks;
 	}
 
-	/** Read every namespace's listening sockets; null when nothing changed since the last call. */
-	sample(namespaces: readonly NamespaceRef[]): readonly ListeningSocket[] | null {
-		const found: {ns: string; row: SocketRow}[] = [];
+	private readTable(ns: NamespaceRef, file: SocketFile): SocketRow[] {
+		const path = join(this.proc, ...(ns.pid === null ? [] : [String(ns.pid)]), 'net', file);
+		const text = file.startsWith('tcp') ? readTcpListeners(path) : readOrNull(path);
+		return text === null ? [] : parseSockets(text, file, {listeningOnly: true});
+	}
+
+	/** Read the tables that are due, most overdue first, within the tick's budget (or all, fresh). */
+	private refresh(namespaces: readonly NamespaceRef[], fresh: boolean, now: number): void {
+		const wanted = new Set(namespaces.flatMap(ns => FILES.map(file => `${ns.key}/${file}`)));
+		for (const key of this.tables.keys()) if (!wanted.has(key)) this.tables.delete(key);
+		const due: {ns: NamespaceRef; file: SocketFile; key: string; since: number}[] = [];
 		for (const ns of namespaces) {
-			const dir = ns.pid === null ? join(this.proc, 'net') : join(this.proc, String(ns.pid), 'net');
 			for (const file of FILES) {
-				const text = file.startsWith('tcp') ? readTcpListeners(join(dir, file)) : readOrNull(join(dir, file));
-				if (text === null) continue;
-				for (const row of parseSockets(text, file, {listeningOnly: true})) found.push({ns: ns.key, row});
+				const key = `${ns.key}/${file}`;
+				const table = this.tables.get(key);
+				// a new table, or a new process in the namespace: due now
+				const dueAt = !table || table.pid !== ns.pid ? -Infinity : table.dueAt;
+				if (fresh || dueAt <= now) due.push({ns, file, key, since: dueAt});
 			}
 		}
+		due.sort((a, b) => a.since - b.since);
+		const started = performance.now();
+		for (const [i, {ns, file, key, since}] of due.entries()) {
+			const budget = since === -Infinity ? NEW_TABLE_BUDGET_MS : TICK_BUDGET_MS;
+			if (!fresh && i > 0 && performance.now() - started > budget) break;
+			const previous = this.tables.get(key);
+			const reads = previous && previous.pid === ns.pid ? previous.reads + 1 : 1;
+			const delay = ns.pid === null ? HOST_REFRESH_MS : (NEW_NAMESPACE_DELAYS_MS[reads - 1] ?? NAMESPACE_REFRESH_MS);
+			this.tables.set(key, {pid: ns.pid, reads, dueAt: now + delay, rows: this.readTable(ns, file)});
+		}
+	}
+
+	/**
+	 * The listening sockets of these namespaces (the host's read now, the others as recently
+	 * as their turn allows, or all read now with `fresh`); null when nothing changed.
+	 */
+	sample(namespaces: readonly NamespaceRef[], fresh = false): readonly ListeningSocket[] | null {
+		const now = Date.now();
+		this.refresh(namespaces, fresh, now);
+		const found: {ns: string; row: SocketRow}[] = namespaces.flatMap(ns =>
+			FILES.flatMap(file => (this.tables.get(`${ns.key}/${file}`)?.rows ?? []).map(row => ({ns: ns.key, row}))),
+		);
 		const key = found.map(f => `${f.ns}/${f.row.inode}`).sort().join(',');
-		if (key === this.lastKey) return null;
+		const walkDue = fresh || now - this.lastWalk >= TRACE_EVERY_MS;
+		if (key === this.lastKey && !(this.untraced && walkDue)) return null;
 		this.lastKey = key;
 
 		const inodes = new Set(found.map(f => f.row.inode));
-		const now = Date.now();
 		const missing = [...inodes].filter(inode => !this.owners.has(inode) && !((this.unknown.get(inode)?.at ?? -Infinity) > now - UNKNOWN_RETRY_MS));
-		if (missing.length > 0) this.trace(new Set(missing));
+		this.untraced = missing.length > 0 && !walkDue;
+		if (missing.length > 0 && walkDue) {
+			this.lastWalk = now;
+			this.trace(new Set(missing));
+		}
 		// forget owners of sockets that are gone
 		for (const inode of this.owners.keys()) if (!inodes.has(inode)) this.owners.delete(inode);
 		for (const inode of this.unknown.keys()) if (!inodes.has(inode)) this.unknown.delete(inode);
@@ -150,7 +217,7 @@ export class SocketCollector {
 				command: owner?.command ?? null,
 				containerId: owner?.containerId ?? null,
 				proxyTo: owner?.proxyTo ?? null,
-				ownerUnknown: owner ? null : (this.unknown.get(row.inode)?.reason ?? 'process not found'),
+				ownerUnknown: owner ? null : (this.unknown.get(row.inode)?.reason ?? (this.untraced ? 'not traced yet' : 'process not found')),
 			};
 		});
 		return this.current;

@@ -59,7 +59,6 @@ export interface ListeningView {
 
 /** What a container view keeps of Docker's own description, as is. */
 type DockerFields = 'id' | 'name' | 'image' | 'state' | 'exitCode' | 'oomKilled' | 'error' | 'restartCount' | 'startedAt' | 'finishedAt' | 'pid' | 'command' | 'labels' | 'ports';
-const DOCKER_FIELDS: readonly DockerFields[] = ['id', 'name', 'image', 'state', 'exitCode', 'oomKilled', 'error', 'restartCount', 'startedAt', 'finishedAt', 'pid', 'command', 'labels', 'ports'];
 
 export interface ContainerView extends Pick<ContainerInfo, DockerFields> {
 	/** `host`, `bridge`, `none`, `container:<name>`, or the name of a user-defined network. */
@@ -259,7 +258,20 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 		const implied = mode.kind === 'host' ? true : mode.kind === 'container' ? null : false;
 		const sharesHostNetns = running ? (ownerIdentity?.sharesHostNetns ?? implied) : null;
 		return {
-			...(Object.fromEntries(DOCKER_FIELDS.map(k => [k, c[k]])) as Pick<ContainerInfo, DockerFields>),
+			id: c.id,
+			name: c.name,
+			image: c.image,
+			state: c.state,
+			exitCode: c.exitCode,
+			oomKilled: c.oomKilled,
+			error: c.error,
+			restartCount: c.restartCount,
+			startedAt: c.startedAt,
+			finishedAt: c.finishedAt,
+			pid: c.pid,
+			command: c.command,
+			labels: c.labels,
+			ports: c.ports,
 			networkMode: mode.mode,
 			networkKind: mode.kind,
 			networkDriver: mode.driver,

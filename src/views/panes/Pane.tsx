@@ -19,7 +19,7 @@ export function Pane({width, height, title, titleTone = 'accent', focused = fals
 	const theme = useTheme();
 	const border = alarm ? theme.tone('bad') : focused ? theme.tone('accent') : theme.tone('dim');
 	return (
-		<Box flexDirection="column" width={width} height={height} borderStyle={theme.border} borderColor={border} overflow="hidden">
+		<Box flexDirection="column" width={width} height={height} borderStyle={theme.border} borderColor={border}>
 			<Text wrap="truncate-end" bold color={theme.tone(titleTone)}>
 				{theme.text(cell(title, width - 2))}
 			</Text>
