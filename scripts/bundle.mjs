@@ -1,7 +1,11 @@
 // Bundle the compiled program into dist/netwatch.js, the file bin/netwatch.js runs. One file
 // (and a few lazily loaded chunks) starts in about a third of the CPU time and memory that
 // several hundred module files need: Node need not open, parse and link them one by one.
+import {rmSync} from 'node:fs';
 import {build} from 'esbuild';
+
+// chunk names carry a hash: the chunks of an earlier build would pile up beside the new ones
+rmSync('dist/bundle', {recursive: true, force: true});
 
 await build({
 	entryPoints: {netwatch: 'dist/cli/main.js'},
