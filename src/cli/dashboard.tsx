@@ -1,6 +1,7 @@
 /**
  * The interactive dashboard on a terminal: Ink renders the App into the alternate screen,
- * redrawing only the lines that change, at most 10 times a second.
+ * redrawing only what changed. Frames follow the store's snapshots (once a second, and soon
+ * after events); the frame-rate cap only keeps a key press from waiting long behind a frame.
  */
 import {render} from 'ink';
 import {Component, useEffect, useState, type ReactNode} from 'react';
@@ -78,7 +79,7 @@ export async function runInteractive(
 				{options.fault ? <Fault>{app}</Fault> : app}
 			</Crash>
 		</ThemeContext.Provider>,
-		{stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false, maxFps: 10, incrementalRendering: true},
+		{stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false, maxFps: 60, incrementalRendering: true},
 	);
 	let signalled: number | null = null;
 	const handlers = Object.entries(SIGNALS).map(([signal, number]) => {

@@ -4,9 +4,11 @@
  * Connect: GET /version, then subscribe to GET /events, then list and inspect the containers
  * and list the networks. Subscribing before listing means nothing that happens in between is
  * missed. Every container or network event leads to one inspect of that container; nothing is
- * polled. Inspects run at most INSPECT_CONCURRENCY at a time; an event that arrives while its
- * container is being inspected gets a fresh inspect after that one, so the last word is never
- * older than the last event.
+ * polled. An event's inspect waits INSPECT_DEBOUNCE_MS for the events that come with it, and
+ * under a flood of events a container is inspected at most once per INSPECT_SPACING_MS;
+ * inspects run at most INSPECT_CONCURRENCY at a time; one asked for while its container is
+ * being inspected runs again after that one, so the last word is never older than the last
+ * event.
  *
  * When the stream drops, reconnect with backoff and `since` set to the last event's timeNano
  * (inclusive, so the events already seen at that instant are skipped), then resynchronise the
@@ -35,6 +37,10 @@ export interface DockerCollectorOptions {
 
 /** Inspects in flight at most, events and resyncs together. */
 const INSPECT_CONCURRENCY = 8;
+/** An event's inspect waits this long for the events that follow it (a burst asks once). */
+const INSPECT_DEBOUNCE_MS = 100;
+/** The least time between two event-driven inspects of one container. */
+const INSPECT_SPACING_MS = 500;
 /** Ids of destroyed containers remembered, so a late inspect cannot bring one back. */
 const GONE_REMEMBERED = 10_000;
 
@@ -66,6 +72,10 @@ export class DockerCollector {
 	/** After a reconnect: the events at `since` that were already seen, to skip once more. */
 	private replayed: {timeNano: string; keys: Set<string>} | null = null;
 	private readonly inspections = new Map<string, Inspection>();
+	/** Inspects asked for by events, waiting out INSPECT_DEBOUNCE_MS. */
+	private readonly soon = new Map<string, NodeJS.Timeout>();
+	/** When each container's last event-driven inspect began (performance.now()). */
+	private readonly inspectedAt = new Map<string, number>();
 	private readonly waiting: (() => void)[] = [];
 	private active = 0;
 	private readonly gone = new Set<string>();
@@ -118,6 +128,8 @@ export class DockerCollector {
 	stop(): void {
 		this.stopped = true;
 		clearTimeout(this.retry);
+		for (const timer of this.soon.values()) clearTimeout(timer);
+		this.soon.clear();
 		this.stream?.destroy();
 		this.stream = undefined;
 	}
@@ -132,6 +144,23 @@ export class DockerCollector {
 		if (!current) return this.startInspection(id);
 		current.again ??= current.promise.then(() => this.inspect(id));
 		return current.again;
+	}
+
+	/**
+	 * Inspect after the events of this instant have all arrived, and not sooner than
+	 * INSPECT_SPACING_MS after the last time: a burst of events asks once.
+	 */
+	private inspectSoon(id: string): void {
+		if (this.soon.has(id)) return;
+		const wait = Math.max(INSPECT_DEBOUNCE_MS, (this.inspectedAt.get(id) ?? -Infinity) + INSPECT_SPACING_MS - performance.now());
+		this.soon.set(
+			id,
+			setTimeout(() => {
+				this.soon.delete(id);
+				this.inspectedAt.set(id, performance.now());
+				void this.inspect(id);
+			}, wait),
+		);
 	}
 
 	/** The container as last inspected. */
@@ -186,6 +215,7 @@ export class DockerCollector {
 	}
 
 	private forget(id: string): void {
+		this.inspectedAt.delete(id);
 		this.gone.add(id);
 		if (this.gone.size > GONE_REMEMBERED) this.gone.delete(this.gone.values().next().value!);
 		if (this.known.delete(id)) this.dispatch({type: 'container-removed', id});
@@ -301,10 +331,10 @@ export class DockerCollector {
 		if (id) this.touchedDuringResync?.add(id);
 		if (event.kind === 'container') {
 			if (event.action === 'destroy') this.forget(event.actorId);
-			else if (!isQuietAction(event.action)) void this.inspect(event.actorId);
+			else if (!isQuietAction(event.action)) this.inspectSoon(event.actorId);
 		} else if (event.kind === 'network') {
 			const container = event.attributes['container'];
-			if ((event.action === 'connect' || event.action === 'disconnect') && container) void this.inspect(container);
+			if ((event.action === 'connect' || event.action === 'disconnect') && container) this.inspectSoon(container);
 			if (event.action === 'create' || event.action === 'destroy') void this.refreshNetworks();
 		}
 	}

@@ -1,9 +1,11 @@
 /**
  * The store: holds the state, applies actions, and publishes immutable snapshots.
  *
- * A tick publishes at once: one snapshot per sample. Anything else (a Docker event, an
- * inspected container, an alert) publishes within `coalesceMs`, so that a burst of events
- * becomes one snapshot and an alert reaches the screen without waiting for the next tick.
+ * A tick publishes at once: one snapshot per sample. An alert publishes within `coalesceMs`
+ * (100 ms), so that the headline reaches the screen without waiting for the next tick. Anything
+ * else (a Docker event, an inspected container) publishes `coalesceMs` after it, but no sooner
+ * than `spacingMs` (300 ms) after the snapshot before: a flood of events costs a few snapshots
+ * a second, and the screen has time left to answer keys.
  */
 import type {Action} from './actions.js';
 import {deriveSnapshot, type Snapshot} from './snapshot.js';
@@ -14,8 +16,10 @@ export type ActionListener = (action: Action, state: State) => void;
 
 export interface StoreOptions {
 	readonly endpoint: string;
-	/** How long a non-tick change may wait before it is published. */
+	/** How long a change other than a tick waits before it is published. */
 	readonly coalesceMs?: number;
+	/** The least time between snapshots, for changes other than ticks and alerts. */
+	readonly spacingMs?: number;
 }
 
 export class Store {
@@ -23,15 +27,20 @@ export class Store {
 	private snapshot: Snapshot;
 	private seq = 0;
 	private dirty = false;
+	private publishedAt = Number.NEGATIVE_INFINITY;
 	private timer: NodeJS.Timeout | undefined;
+	/** When the timer fires (performance.now()). */
+	private due = 0;
 	private readonly coalesceMs: number;
+	private readonly spacingMs: number;
 	private readonly snapshotListeners = new Set<SnapshotListener>();
 	private readonly actionListeners = new Set<ActionListener>();
 
 	constructor(options: StoreOptions) {
 		this.state = initialState(options.endpoint);
 		this.snapshot = deriveSnapshot(this.state, 0);
-		this.coalesceMs = options.coalesceMs ?? 25;
+		this.coalesceMs = options.coalesceMs ?? 100;
+		this.spacingMs = options.spacingMs ?? 300;
 	}
 
 	getState(): State {
@@ -56,7 +65,7 @@ export class Store {
 		this.state = reduce(this.state, action);
 		for (const listener of this.actionListeners) listener(action, this.state);
 		if (action.type === 'tick') this.publish();
-		else this.schedule();
+		else this.schedule(action.type === 'alert');
 	}
 
 	/** Replace the state wholesale and publish it (replay uses this to step back in time). */
@@ -75,17 +84,22 @@ export class Store {
 		this.timer = undefined;
 	}
 
-	private schedule(): void {
+	private schedule(urgent: boolean): void {
 		this.dirty = true;
-		if (this.timer) return;
+		const now = performance.now();
+		const wait = urgent ? this.coalesceMs : Math.max(this.coalesceMs, this.publishedAt + this.spacingMs - now);
+		if (this.timer && this.due <= now + wait) return;
+		clearTimeout(this.timer);
+		this.due = now + wait;
 		this.timer = setTimeout(() => {
 			this.timer = undefined;
 			this.flush();
-		}, this.coalesceMs);
+		}, wait);
 		this.timer.unref();
 	}
 
 	private publish(): void {
+		this.publishedAt = performance.now();
 		clearTimeout(this.timer);
 		this.timer = undefined;
 		this.dirty = false;

@@ -1,4 +1,5 @@
-import {describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import type {Alert} from '../../src/alerts/types.js';
 import {HOST_NS, type Action} from '../../src/store/actions.js';
 import {counterDelta, rate} from '../../src/store/rates.js';
 import {deriveSnapshot} from '../../src/store/snapshot.js';
@@ -106,19 +107,77 @@ describe('reducer', () => {
 });
 
 describe('Store', () => {
-	it('publishes one snapshot per tick at once, and coalesces other changes', async () => {
-		const store = new Store({endpoint: 'x', coalesceMs: 10});
+	const event = {kind: 'container', action: 'start', actorId: 'x', attributes: {}, timeNano: '1'};
+	const alert: Alert = {
+		id: 'x:EADDRINUSE:8080',
+		kind: 'EADDRINUSE',
+		containerId: 'x',
+		containerName: 'web2',
+		networkMode: 'host',
+		port: 8080,
+		proto: 'tcp',
+		portSource: 'message',
+		holder: null,
+		holderUnknown: 'nothing listens on it now',
+		source: 'exit',
+		exitCode: 1,
+		evidence: 'httpd: bind: Address in use',
+		message: 'web2 (host network) exited 1: port 8080/tcp is already in use',
+		count: 1,
+		firstSeenAt: 1,
+		detectedAt: 1,
+		eventTimeNano: null,
+		resolved: false,
+	};
+	// the clock is Vitest's: these are rules about order and spacing, not timings
+	beforeEach(() => vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'performance']}));
+	afterEach(() => vi.useRealTimers());
+	const sleep = (ms: number) => vi.advanceTimersByTimeAsync(ms);
+
+	function watched(options: {coalesceMs: number; spacingMs: number}) {
+		const store = new Store({endpoint: 'x', ...options});
 		const seen: number[] = [];
-		store.subscribe(s => seen.push(s.tick));
+		store.subscribe(s => seen.push(s.eventsTotal));
+		return {store, seen};
+	}
+
+	it('publishes one snapshot per tick at once, and coalesces other changes', async () => {
+		const {store, seen} = watched({coalesceMs: 10, spacingMs: 0});
+		const ticks: number[] = [];
+		store.subscribe(s => ticks.push(s.tick));
 		for (const action of setup()) store.dispatch(action);
-		expect(seen).toEqual([1, 2]);
-		const event = {kind: 'container', action: 'start', actorId: 'x', attributes: {}, timeNano: '1'};
+		expect(ticks).toEqual([1, 2]);
 		store.dispatch({type: 'event', event});
 		store.dispatch({type: 'event', event});
 		expect(seen).toHaveLength(2);
-		await new Promise(r => setTimeout(r, 30));
-		expect(seen).toEqual([1, 2, 2]);
-		expect(store.getSnapshot().eventsTotal).toBe(2);
+		await sleep(40);
+		expect(seen).toEqual([0, 0, 2]);
+		store.close();
+	});
+
+	it('keeps spacingMs between snapshots while events pour in', async () => {
+		const {store, seen} = watched({coalesceMs: 5, spacingMs: 150});
+		store.dispatch({type: 'event', event});
+		await sleep(40);
+		expect(seen).toEqual([1]);
+		store.dispatch({type: 'event', event});
+		await sleep(40);
+		// the second event waits out the spacing after the first snapshot
+		expect(seen).toEqual([1]);
+		await sleep(150);
+		expect(seen).toEqual([1, 2]);
+		store.close();
+	});
+
+	it('publishes an alert within coalesceMs, spacing or not', async () => {
+		const {store, seen} = watched({coalesceMs: 5, spacingMs: 10_000});
+		store.dispatch({type: 'event', event});
+		await sleep(40);
+		store.dispatch({type: 'event', event});
+		store.dispatch({type: 'alert', alert});
+		await sleep(40);
+		expect(seen).toEqual([1, 2]);
+		expect(store.getSnapshot().alerts.map(a => a.id)).toEqual([alert.id]);
 		store.close();
 	});
 });
