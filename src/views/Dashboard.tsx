@@ -114,7 +114,7 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 	);
 	return (
 		<Box flexDirection="column" width={layout.width} height={layout.height}>
-			<Header snapshot={snapshot} alerts={m.alerts.filter(a => !a.resolved).length} paused={ui.paused !== null} replay={replay} />
+			<Header snapshot={snapshot} alerts={m.alerts.filter(a => !a.resolved).length} paused={ui.paused !== null} replay={replay} width={layout.width} />
 			{layout.banner > 0 ? <AlertBanner alerts={m.alerts} width={layout.width} height={layout.banner} shown={layout.bannerAlerts} now={snapshot.at} /> : null}
 			{ui.showHelp ? (
 				<Help width={layout.width} height={layout.height - 2 - layout.banner} />

@@ -97,6 +97,27 @@ describe('units', () => {
 	});
 });
 
+describe('the top line', () => {
+	it('gives way in its Docker part, so that the counts and the clock always show', () => {
+		const away = {
+			...snapshot,
+			docker: {
+				...snapshot.docker,
+				state: 'reconnecting' as const,
+				error: 'no Docker socket at /var/run/docker.sock: is the Docker engine running? (start dockerd, or set DOCKER_HOST)',
+			},
+		};
+		for (const columns of [160, 100]) {
+			const top = screen(away, {}, columns, 48).split('\n')[0]!;
+			expect(top.length).toBeLessThanOrEqual(columns);
+			expect(top).toMatch(/Docker: reconnecting… \(no Docker/);
+			expect(top).toMatch(/\d+ running · \d+ stopped {2}\d\d:\d\d:\d\d$/);
+		}
+		// with room enough, nothing is cut
+		expect(screen(away, {}, 250, 48).split('\n')[0]).toContain('or set DOCKER_HOST))');
+	});
+});
+
 describe('layouts', () => {
 	it('puts the host and container panes side by side from 120 columns', () => {
 		const lines = screen(snapshot, {}, 160, 48).split('\n');

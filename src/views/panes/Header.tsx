@@ -1,6 +1,11 @@
-/** The top line: host, Docker endpoint and version (or why not), counts, alerts, clock, pause. (RowText sanitises.) */
+/**
+ * The top line: host, Docker endpoint and version (or why not), counts, alerts, clock, pause.
+ * When it is too long, the Docker part gives way, so that the counts, the alerts and the clock
+ * always show. (RowText sanitises.)
+ */
+import stringWidth from 'string-width';
 import type {Snapshot} from '../../store/snapshot.js';
-import {clock} from '../../util/format.js';
+import {cell, clock} from '../../util/format.js';
 import {RowText} from '../RowText.js';
 import type {Row, Segment} from '../rows.js';
 
@@ -17,7 +22,11 @@ export interface HeaderProps {
 	readonly alerts: number;
 	readonly paused: boolean;
 	readonly replay?: ReplayStatus | undefined;
+	readonly width: number;
 }
+
+/** The Docker part keeps at least this much of itself. */
+const DOCKER_MIN = 12;
 
 function dockerSegment(s: Snapshot): Segment {
 	const d = s.docker;
@@ -27,17 +36,23 @@ function dockerSegment(s: Snapshot): Segment {
 	return [`Docker ${d.version ?? '?'} ${d.endpoint}`, 'plain'];
 }
 
-export function headerRow({snapshot: s, alerts, paused, replay}: HeaderProps): Row {
+export function headerRow({snapshot: s, alerts, paused, replay, width}: HeaderProps): Row {
 	const segments: Segment[] = [];
 	if (replay) segments.push([`REPLAY ×${replay.speed}${replay.paused ? ' (paused)' : ''}`, 'warn'], ['  ', 'plain']);
 	segments.push(['netwatch', 'accent'], [`  ${s.hostname}`, 'plain']);
-	segments.push(['  ', 'plain'], dockerSegment(s));
+	segments.push(['  ', 'plain']);
+	const docker = segments.push(dockerSegment(s)) - 1;
 	segments.push([`  ${s.counts.running} running · ${s.counts.stopped} stopped`, 'plain']);
 	if (alerts > 0) segments.push([`  ⚠ ${alerts} alert${alerts === 1 ? '' : 's'}`, 'bad']);
 	segments.push([`  ${s.at > 0 ? clock(s.at) : '--:--:--'}`, 'plain']);
 	if (paused) segments.push(['  PAUSED (p resumes)', 'warn']);
 	if (replay?.damage) segments.push([`  ${replay.damage}`, 'bad']);
 	else if (replay?.finished) segments.push(['  end of recording', 'dim']);
+	const over = segments.reduce((sum, [text]) => sum + stringWidth(text), 0) - width;
+	if (over > 0) {
+		const [text, tone] = segments[docker]!;
+		segments[docker] = [cell(text, Math.max(DOCKER_MIN, stringWidth(text) - over)), tone];
+	}
 	return segments;
 }
 
