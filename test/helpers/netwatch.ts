@@ -1,5 +1,6 @@
 /** Run the real program, bin/netwatch.js, as a user would. */
 import {spawn, type ChildProcess} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 
 export const BIN = fileURLToPath(new URL('../../bin/netwatch.js', import.meta.url));
@@ -18,6 +19,11 @@ export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS
 	delete env['CI'];
 	for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
 	return env;
+}
+
+/** A running process's resident memory, in kB. */
+export function rssKb(pid: number): number {
+	return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
 }
 
 /** Run netwatch to completion. */
@@ -104,11 +110,13 @@ export interface JsonAlert {
 	source: string;
 	count: number;
 	message: string;
+	evidence: string;
 	resolved: boolean;
 	detectedAt: string;
 }
 
 export interface OnceDocument {
+	time: string;
 	docker: {endpoint: string; version: string | null; error: string | null; state: string};
 	host: {interfaces: JsonInterface[]; listening: JsonListening[]};
 	containers: JsonContainer[];

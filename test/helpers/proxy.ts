@@ -1,0 +1,60 @@
+/**
+ * A recording proxy for the Docker API: a unix socket that forwards every request to the real
+ * daemon and notes its method and path. Pointed at with DOCKER_HOST, it proves what netwatch
+ * asks of Docker. Streams (events, logs) are piped both ways; when the daemon is away, the
+ * request fails as it would without the proxy.
+ */
+import {rmSync} from 'node:fs';
+import {createServer, request, type Server} from 'node:http';
+
+export interface Recorded {
+	readonly method: string;
+	readonly path: string;
+}
+
+export class DockerProxy {
+	readonly requests: Recorded[] = [];
+	private readonly server: Server;
+
+	constructor(
+		readonly socketPath: string,
+		private readonly upstream = '/var/run/docker.sock',
+	) {
+		this.server = createServer((req, res) => {
+			this.requests.push({method: req.method ?? '?', path: req.url ?? '?'});
+			const forward = request({socketPath: this.upstream, method: req.method, path: req.url, headers: req.headers}, answer => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				// at once, as the daemon does: /events sends its headers long before its first event
+				res.flushHeaders();
+				answer.pipe(res);
+				answer.on('error', () => res.destroy());
+			});
+			forward.on('error', () => {
+				// the daemon is not there: close, as its own socket would
+				if (!res.headersSent) res.destroy();
+				else res.end();
+			});
+			res.on('close', () => forward.destroy());
+			req.pipe(forward);
+		});
+	}
+
+	get url(): string {
+		return `unix://${this.socketPath}`;
+	}
+
+	listen(): Promise<void> {
+		rmSync(this.socketPath, {force: true});
+		return new Promise(resolve => this.server.listen(this.socketPath, resolve));
+	}
+
+	close(): Promise<void> {
+		this.server.closeAllConnections();
+		return new Promise(resolve => this.server.close(() => resolve()));
+	}
+
+	/** Every request that was not a GET or a HEAD. */
+	writes(): Recorded[] {
+		return this.requests.filter(r => r.method !== 'GET' && r.method !== 'HEAD');
+	}
+}
