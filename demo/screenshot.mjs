@@ -19,7 +19,7 @@ const ROWS = 48;
 const term = new xterm.Terminal({cols: COLS, rows: ROWS, allowProposedApi: true});
 const env = {...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor'};
 delete env.CI;
-const child = pty.spawn(process.execPath, [here('../bin/netwatch.js'), 'replay', recording, '--speed', '8'], {cols: COLS, rows: ROWS, env});
+const child = pty.spawn(here('../bin/netwatch.js'), ['replay', recording, '--speed', '8'], {cols: COLS, rows: ROWS, env});
 let parsed = Promise.resolve();
 child.onData(data => {
 	parsed = parsed.then(() => new Promise(resolve => term.write(data, resolve)));

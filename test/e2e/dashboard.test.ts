@@ -39,7 +39,7 @@ describe('the dashboard', () => {
 	it('shows a host-mode container with the host interfaces, a bridge container with its veth peer, and quits cleanly', async () => {
 		const web = await bed.container('hostweb', ['--net=host'], ['sleep', '300']);
 		const br = await bed.container('bridged', [], ['sleep', '300']);
-		screen = new PtyScreen([], {cols: 160, rows: 48, shell: `${process.execPath} bin/netwatch.js; echo "EXIT=$?"; stty -a; sleep 5`});
+		screen = new PtyScreen([], {cols: 160, rows: 48, shell: `bin/netwatch.js; echo "EXIT=$?"; stty -a; sleep 5`});
 		const s = screen;
 		await s.waitFor(new RegExp(br.name));
 
@@ -147,7 +147,7 @@ describe('the terminal is restored', () => {
 		screen = new PtyScreen([], {
 			cols: 120,
 			rows: 40,
-			shell: `(sleep 3; kill -${signal.slice(3)} "$(cat ${pidfile})") & sh -c 'echo $$ > ${pidfile}; exec ${process.execPath} bin/netwatch.js'; echo "STATUS=$?"; stty -a; sleep 5`,
+			shell: `(sleep 3; kill -${signal.slice(3)} "$(cat ${pidfile})") & sh -c 'echo $$ > ${pidfile}; exec bin/netwatch.js'; echo "STATUS=$?"; stty -a; sleep 5`,
 		});
 		const s = screen;
 		await s.waitFor(/Containers \d+/);
@@ -166,7 +166,7 @@ describe('the terminal is restored', () => {
 
 describe('plain terminals', () => {
 	it('keeps updating when stdin is not a terminal, and says keys need ssh -t', async () => {
-		screen = new PtyScreen([], {cols: 160, rows: 48, shell: `exec ${process.execPath} bin/netwatch.js < /dev/null`});
+		screen = new PtyScreen([], {cols: 160, rows: 48, shell: `exec bin/netwatch.js < /dev/null`});
 		const s = screen;
 		const first = await s.waitFor(/keys need a terminal on stdin: run ssh -t host netwatch/);
 		const clock = /(\d\d:\d\d:\d\d)/.exec(first.split('\n')[0]!)![1];

@@ -30,7 +30,7 @@ export function rssKb(pid: number): number {
 export function netwatch(args: readonly string[], env: Record<string, string | undefined> = {}, timeoutMs = 20_000): Promise<Result> {
 	const started = Date.now();
 	return new Promise((resolve, reject) => {
-		const child = spawn(process.execPath, [BIN, ...args], {env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']});
+		const child = spawn(BIN, [...args], {env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']});
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -147,7 +147,7 @@ export class JsonStream {
 	readonly exited: Promise<number | null>;
 
 	constructor(args: readonly string[] = [], env: Record<string, string | undefined> = {}) {
-		this.child = spawn(process.execPath, [BIN, '--json', ...args], {env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']});
+		this.child = spawn(BIN, ['--json', ...args], {env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']});
 		this.child.stdout!.on('data', (chunk: Buffer) => {
 			this.buffer += chunk.toString();
 			const lines = this.buffer.split('\n');

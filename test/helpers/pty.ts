@@ -35,7 +35,7 @@ export class PtyScreen {
 		const rows = options.rows ?? 48;
 		this.term = new Terminal({cols, rows, allowProposedApi: true, scrollback: 1000});
 		const env = childEnv({TERM: 'xterm-256color', COLORTERM: 'truecolor', ...options.env}) as Record<string, string>;
-		const [file, argv] = options.shell !== undefined ? ['sh', ['-c', options.shell]] : [process.execPath, [BIN, ...args]];
+		const [file, argv] = options.shell !== undefined ? ['sh', ['-c', options.shell]] : [BIN, [...args]];
 		this.process = pty.spawn(file, argv, {name: 'xterm-256color', cols, rows, cwd: process.cwd(), env});
 		this.process.onData(data => {
 			this.output += data;

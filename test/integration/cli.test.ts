@@ -70,7 +70,7 @@ describe('Docker out of reach', () => {
 		expect(r.code).toBe(0);
 		const asNobody = await import('node:child_process').then(
 			({spawnSync}) =>
-				spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, 'bin/netwatch.js', '--json', '--once'], {
+				spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', 'bin/netwatch.js', '--json', '--once'], {
 					encoding: 'utf8',
 					timeout: 10_000,
 				}),

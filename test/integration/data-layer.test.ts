@@ -174,7 +174,7 @@ describe('when /proc is not the daemon\'s', () => {
 		// a pid namespace of its own: this /proc has none of the daemon's processes, as in a
 		// container run without --pid=host, or a remote DOCKER_HOST
 		const {spawnSync} = await import('node:child_process');
-		const run = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', process.execPath, 'bin/netwatch.js', '--json', '--once'], {encoding: 'utf8', timeout: 20_000});
+		const run = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'bin/netwatch.js', '--json', '--once'], {encoding: 'utf8', timeout: 20_000});
 		expect(run.status).toBe(0);
 		const doc = JSON.parse(run.stdout) as OnceDocument;
 		const mine = find(doc, c.name);
