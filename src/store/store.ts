@@ -1,11 +1,10 @@
 /**
  * The store: holds the state, applies actions, and publishes immutable snapshots.
  *
- * A tick publishes at once: one snapshot per sample. An alert publishes within `coalesceMs`
- * (100 ms), so that the headline reaches the screen without waiting for the next tick. Anything
- * else (a Docker event, an inspected container) publishes `coalesceMs` after it, but no sooner
- * than `spacingMs` (300 ms) after the snapshot before: a flood of events costs a few snapshots
- * a second, and the screen has time left to answer keys.
+ * A tick publishes at once: one snapshot per sample. So does an alert: the headline does not
+ * wait. Anything else (a Docker event, an inspected container) publishes `coalesceMs` (100 ms)
+ * after it, but no sooner than `spacingMs` (300 ms) after the snapshot before: a flood of
+ * events costs a few snapshots a second, and the screen has time left to answer keys.
  */
 import type {Action} from './actions.js';
 import {deriveSnapshot, type Snapshot} from './snapshot.js';
@@ -29,8 +28,6 @@ export class Store {
 	private dirty = false;
 	private publishedAt = Number.NEGATIVE_INFINITY;
 	private timer: NodeJS.Timeout | undefined;
-	/** When the timer fires (performance.now()). */
-	private due = 0;
 	private readonly coalesceMs: number;
 	private readonly spacingMs: number;
 	private readonly snapshotListeners = new Set<SnapshotListener>();
@@ -64,8 +61,8 @@ export class Store {
 	dispatch(action: Action): void {
 		this.state = reduce(this.state, action);
 		for (const listener of this.actionListeners) listener(action, this.state);
-		if (action.type === 'tick') this.publish();
-		else this.schedule(action.type === 'alert');
+		if (action.type === 'tick' || action.type === 'alert') this.publish();
+		else this.schedule();
 	}
 
 	/** Replace the state wholesale and publish it (replay uses this to step back in time). */
@@ -84,13 +81,11 @@ export class Store {
 		this.timer = undefined;
 	}
 
-	private schedule(urgent: boolean): void {
+	private schedule(): void {
 		this.dirty = true;
-		const now = performance.now();
-		const wait = urgent ? this.coalesceMs : Math.max(this.coalesceMs, this.publishedAt + this.spacingMs - now);
-		if (this.timer && this.due <= now + wait) return;
-		clearTimeout(this.timer);
-		this.due = now + wait;
+		// the first change since the last snapshot sets the time; the rest ride along
+		if (this.timer) return;
+		const wait = Math.max(this.coalesceMs, this.publishedAt + this.spacingMs - performance.now());
 		this.timer = setTimeout(() => {
 			this.timer = undefined;
 			this.flush();

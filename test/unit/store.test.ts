@@ -169,13 +169,12 @@ describe('Store', () => {
 		store.close();
 	});
 
-	it('publishes an alert within coalesceMs, spacing or not', async () => {
+	it('publishes an alert at once, spacing or not', async () => {
 		const {store, seen} = watched({coalesceMs: 5, spacingMs: 10_000});
 		store.dispatch({type: 'event', event});
 		await sleep(40);
 		store.dispatch({type: 'event', event});
 		store.dispatch({type: 'alert', alert});
-		await sleep(40);
 		expect(seen).toEqual([1, 2]);
 		expect(store.getSnapshot().alerts.map(a => a.id)).toEqual([alert.id]);
 		store.close();
