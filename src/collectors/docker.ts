@@ -163,6 +163,12 @@ export class DockerCollector {
 		);
 	}
 
+	/** Drop an event's inspect that has not started yet. */
+	private unschedule(id: string): void {
+		clearTimeout(this.soon.get(id));
+		this.soon.delete(id);
+	}
+
 	/** The container as last inspected. */
 	container(id: string): ContainerInfo | undefined {
 		return this.known.get(id);
@@ -215,6 +221,7 @@ export class DockerCollector {
 	}
 
 	private forget(id: string): void {
+		this.unschedule(id);
 		this.inspectedAt.delete(id);
 		this.gone.add(id);
 		if (this.gone.size > GONE_REMEMBERED) this.gone.delete(this.gone.values().next().value!);
@@ -380,12 +387,19 @@ export class DockerCollector {
 			if (!current()) return;
 			this.known.clear();
 			for (const info of infos) if (info && !this.gone.has(info.id)) this.known.set(info.id, info);
+			// containers removed while the stream was down leave no destroy event to forget them by
+			for (const id of this.inspectedAt.keys()) if (!this.known.has(id)) this.inspectedAt.delete(id);
 			const containers = [...this.known.values()];
 			this.dispatch({type: 'containers', containers});
 			for (const listener of this.syncListeners) listener(containers);
 		} finally {
 			if (this.touchedDuringResync === touched) this.touchedDuringResync = null;
-			if (current()) for (const id of touched) void this.inspect(id);
+			if (current()) {
+				for (const id of touched) {
+					this.unschedule(id);
+					void this.inspect(id);
+				}
+			}
 		}
 	}
 }
