@@ -1,13 +1,14 @@
 /**
  * The top line: host, Docker endpoint and version (or why not), counts, alerts, clock, pause.
- * When it is too long, the Docker part gives way, so that the counts, the alerts and the clock
- * always show. (RowText sanitises.)
+ * When it is too long, the Docker part gives way (down to DOCKER_MIN columns), so that the
+ * counts, the alerts and the clock show. (RowText sanitises.)
  */
 import stringWidth from 'string-width';
 import type {Snapshot} from '../../store/snapshot.js';
 import {cell, clock} from '../../util/format.js';
+import {sanitize} from '../../util/sanitize.js';
 import {RowText} from '../RowText.js';
-import type {Row, Segment} from '../rows.js';
+import {rowText, type Row, type Segment} from '../rows.js';
 
 export interface ReplayStatus {
 	readonly speed: number;
@@ -48,10 +49,12 @@ export function headerRow({snapshot: s, alerts, paused, replay, width}: HeaderPr
 	if (paused) segments.push(['  PAUSED (p resumes)', 'warn']);
 	if (replay?.damage) segments.push([`  ${replay.damage}`, 'bad']);
 	else if (replay?.finished) segments.push(['  end of recording', 'dim']);
-	const over = segments.reduce((sum, [text]) => sum + stringWidth(text), 0) - width;
+	// measured as shown: sanitised (a control character shows as one column)
+	const over = stringWidth(sanitize(rowText(segments))) - width;
 	if (over > 0) {
 		const [text, tone] = segments[docker]!;
-		segments[docker] = [cell(text, Math.max(DOCKER_MIN, stringWidth(text) - over)), tone];
+		const shown = stringWidth(sanitize(text));
+		segments[docker] = [cell(text, Math.max(Math.min(DOCKER_MIN, shown), shown - over)), tone];
 	}
 	return segments;
 }
