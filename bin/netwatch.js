@@ -1,11 +1,15 @@
-#!/usr/bin/env -S node --max-semi-space-size=2
-// netwatch's executable: the program itself is TypeScript, compiled and bundled into
-// dist/bundle by `npm ci` (npm run build).
+#!/bin/sh
+":" //; exec node --max-semi-space-size=2 "$0" "$@"
+// netwatch's executable, read twice: by sh, which runs the line above and hands this file to
+// Node, and by Node, for which that line is a string and a comment. (`env -S` would say it in
+// one line, but BusyBox's env has no -S.)
 //
-// A small young generation (2 MB semi-spaces, against 16 MB by default): a monitor that runs
-// for hours allocates steadily (Docker's JSON, frames), and V8 would otherwise grow its heap
-// by tens of megabytes to collect less often. Run it as an executable (`netwatch`,
-// `./bin/netwatch.js`) for this to apply; `node bin/netwatch.js` works too, with Node's defaults.
+// Why the flag: a small young generation (2 MB semi-spaces, against 16 MB by default). A monitor
+// that runs for hours allocates steadily (Docker's JSON, frames), and V8 would otherwise grow
+// its heap by tens of megabytes to collect less often. `node bin/netwatch.js` works too, with
+// Node's defaults.
+//
+// The program itself is TypeScript, compiled and bundled into dist/bundle by `npm ci`.
 import {existsSync} from 'node:fs';
 
 const entry = new URL('../dist/bundle/netwatch.js', import.meta.url);
