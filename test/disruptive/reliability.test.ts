@@ -8,7 +8,7 @@ import {startDaemon, stopDaemon} from '../helpers/daemon.js';
 import {freePort, useTestbed} from '../helpers/docker.js';
 import {JsonStream, netwatch, rssKb} from '../helpers/netwatch.js';
 import {DockerProxy} from '../helpers/proxy.js';
-import {PtyScreen} from '../helpers/pty.js';
+import {headerClock, PtyScreen} from '../helpers/pty.js';
 
 const bed = useTestbed();
 let screen: PtyScreen | undefined;
@@ -21,8 +21,6 @@ afterEach(async () => {
 	await startDaemon();
 });
 
-const clock = (text: string): string | undefined => /(\d\d:\d\d:\d\d)/.exec(text.split('\n')[0]!)?.[1];
-
 describe('the daemon restarts while netwatch runs', () => {
 	it('the dashboard says "reconnecting", keeps the host pane moving, and resynchronises', async () => {
 		const before = await bed.container('before', [], ['sleep', '300']);
@@ -33,7 +31,7 @@ describe('the daemon restarts while netwatch runs', () => {
 		await stopDaemon();
 		const away = await s.waitFor(/Docker: reconnecting…/, 15_000);
 		// the host pane keeps updating: the clock of its samples moves on
-		await s.waitFor(text => /Docker: reconnecting…/.test(text) && clock(text) !== clock(away));
+		await s.waitFor(text => /Docker: reconnecting…/.test(text) && headerClock(text) !== headerClock(away));
 		expect(await s.text()).toMatch(/│lo +/);
 
 		await startDaemon();

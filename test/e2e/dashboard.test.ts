@@ -4,7 +4,7 @@
  */
 import {afterEach, describe, expect, it} from 'vitest';
 import {useTestbed, waitFor} from '../helpers/docker.js';
-import {PtyScreen} from '../helpers/pty.js';
+import {headerClock, PtyScreen, TTY_REPORT, TTY_REPORT_END} from '../helpers/pty.js';
 
 const bed = useTestbed();
 let screen: PtyScreen | undefined;
@@ -39,7 +39,7 @@ describe('the dashboard', () => {
 	it('shows a host-mode container with the host interfaces, a bridge container with its veth peer, and quits cleanly', async () => {
 		const web = await bed.container('hostweb', ['--net=host'], ['sleep', '300']);
 		const br = await bed.container('bridged', [], ['sleep', '300']);
-		screen = new PtyScreen([], {cols: 160, rows: 48, shell: `bin/netwatch.js; echo "EXIT=$?"; stty -a; sleep 5`});
+		screen = new PtyScreen([], {cols: 160, rows: 48, shell: `bin/netwatch.js; echo "EXIT=$?"; ${TTY_REPORT}`});
 		const s = screen;
 		await s.waitFor(new RegExp(br.name));
 
@@ -80,7 +80,7 @@ describe('the dashboard', () => {
 		expect(s.cursorShown()).toBe(true);
 		expect(s.term.modes.wraparoundMode).toBe(true);
 		// stty after netwatch: the terminal is back in cooked mode, echo on
-		await s.waitFor(/speed \d+ baud/);
+		await s.waitFor(TTY_REPORT_END);
 		const stty = await s.text();
 		expect(stty).toMatch(/(^|\s)icanon(\s|$)/m);
 		expect(stty).toMatch(/(^|\s)echo(\s|$)/m);
@@ -147,12 +147,12 @@ describe('the terminal is restored', () => {
 		screen = new PtyScreen([], {
 			cols: 120,
 			rows: 40,
-			shell: `(sleep 3; kill -${signal.slice(3)} "$(cat ${pidfile})") & sh -c 'echo $$ > ${pidfile}; exec bin/netwatch.js'; echo "STATUS=$?"; stty -a; sleep 5`,
+			shell: `(sleep 3; kill -${signal.slice(3)} "$(cat ${pidfile})") & sh -c 'echo $$ > ${pidfile}; exec bin/netwatch.js'; echo "STATUS=$?"; ${TTY_REPORT}`,
 		});
 		const s = screen;
 		await s.waitFor(/Containers \d+/);
 		expect(s.inAlternateScreen()).toBe(true);
-		const text = await s.waitFor(/speed \d+ baud/, 10_000);
+		const text = await s.waitFor(TTY_REPORT_END, 10_000);
 		expect(s.inAlternateScreen()).toBe(false);
 		expect(s.cursorShown()).toBe(true);
 		expect(s.term.modes.wraparoundMode).toBe(true);
@@ -162,6 +162,20 @@ describe('the terminal is restored', () => {
 		expect(text).toContain(`STATUS=${128 + number}`);
 		expect(text).not.toMatch(/\n\s+at |Error/);
 	});
+
+	it('on Ctrl-C typed: normal screen, cursor shown, line wrap on, cooked mode, status 0', async () => {
+		// raw mode: the key reaches netwatch as a byte (0x03), not as a signal from the terminal
+		screen = new PtyScreen([], {cols: 120, rows: 40, shell: `bin/netwatch.js; echo "STATUS=$?"; ${TTY_REPORT}`});
+		const s = screen;
+		await s.waitFor(/Containers \d+/);
+		s.process.write('\u0003');
+		const text = await s.waitFor(TTY_REPORT_END, 10_000);
+		expect(s.inAlternateScreen()).toBe(false);
+		expect(s.cursorShown()).toBe(true);
+		expect(s.term.modes.wraparoundMode).toBe(true);
+		expect(text).toMatch(/(^|\s)icanon(\s|$)/m);
+		expect(text).toContain('STATUS=0');
+	});
 });
 
 describe('plain terminals', () => {
@@ -169,9 +183,10 @@ describe('plain terminals', () => {
 		screen = new PtyScreen([], {cols: 160, rows: 48, shell: `exec bin/netwatch.js < /dev/null`});
 		const s = screen;
 		const first = await s.waitFor(/keys need a terminal on stdin: run ssh -t host netwatch/);
-		const clock = /(\d\d:\d\d:\d\d)/.exec(first.split('\n')[0]!)![1];
+		const clock = headerClock(first);
+		expect(clock).toBeDefined();
 		await s.waitFor(screenText => {
-			const now = /(\d\d:\d\d:\d\d)/.exec(screenText.split('\n')[0]!)?.[1];
+			const now = headerClock(screenText);
 			return now !== undefined && now !== clock;
 		});
 		s.kill('SIGTERM');

@@ -7,7 +7,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
 import {useTestbed} from '../helpers/docker.js';
-import {PtyScreen} from '../helpers/pty.js';
+import {headerClock, PtyScreen} from '../helpers/pty.js';
 
 const bed = useTestbed();
 const dir = mkdtempSync(join(tmpdir(), 'netwatch-replay-'));
@@ -25,15 +25,13 @@ function open(args: string[]): PtyScreen {
 	return s;
 }
 
-const clockOf = (screen: string): string | undefined => /(\d\d:\d\d:\d\d)/.exec(screen.split('\n')[0]!)?.[1];
-
 /** The screen once it has settled on a sample: what every line shows, but the header and footer. */
 async function settled(s: PtyScreen): Promise<{clock: string; body: string[]}> {
 	for (;;) {
 		const a = await s.text();
 		await new Promise(r => setTimeout(r, 250));
 		const b = await s.text();
-		const clock = clockOf(b);
+		const clock = headerClock(b);
 		if (a === b && clock) return {clock, body: b.split('\n').slice(1, 46)};
 	}
 }
@@ -64,7 +62,7 @@ describe('record and replay', () => {
 		const replay = new PtyScreen(['replay', file], {cols: 160, rows: 48, env: {DOCKER_HOST: 'unix:///nonexistent.sock'}});
 		screens.push(replay);
 		for (const frame of seen) {
-			await replay.waitFor(screen => clockOf(screen) === frame.clock, 20_000);
+			await replay.waitFor(screen => headerClock(screen) === frame.clock, 20_000);
 			await replay.press(' '); // pause on it
 			const shown = await settled(replay);
 			expect(shown.clock).toBe(frame.clock);
@@ -83,11 +81,11 @@ describe('record and replay', () => {
 		await s.waitFor(/^REPLAY ×10 \(paused\)/);
 		const at = (await settled(s)).clock;
 		await s.press('\u001b[D'); // left: one sample back
-		await s.waitFor(screen => clockOf(screen) !== at);
-		const back = clockOf(await s.text())!;
+		await s.waitFor(screen => headerClock(screen) !== at);
+		const back = headerClock(await s.text())!;
 		expect(back < at).toBe(true);
 		await s.press('\u001b[C'); // right: forward again
-		await s.waitFor(screen => clockOf(screen) === at);
+		await s.waitFor(screen => headerClock(screen) === at);
 		expect((await s.lines())[0]).toMatch(/^REPLAY ×10 \(paused\)/);
 		await s.press('q');
 		expect((await s.exited).exitCode).toBe(0);

@@ -5,7 +5,7 @@
  * request fails as it would without the proxy.
  */
 import {rmSync} from 'node:fs';
-import {createServer, request, type Server} from 'node:http';
+import {createServer, request, type Server, type ServerResponse} from 'node:http';
 
 export interface Recorded {
 	readonly method: string;
@@ -15,6 +15,8 @@ export interface Recorded {
 export class DockerProxy {
 	readonly requests: Recorded[] = [];
 	private readonly server: Server;
+	/** Requests whose answer is still on its way (streams: for as long as they last). */
+	private readonly open = new Set<{readonly path: string; readonly res: ServerResponse}>();
 
 	constructor(
 		readonly socketPath: string,
@@ -22,6 +24,9 @@ export class DockerProxy {
 	) {
 		this.server = createServer((req, res) => {
 			this.requests.push({method: req.method ?? '?', path: req.url ?? '?'});
+			const entry = {path: req.url ?? '', res};
+			this.open.add(entry);
+			res.on('close', () => this.open.delete(entry));
 			const forward = request({socketPath: this.upstream, method: req.method, path: req.url, headers: req.headers}, answer => {
 				res.writeHead(answer.statusCode ?? 502, answer.headers);
 				// at once, as the daemon does: /events sends its headers long before its first event
@@ -51,6 +56,13 @@ export class DockerProxy {
 	close(): Promise<void> {
 		this.server.closeAllConnections();
 		return new Promise(resolve => this.server.close(() => resolve()));
+	}
+
+	/** Drop the connections of the answers under way to requests for `path` (e.g. /events). */
+	cut(path: string): number {
+		const cut = [...this.open].filter(o => o.path.replace(/\?.*/, '') === path);
+		for (const o of cut) o.res.destroy();
+		return cut.length;
 	}
 
 	/** Every request that was not a GET or a HEAD. */

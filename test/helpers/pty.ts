@@ -22,6 +22,18 @@ export interface PtyOptions {
 	readonly shell?: string;
 }
 
+/**
+ * What a `shell` runs after netwatch to report the terminal's state: `stty -a`, then a marker,
+ * so that a test waits for the whole report (its lines arrive in more than one write).
+ */
+export const TTY_REPORT = 'stty -a; echo END-OF-TTY-REPORT; sleep 5';
+export const TTY_REPORT_END = /END-OF-TTY-REPORT/;
+
+/** The clock on the dashboard's top line (the time of the sample shown). */
+export function headerClock(screen: string): string | undefined {
+	return /(\d\d:\d\d:\d\d)/.exec(screen.split('\n')[0]!)?.[1];
+}
+
 export class PtyScreen {
 	readonly term: InstanceType<typeof Terminal>;
 	readonly process: pty.IPty;
