@@ -11,6 +11,10 @@
  * NEW_TABLE_BUDGET_MS while tables never read before are waiting. A fresh read of everything
  * can be asked for: an alert wants to know who holds a port now.
  *
+ * Before a table is read, the namespace's sockstat counts say whether it need be: a count of
+ * 0 sockets in use proves the table empty (a server-less container costs no walk at all), and
+ * a count unchanged since the last read keeps that read, up to KEPT_* (a fresh read excepted).
+ *
  * A socket is traced to its process by its inode (a `socket:[inode]` link in /proc/<pid>/fd),
  * and the process to its container by /proc/<pid>/cgroup. Walking every /proc/<pid>/fd is the
  * expensive part, so it happens only when a socket appears whose owner is not known yet.
@@ -18,12 +22,14 @@
  * Without the right to read other users' fd tables (not root), owners stay unknown and the
  * reason is recorded; nothing fails.
  */
-import {closeSync, openSync, readFileSync, readSync, readdirSync, readlinkSync} from 'node:fs';
+import {closeSync, openSync, readSync, readdirSync, readlinkSync} from 'node:fs';
 import {basename, join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import type {ListeningSocket} from '../model.js';
 import {containerIdFromCgroup} from '../parsers/cgroup.js';
 import {parseSockets, type SocketFile, type SocketRow} from '../parsers/proc-net-sockets.js';
+import {parseSockstat, type SocketsInUse} from '../parsers/proc-net-sockstat.js';
+import {readProcFileOrNull} from './procfs.js';
 
 export interface NamespaceRef {
 	/** `host`, or the id of the container that owns the namespace */
@@ -38,6 +44,9 @@ interface Table {
 	readonly reads: number;
 	readonly dueAt: number;
 	readonly rows: readonly SocketRow[];
+	/** When the rows were last really read, and the namespace's count of sockets in use then. */
+	readonly readAt: number;
+	readonly inUse: number | undefined;
 }
 
 interface Owner {
@@ -51,6 +60,10 @@ const FILES: readonly SocketFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
 const HOST_REFRESH_MS = 3_000;
 const NEW_NAMESPACE_DELAYS_MS = [1_000, 3_000, 10_000];
 const NAMESPACE_REFRESH_MS = 60_000;
+/** How long an unchanged count of sockets in use keeps the last read of the host's tables... */
+const KEPT_HOST_MS = 30_000;
+/** ...and of a container's (whose tables are looked at every NAMESPACE_REFRESH_MS). */
+const KEPT_NAMESPACE_MS = 300_000;
 /** Wall time a tick may spend reading tables (at least one is read when any is due)... */
 const TICK_BUDGET_MS = 2;
 /** ...or while tables never read before are waiting (at start, or when many containers start). */
@@ -60,14 +73,6 @@ const TRACE_EVERY_MS = 2_000;
 /** A socket whose owner could not be found is looked for again after this long, not at every change. */
 const UNKNOWN_RETRY_MS = 10_000;
 const CHUNK = 16 * 1024;
-
-function readOrNull(path: string): string | null {
-	try {
-		return readFileSync(path, 'utf8');
-	} catch {
-		return null;
-	}
-}
 
 /**
  * The listening part of a TCP socket table. The kernel lists listening sockets before the
@@ -146,10 +151,19 @@ export class SocketCollector {
 		return this.walks;
 	}
 
+	private netPath(ns: NamespaceRef, file: string): string {
+		return join(this.proc, ...(ns.pid === null ? [] : [String(ns.pid)]), 'net', file);
+	}
+
 	private readTable(ns: NamespaceRef, file: SocketFile): SocketRow[] {
-		const path = join(this.proc, ...(ns.pid === null ? [] : [String(ns.pid)]), 'net', file);
-		const text = file.startsWith('tcp') ? readTcpListeners(path) : readOrNull(path);
+		const path = this.netPath(ns, file);
+		const text = file.startsWith('tcp') ? readTcpListeners(path) : readProcFileOrNull(path);
 		return text === null ? [] : parseSockets(text, file, {listeningOnly: true});
+	}
+
+	/** The namespace's counts of sockets in use (what is missing, e.g. sockstat6 without IPv6, is absent). */
+	private readInUse(ns: NamespaceRef): SocketsInUse {
+		return parseSockstat(`${readProcFileOrNull(this.netPath(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.netPath(ns, 'sockstat6')) ?? ''}`);
 	}
 
 	/** Read the tables that are due, most overdue first, within the tick's budget (or all, fresh). */
@@ -167,14 +181,27 @@ export class SocketCollector {
 			}
 		}
 		due.sort((a, b) => a.since - b.since);
+		const counts = new Map<string, SocketsInUse>();
 		const started = performance.now();
 		for (const [i, {ns, file, key, since}] of due.entries()) {
 			const budget = since === -Infinity ? NEW_TABLE_BUDGET_MS : TICK_BUDGET_MS;
 			if (!fresh && i > 0 && performance.now() - started > budget) break;
 			const previous = this.tables.get(key);
-			const reads = previous && previous.pid === ns.pid ? previous.reads + 1 : 1;
+			const same = previous !== undefined && previous.pid === ns.pid;
+			const reads = same ? previous.reads + 1 : 1;
 			const delay = ns.pid === null ? HOST_REFRESH_MS : (NEW_NAMESPACE_DELAYS_MS[reads - 1] ?? NAMESPACE_REFRESH_MS);
-			this.tables.set(key, {pid: ns.pid, reads, dueAt: now + delay, rows: this.readTable(ns, file)});
+			let count = counts.get(ns.key);
+			if (!count) counts.set(ns.key, (count = this.readInUse(ns)));
+			const inUse = count[file];
+			const kept = ns.pid === null ? KEPT_HOST_MS : KEPT_NAMESPACE_MS;
+			const unchanged = !fresh && same && inUse !== undefined && previous.inUse === inUse && now - previous.readAt < kept;
+			const table =
+				inUse === 0
+					? {rows: [], readAt: now, inUse}
+					: unchanged
+						? {rows: previous.rows, readAt: previous.readAt, inUse}
+						: {rows: this.readTable(ns, file), readAt: now, inUse};
+			this.tables.set(key, {pid: ns.pid, reads, dueAt: now + delay, ...table});
 		}
 	}
 
@@ -264,11 +291,11 @@ export class SocketCollector {
 	}
 
 	private describe(pid: number): Owner | null {
-		const cmdline = readOrNull(join(this.proc, String(pid), 'cmdline'));
+		const cmdline = readProcFileOrNull(join(this.proc, String(pid), 'cmdline'));
 		if (cmdline === null) return null;
 		const argv = parseCmdline(cmdline);
-		const comm = readOrNull(join(this.proc, String(pid), 'comm'))?.trim() ?? null;
-		const cgroup = readOrNull(join(this.proc, String(pid), 'cgroup'));
+		const comm = readProcFileOrNull(join(this.proc, String(pid), 'comm'))?.trim() ?? null;
+		const cgroup = readProcFileOrNull(join(this.proc, String(pid), 'cgroup'));
 		return {
 			pid,
 			command: displayCommand(argv, comm),

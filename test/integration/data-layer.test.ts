@@ -140,6 +140,23 @@ describe('listening sockets', () => {
 		expect(doc.host.listening.find(l => l.port === port)).toMatchObject({address: '127.0.0.1', owner: 'docker-proxy', container: {name: c.name}});
 		expect(find(doc, c.name).listening).toEqual([expect.objectContaining({port: 80})]);
 	});
+
+	it("follows a container's servers that bind late, one after the other, while netwatch runs", async () => {
+		// its tables are first read with nothing in use, then again as the sockets in use change
+		const stream = new JsonStream();
+		try {
+			await stream.until('the first snapshot', s => s.snapshots().length > 0);
+			const c = await bed.container('late', [], ['sh', '-c', 'sleep 2; httpd -p 8181 -h /www; sleep 8; httpd -f -p 8182 -h /www']);
+			const ports = (s: JsonStream) => s.snapshots().at(-1)?.containers.find(x => x.id === c.id)?.listening.map(l => l.port);
+			expect(await stream.until('nothing yet', s => ports(s))).toEqual([]);
+			await stream.until('the first server', s => ports(s)?.includes(8181));
+			const both = await stream.until('the second server', s => (ports(s)?.length === 2 ? ports(s) : undefined), 20_000);
+			expect(both!.sort()).toEqual([8181, 8182]);
+			expect(stream.stderr).toBe('');
+		} finally {
+			await stream.stop();
+		}
+	}, 40_000);
 });
 
 describe('events', () => {
