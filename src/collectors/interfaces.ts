@@ -16,6 +16,7 @@ import {networkInterfaces} from 'node:os';
 import {basename, join} from 'node:path';
 import {unknownMeta, type InterfaceKind, type InterfaceMeta, type NetDevRow} from '../model.js';
 import {parseNetDev} from '../parsers/proc-net-dev.js';
+import {readProcFile} from './procfs.js';
 
 export interface NamespacePaths {
 	/** `/proc/net/dev` or `/proc/<pid>/net/dev` */
@@ -133,7 +134,7 @@ export class NamespaceInterfaces {
 
 	/** One sample. Throws if net/dev cannot be read (the process is gone): the caller drops the namespace. */
 	read(): NamespaceRead {
-		const rows = parseNetDev(readFileSync(this.paths.netDev, 'utf8'));
+		const rows = parseNetDev(readProcFile(this.paths.netDev));
 		const names = rows.map(r => r.name).join('\n');
 		if (names !== this.names) {
 			this.names = names;
