@@ -1,14 +1,17 @@
 /**
  * The store: holds the state, applies actions, and publishes immutable snapshots.
  *
- * A tick publishes at once: one snapshot per sample. So does an alert: the headline does not
- * wait. Anything else (a Docker event, an inspected container) publishes `coalesceMs` (100 ms)
+ * A tick publishes at once: one snapshot per sample. So does an alert (the headline does not
+ * wait), and the full list of containers that a connect to Docker brings. Anything else (a Docker event, an inspected container) publishes `coalesceMs` (100 ms)
  * after it, but no sooner than `spacingMs` (300 ms) after the snapshot before: a flood of
  * events costs a few snapshots a second, and the screen has time left to answer keys.
  */
 import type {Action} from './actions.js';
 import {deriveSnapshot, type Snapshot} from './snapshot.js';
 import {initialState, reduce, type State} from './state.js';
+
+/** Actions that publish a snapshot at once; the rest ride on a timer. */
+const PUBLISH_AT_ONCE: ReadonlySet<Action['type']> = new Set(['tick', 'alert', 'containers']);
 
 export type SnapshotListener = (snapshot: Snapshot) => void;
 export type ActionListener = (action: Action, state: State) => void;
@@ -61,7 +64,7 @@ export class Store {
 	dispatch(action: Action): void {
 		this.state = reduce(this.state, action);
 		for (const listener of this.actionListeners) listener(action, this.state);
-		if (action.type === 'tick' || action.type === 'alert') this.publish();
+		if (PUBLISH_AT_ONCE.has(action.type)) this.publish();
 		else this.schedule();
 	}
 

@@ -141,17 +141,18 @@ describe('Store', () => {
 		return {store, seen};
 	}
 
-	it('publishes one snapshot per tick at once, and coalesces other changes', async () => {
+	it('publishes one snapshot per tick (and per list of containers) at once, and coalesces other changes', async () => {
 		const {store, seen} = watched({coalesceMs: 10, spacingMs: 0});
 		const ticks: number[] = [];
 		store.subscribe(s => ticks.push(s.tick));
+		// the setup: host and networks, the containers (at once), interfaces and namespaces, two ticks
 		for (const action of setup()) store.dispatch(action);
-		expect(ticks).toEqual([1, 2]);
+		expect(ticks).toEqual([0, 1, 2]);
 		store.dispatch({type: 'event', event});
 		store.dispatch({type: 'event', event});
-		expect(seen).toHaveLength(2);
+		expect(seen).toHaveLength(3);
 		await sleep(40);
-		expect(seen).toEqual([0, 0, 2]);
+		expect(seen).toEqual([0, 0, 0, 2]);
 		store.close();
 	});
 
@@ -177,6 +178,18 @@ describe('Store', () => {
 		store.dispatch({type: 'alert', alert});
 		expect(seen).toEqual([1, 2]);
 		expect(store.getSnapshot().alerts.map(a => a.id)).toEqual([alert.id]);
+		store.close();
+	});
+
+	it('publishes the containers a connect lists at once: the first complete frame does not wait', async () => {
+		const {store, seen} = watched({coalesceMs: 5, spacingMs: 10_000});
+		store.dispatch({type: 'event', event});
+		await sleep(40);
+		const listed = Object.values(containers);
+		store.dispatch({type: 'containers', containers: listed});
+		// no wait for the spacing: published before any time passed
+		expect(seen).toHaveLength(2);
+		expect(store.getSnapshot().containers.map(c => c.id).sort()).toEqual(listed.map(c => c.id).sort());
 		store.close();
 	});
 });
