@@ -68,17 +68,21 @@ export function startSession(options: SessionOptions): Session {
 	const sampler = new Sampler({dispatch, docker, interval: options.interval});
 	const detector = docker ? new AlertDetector({docker, sampler, dispatch}) : null;
 	let stopped = false;
-	void describeOs().then(os => {
-		if (!stopped && os) dispatch({type: 'host', hostname: host, os, interval: options.interval});
-	});
 	detector?.start();
 	docker?.start();
 	sampler.start();
+	const dockerReady = docker?.ready ?? Promise.resolve();
+	// after Docker's first answer: the processes it runs would slow the first complete frame
+	void dockerReady
+		.then(describeOs)
+		.then(os => {
+			if (!stopped && os) dispatch({type: 'host', hostname: host, os, interval: options.interval});
+		});
 	return {
 		store,
 		docker,
 		sampler,
-		dockerReady: docker?.ready ?? Promise.resolve(),
+		dockerReady,
 		stop() {
 			stopped = true;
 			sampler.stop();
