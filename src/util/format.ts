@@ -62,6 +62,8 @@ export function sparkline(values: readonly number[], width: number, ascii = fals
 	return chars.join('').padStart(width);
 }
 
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+
 /**
  * Untrusted or not, text for a cell: sanitised, cut to `width` terminal columns (with … when
  * cut), and padded to exactly `width`.
@@ -69,15 +71,23 @@ export function sparkline(values: readonly number[], width: number, ascii = fals
 export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
 	if (width <= 0) return '';
 	let s = sanitize(text);
-	if (stringWidth(s) > width) {
-		let out = '';
-		for (const ch of s) {
-			if (stringWidth(out + ch) > width - 1) break;
-			out += ch;
+	let shown: number;
+	if (PRINTABLE_ASCII.test(s)) {
+		// most cells (numbers, rates, most names): one column per character, measured for free
+		if (s.length > width) s = `${s.slice(0, width - 1)}…`;
+		shown = s.length;
+	} else {
+		if (stringWidth(s) > width) {
+			let out = '';
+			for (const ch of s) {
+				if (stringWidth(out + ch) > width - 1) break;
+				out += ch;
+			}
+			s = `${out}…`;
 		}
-		s = `${out}…`;
+		shown = stringWidth(s);
 	}
-	const pad = ' '.repeat(Math.max(0, width - stringWidth(s)));
+	const pad = ' '.repeat(Math.max(0, width - shown));
 	return align === 'left' ? s + pad : pad + s;
 }
 

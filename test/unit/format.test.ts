@@ -1,3 +1,4 @@
+import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
 import {ago, cell, formatRate, formatTotal, sparkline} from '../../src/util/format.js';
 
@@ -55,6 +56,14 @@ describe('cell', () => {
 		expect(cell('a-very-long-name', 6)).toBe('a-ver…');
 		expect(cell('ev\u001b]0;x\u0007il\u001b[2J', 6)).toBe('evil  ');
 		expect(cell('日本語', 5)).toBe('日本…');
+		// the same cut and padding for ASCII (measured by length) as for any other text
+		for (const text of ['', 'x', 'web1', 'a-very-long-name', '~!@#$%^&*()_+ {}', 'café-bar']) {
+			for (const width of [1, 2, 5, 6, 16, 20]) {
+				const out = cell(text, width);
+				expect(stringWidth(out)).toBe(width);
+				expect(out.trimEnd()).toBe(text.length <= width ? text : `${[...text].slice(0, width - 1).join('')}…`);
+			}
+		}
 	});
 });
 
