@@ -4,7 +4,6 @@
  */
 import {existsSync} from 'node:fs';
 import {hostname} from 'node:os';
-import si from 'systeminformation';
 import {AlertDetector} from '../alerts/detector.js';
 import {DockerCollector} from '../collectors/docker.js';
 import {Sampler} from '../collectors/sampler.js';
@@ -31,9 +30,13 @@ export interface Session {
 	stop(): void;
 }
 
-/** `Debian GNU/Linux 12, kernel 6.18.44`: asked once, off the sampling path (it runs a few processes). */
+/**
+ * `Debian GNU/Linux 12, kernel 6.18.44`: asked once, off the sampling path (it runs a few
+ * processes). systeminformation is loaded only now: it is a large library, not needed to start.
+ */
 async function describeOs(): Promise<string | null> {
 	try {
+		const {default: si} = await import('systeminformation');
 		const os = await si.osInfo();
 		return `${os.distro} ${os.release}, kernel ${os.kernel}`.replace(/\s+/g, ' ').trim();
 	} catch {
