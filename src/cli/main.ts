@@ -91,6 +91,17 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 	}
 }
 
+/**
+ * Node's deprecation warnings speak to the authors of the code, not to the users of a tool, and
+ * written to stderr they would break a one-line error or draw over the dashboard. (docker-modem
+ * sets one off with an ssh:// host: DEP0170, a URL it builds.) Asked for with Node's own flags
+ * (--trace-deprecation, --throw-deprecation), they are left on.
+ */
+function quietDeprecations(execArgv: readonly string[], nodeOptions: string | undefined): void {
+	const asked = [...execArgv, ...(nodeOptions ?? '').split(/\s+/)].some(flag => /^--(trace|throw)-deprecation$/.test(flag));
+	if (!asked) process.noDeprecation = true;
+}
+
 /** Run as a program: exit with main's status; any unexpected error becomes one line. */
 export function run(): void {
 	const fail = (error: unknown): void => {
@@ -106,6 +117,7 @@ export function run(): void {
 	});
 	process.on('uncaughtException', fail);
 	process.on('unhandledRejection', fail);
+	quietDeprecations(process.execArgv, process.env['NODE_OPTIONS']);
 	main(process.argv.slice(2), {stdout: process.stdout, stderr: process.stderr, env: process.env}).then(
 		code => process.exit(code),
 		fail,
