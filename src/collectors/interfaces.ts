@@ -11,12 +11,12 @@
  * Without it, /proc/<pid>/net/igmp (world-readable) still gives each interface's ifindex, which
  * is enough to find the host veth whose iflink points at it.
  */
-import {readFileSync, readdirSync, readlinkSync} from 'node:fs';
+import {readdirSync, readlinkSync} from 'node:fs';
 import {networkInterfaces} from 'node:os';
 import {basename, join} from 'node:path';
 import {unknownMeta, type InterfaceKind, type InterfaceMeta, type NetDevRow} from '../model.js';
 import {parseNetDev} from '../parsers/proc-net-dev.js';
-import {readProcFile} from './procfs.js';
+import {readProcFile, readProcFileOrNull} from './procfs.js';
 
 export interface NamespacePaths {
 	/** `/proc/net/dev` or `/proc/<pid>/net/dev` */
@@ -36,11 +36,7 @@ export interface NamespaceRead {
 }
 
 function readText(path: string): string | null {
-	try {
-		return readFileSync(path, 'utf8').trim();
-	} catch {
-		return null;
-	}
+	return readProcFileOrNull(path)?.trim() ?? null;
 }
 
 function readInt(path: string): number | null {

@@ -1,8 +1,8 @@
 /**
- * Reading /proc files on every tick, cheaply. readFileSync stats the file and allocates a buffer
- * per call; /proc files have no size to stat, and are read many times a second (one net/dev per
- * container namespace). One buffer is reused, grown when a file is larger, and the file is read
- * until the kernel says it has no more: a /proc file comes in page-sized pieces.
+ * Reading /proc (and /sys) files cheaply: some are read many times a second (one net/dev per
+ * container namespace). readFileSync stats the file and allocates a buffer per call, and these
+ * files have no size to stat. One buffer is reused, grown when a file is larger, and the file
+ * is read until the kernel says it has no more: a /proc file comes in page-sized pieces.
  *
  * The reads are synchronous, so the one buffer is never shared by two of them at once.
  */

@@ -2,18 +2,19 @@
  * The sampler: once per interval, read the host's counters, every container namespace's
  * counters and the listening sockets, and dispatch them to the store as one tick.
  *
- * Reads are synchronous: each is a small /proc file, and a handful of readFileSync calls costs
- * less CPU than the same reads through the thread pool. Namespace identities are read once per
+ * Reads are synchronous (procfs.ts): each is a small /proc file, and a handful of synchronous
+ * reads costs less CPU than the same reads through the thread pool. Namespace identities are read once per
  * container process; interface metadata once per change of the interface set; the fd walk that
  * maps sockets to processes only when a new socket appears.
  */
-import {readFileSync, readlinkSync} from 'node:fs';
+import {readlinkSync} from 'node:fs';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import type {ContainerInfo, ListeningSocket, NetDevRow} from '../model.js';
 import {HOST_NS, type Action} from '../store/actions.js';
 import type {DockerCollector} from './docker.js';
 import {containerNamespace, hostNamespace, type NamespaceInterfaces} from './interfaces.js';
+import {readProcFileOrNull} from './procfs.js';
 import {SocketCollector, type NamespaceRef} from './sockets.js';
 import {StatsApiSampler} from './stats-api.js';
 
@@ -175,13 +176,7 @@ export class Sampler {
 	private track(c: ContainerInfo, pid: number): Tracked {
 		const existing = this.tracked.get(c.id);
 		if (existing && existing.pid === pid) return existing;
-		const cgroup = (() => {
-			try {
-				return readFileSync(join(this.proc, String(pid), 'cgroup'), 'utf8');
-			} catch {
-				return '';
-			}
-		})();
+		const cgroup = readProcFileOrNull(join(this.proc, String(pid), 'cgroup')) ?? '';
 		// the same pid on this machine belongs to that container only if /proc is the daemon's
 		const local = cgroup.includes(c.id);
 		const netns = local ? readLink(join(this.proc, String(pid), 'ns/net')) : null;
