@@ -77,7 +77,7 @@ export function startSession(options: SessionOptions): Session {
 	const dockerReady = docker?.ready ?? Promise.resolve();
 	// after Docker's first answer: the processes it runs would slow the first complete frame
 	void dockerReady
-		.then(describeOs)
+		.then(() => (stopped ? null : describeOs()))
 		.then(os => {
 			if (!stopped && os) dispatch({type: 'host', hostname: host, os, interval: options.interval});
 		});
