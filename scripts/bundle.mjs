@@ -2,7 +2,7 @@
 // (and a few lazily loaded chunks) starts in about a third of the CPU time and memory that
 // several hundred module files need: Node need not open, parse and link them one by one.
 import {rmSync} from 'node:fs';
-import {dirname, join} from 'node:path';
+import {join} from 'node:path';
 import {build} from 'esbuild';
 
 /**
@@ -25,7 +25,11 @@ const deferOneFunctionModules = {
 			const deferred = DEFERRED.find(d => d.path === args.path && d.importer.test(args.importer));
 			if (!deferred) return undefined;
 			// bundle its real file on its own, then stand in for it here
-			entries[`deferred/${deferred.name}`] = join(args.resolveDir, `${args.path}.js`);
+			const file = join(args.resolveDir, `${args.path}.js`);
+			const entry = `deferred/${deferred.name}`;
+			// two installed copies (of dockerode, say) would share one deferred file: say so
+			if (entries[entry] !== undefined && entries[entry] !== file) throw new Error(`${entry}: both ${entries[entry]} and ${file}`);
+			entries[entry] = file;
 			return {path: deferred.name, namespace: 'deferred'};
 		});
 		b.onLoad({filter: /.*/, namespace: 'deferred'}, args => ({
@@ -38,6 +42,9 @@ const deferOneFunctionModules = {
 
 /** The deferred modules' real files, found while the main bundle is built. */
 const entries = {};
+
+// chunk names carry a hash: the chunks of an earlier build would pile up beside the new ones
+rmSync('dist/bundle', {recursive: true, force: true});
 
 await build({
 	entryPoints: {netwatch: 'dist/cli/main.js'},
