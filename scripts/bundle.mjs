@@ -40,6 +40,19 @@ const deferOneFunctionModules = {
 	},
 };
 
+/**
+ * Ink draws only its last frame when it guesses that it runs in CI (the CI variable is set).
+ * netwatch decides for itself: the dashboard when stdout is a terminal, plain text or JSON when
+ * it is not. So the guess is left out: someone with CI=true exported still gets a live screen.
+ */
+const notInCi = {
+	name: 'not-in-ci',
+	setup(b) {
+		b.onResolve({filter: /^is-in-ci$/}, () => ({path: 'is-in-ci', namespace: 'not-in-ci'}));
+		b.onLoad({filter: /.*/, namespace: 'not-in-ci'}, () => ({contents: 'export default false;', loader: 'js'}));
+	},
+};
+
 /** The deferred modules' real files, found while the main bundle is built. */
 const entries = {};
 
@@ -69,7 +82,7 @@ await build({
 			'const __dirname = __nwDirname(__filename);',
 		].join(' '),
 	},
-	plugins: [deferOneFunctionModules],
+	plugins: [deferOneFunctionModules, notInCi],
 	minifySyntax: true,
 	sourcemap: 'linked',
 	logLevel: 'warning',

@@ -233,6 +233,15 @@ describe('frames', () => {
 		await s.press('q');
 		expect((await s.exited).exitCode).toBe(0);
 	});
+
+	it('keep coming with CI=true in the environment (Ink would draw only its last frame)', async () => {
+		screen = new PtyScreen([], {cols: 160, rows: 48, env: {CI: 'true'}});
+		const s = screen;
+		const first = headerClock(await s.waitFor(/Containers \d+/));
+		await s.waitFor(text => headerClock(text) !== first, 5_000);
+		await s.press('q');
+		expect((await s.exited).exitCode).toBe(0);
+	});
 });
 
 describe('the alert on screen', () => {

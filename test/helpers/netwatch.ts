@@ -13,10 +13,11 @@ export interface Result {
 	readonly ms: number;
 }
 
-/** The environment for a child: this one, minus CI (netwatch on a real terminal never sees it). */
+/** The environment for a child: this one, minus CI (as on a user's terminal), plus `extra`. */
 export function childEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
-	const env: NodeJS.ProcessEnv = {...process.env, ...extra};
+	const env: NodeJS.ProcessEnv = {...process.env};
 	delete env['CI'];
+	Object.assign(env, extra);
 	for (const [k, v] of Object.entries(extra)) if (v === undefined) delete env[k];
 	return env;
 }

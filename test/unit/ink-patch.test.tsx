@@ -6,7 +6,13 @@
 import {EventEmitter} from 'node:events';
 import xterm from '@xterm/headless';
 import {render, Text, Box} from 'ink';
-import {describe, expect, it} from 'vitest';
+import {describe, expect, it, vi} from 'vitest';
+
+// Ink draws only the last frame when it believes it runs in CI (CI=true, as CI sets it); it
+// reads that as it loads, so the variable is set before Ink is imported
+vi.hoisted(() => {
+	process.env['CI'] = 'false';
+});
 
 // a pseudo-terminal turns \n into \r\n (onlcr): so does the emulator here
 const COLS = 40;
