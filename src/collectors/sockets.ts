@@ -11,9 +11,13 @@
  * NEW_TABLE_BUDGET_MS while tables never read before are waiting. A fresh read of everything
  * can be asked for: an alert wants to know who holds a port now.
  *
- * Before a table is read, the namespace's sockstat counts say whether it need be: a count of
- * 0 sockets in use proves the table empty (a server-less container costs no walk at all), and
- * a count unchanged since the last read keeps that read, up to KEPT_* (a fresh read excepted).
+ * Before a table is read, the namespace's sockstat counts say whether it need be. A count of
+ * 0 sockets in use proves the table empty (a server-less container costs no walk at all). The
+ * last read is kept, up to KEPT_*, when nothing has visibly moved: the count is the same, it
+ * is just the listeners (no connection whose coming and going could hide a listener's), and
+ * each listener's process is known and still there (a server restarted on its port, or a port
+ * that passed from one container to another, is a new process; a listener whose process is
+ * unknown, as without root, is not vouched for). A fresh read reads every table in use.
  *
  * A socket is traced to its process by its inode (a `socket:[inode]` link in /proc/<pid>/fd),
  * and the process to its container by /proc/<pid>/cgroup. Walking every /proc/<pid>/fd is the
@@ -22,7 +26,7 @@
  * Without the right to read other users' fd tables (not root), owners stay unknown and the
  * reason is recorded; nothing fails.
  */
-import {closeSync, openSync, readSync, readdirSync, readlinkSync} from 'node:fs';
+import {closeSync, existsSync, openSync, readSync, readdirSync, readlinkSync} from 'node:fs';
 import {basename, join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import type {ListeningSocket} from '../model.js';
@@ -60,10 +64,10 @@ const FILES: readonly SocketFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
 const HOST_REFRESH_MS = 3_000;
 const NEW_NAMESPACE_DELAYS_MS = [1_000, 3_000, 10_000];
 const NAMESPACE_REFRESH_MS = 60_000;
-/** How long an unchanged count of sockets in use keeps the last read of the host's tables... */
+/** How long the last read of the host's tables may be kept while nothing has moved... */
 const KEPT_HOST_MS = 30_000;
 /** ...and of a container's (whose tables are looked at every NAMESPACE_REFRESH_MS). */
-const KEPT_NAMESPACE_MS = 300_000;
+const KEPT_NAMESPACE_MS = 180_000;
 /** Wall time a tick may spend reading tables (at least one is read when any is due)... */
 const TICK_BUDGET_MS = 2;
 /** ...or while tables never read before are waiting (at start, or when many containers start). */
@@ -161,6 +165,12 @@ export class SocketCollector {
 		return text === null ? [] : parseSockets(text, file, {listeningOnly: true});
 	}
 
+	/** Whether the socket's process is known and still exists. */
+	private heldByLiveProcess(inode: number): boolean {
+		const owner = this.owners.get(inode);
+		return owner !== undefined && existsSync(join(this.proc, String(owner.pid)));
+	}
+
 	/** The namespace's counts of sockets in use (what is missing, e.g. sockstat6 without IPv6, is absent). */
 	private readInUse(ns: NamespaceRef): SocketsInUse {
 		return parseSockstat(`${readProcFileOrNull(this.netPath(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.netPath(ns, 'sockstat6')) ?? ''}`);
@@ -194,7 +204,14 @@ export class SocketCollector {
 			if (!count) counts.set(ns.key, (count = this.readInUse(ns)));
 			const inUse = count[file];
 			const kept = ns.pid === null ? KEPT_HOST_MS : KEPT_NAMESPACE_MS;
-			const unchanged = !fresh && same && inUse !== undefined && previous.inUse === inUse && now - previous.readAt < kept;
+			const unchanged =
+				!fresh &&
+				same &&
+				inUse !== undefined &&
+				previous.inUse === inUse &&
+				previous.rows.length === inUse &&
+				now - previous.readAt < kept &&
+				previous.rows.every(row => this.heldByLiveProcess(row.inode));
 			const table =
 				inUse === 0
 					? {rows: [], readAt: now, inUse}
