@@ -116,6 +116,16 @@ describe('the top line', () => {
 		// with room enough, nothing is cut
 		expect(screen(away, {}, 250, 48).split('\n')[0]).toContain('or set DOCKER_HOST))');
 	});
+
+	it('measures each part as it is shown: an escape at the end of the Docker part eats nothing after it', () => {
+		// text from the daemon ends in a bare ESC, or opens an OSC it never ends
+		for (const tail of ['\u001b', '\u001b]0;title']) {
+			const odd = {...snapshot, docker: {...snapshot.docker, error: `${'x'.repeat(150)} daemon says${tail}`}};
+			const top = screen(odd, {}, 100, 48).split('\n')[0]!;
+			expect(top.length).toBeLessThanOrEqual(100);
+			expect(top).toMatch(/\d+ running · \d+ stopped {2}\d\d:\d\d:\d\d$/);
+		}
+	});
 });
 
 describe('layouts', () => {

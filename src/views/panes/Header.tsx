@@ -8,7 +8,7 @@ import type {Snapshot} from '../../store/snapshot.js';
 import {cell, clock} from '../../util/format.js';
 import {sanitize} from '../../util/sanitize.js';
 import {RowText} from '../RowText.js';
-import {rowText, type Row, type Segment} from '../rows.js';
+import type {Row, Segment} from '../rows.js';
 
 export interface ReplayStatus {
 	readonly speed: number;
@@ -49,8 +49,8 @@ export function headerRow({snapshot: s, alerts, paused, replay, width}: HeaderPr
 	if (paused) segments.push(['  PAUSED (p resumes)', 'warn']);
 	if (replay?.damage) segments.push([`  ${replay.damage}`, 'bad']);
 	else if (replay?.finished) segments.push(['  end of recording', 'dim']);
-	// measured as shown: sanitised (a control character shows as one column)
-	const over = stringWidth(sanitize(rowText(segments))) - width;
+	// measured as shown: each segment sanitised on its own, as RowText does
+	const over = segments.reduce((sum, [text]) => sum + stringWidth(sanitize(text)), 0) - width;
 	if (over > 0) {
 		const [text, tone] = segments[docker]!;
 		const shown = stringWidth(sanitize(text));
