@@ -8,7 +8,10 @@
  */
 import {closeSync, openSync, readSync} from 'node:fs';
 
-let buffer = Buffer.allocUnsafe(16 * 1024);
+const SIZE = 16 * 1024;
+/** A buffer grown past this for one large file is not kept. */
+const KEPT_SIZE = 256 * 1024;
+let buffer = Buffer.allocUnsafe(SIZE);
 
 /** The whole file as text. Throws as readFileSync does (ENOENT when the process is gone). */
 export function readProcFile(path: string): string {
@@ -27,6 +30,7 @@ export function readProcFile(path: string): string {
 		}
 	} finally {
 		closeSync(fd);
+		if (buffer.length > KEPT_SIZE) buffer = Buffer.allocUnsafe(SIZE);
 	}
 }
 
