@@ -18,9 +18,9 @@ export type ActionListener = (action: Action, state: State) => void;
 
 export interface StoreOptions {
 	readonly endpoint: string;
-	/** How long a change other than a tick waits before it is published. */
+	/** How long a change not in PUBLISH_AT_ONCE waits before it is published. */
 	readonly coalesceMs?: number;
-	/** The least time between snapshots, for changes other than ticks and alerts. */
+	/** The least time between snapshots, for changes not in PUBLISH_AT_ONCE. */
 	readonly spacingMs?: number;
 }
 
