@@ -44,6 +44,9 @@ async function describeOs(): Promise<string | null> {
 	}
 }
 
+/** The OS name is asked for once Docker has answered, or after this long. */
+const OS_AFTER_MS = 1_000;
+
 export function startSession(options: SessionOptions): Session {
 	let endpoint: Endpoint | null = null;
 	let endpointError: string | null = null;
@@ -75,8 +78,10 @@ export function startSession(options: SessionOptions): Session {
 	docker?.start();
 	sampler.start();
 	const dockerReady = docker?.ready ?? Promise.resolve();
-	// after Docker's first answer: the processes it runs would slow the first complete frame
-	void dockerReady
+	// after Docker's first answer (the processes it runs would slow the first complete frame),
+	// but no later than OS_AFTER_MS: --once waits only so long for a slow daemon
+	const osDelay = new Promise(resolve => setTimeout(resolve, OS_AFTER_MS).unref());
+	void Promise.race([dockerReady, osDelay])
 		.then(() => (stopped ? null : describeOs()))
 		.then(os => {
 			if (!stopped && os) dispatch({type: 'host', hostname: host, os, interval: options.interval});
