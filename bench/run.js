@@ -4,7 +4,7 @@
 //
 //   npm run bench -- [--containers N] [--seconds S] [--runs R] [--out FILE] [--smoke]
 //
-// defaults: 30 containers, 20 s, 3 runs of each tool, bench/RESULTS.md. --smoke is the CI check:
+// defaults: 30 containers, 20 s, 5 runs of each tool, bench/RESULTS.md. --smoke is the CI check:
 // 3 containers, 5 s, 1 run, and the figures go to stdout only.
 import {execFileSync, spawn} from 'node:child_process';
 import {readFileSync, readdirSync, writeFileSync} from 'node:fs';
@@ -16,7 +16,7 @@ const {values} = parseArgs({
 	options: {
 		containers: {type: 'string', default: '30'},
 		seconds: {type: 'string', default: '20'},
-		runs: {type: 'string', default: '3'},
+		runs: {type: 'string', default: '5'},
 		out: {type: 'string', default: new URL('./RESULTS.md', import.meta.url).pathname},
 		smoke: {type: 'boolean', default: false},
 	},
@@ -177,7 +177,9 @@ async function toolsSideBySide() {
 			firstFrame: median(r.map(x => x.readyAt ?? NaN)) / 1000,
 		};
 	};
-	return {netwatch: summary('netwatch'), dockerStats: summary('docker stats'), idle};
+	// the daemon's CPU of each window, for the report: its background varies from one to the next
+	const perRun = Object.fromEntries(Object.entries(results).map(([name, r]) => [name, r.map(x => (typeof x === 'number' ? x : x.daemon))]));
+	return {netwatch: summary('netwatch'), dockerStats: summary('docker stats'), idle, perRun};
 }
 
 /** The collectors' CPU per tick, and systeminformation's networkStats() for the same host. */
@@ -396,7 +398,9 @@ Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
 ${N} busybox containers, each running httpd and a fetch loop; each tool ran ${SECONDS} s in a ${COLS}x${ROWS}
 pseudo-terminal, ${RUNS} times, alternating; figures are medians. The Docker daemon's CPU is that of
 dockerd, containerd, the shims and docker-proxy, minus an idle window of the same length
-(idle: ${fmt(side.idle)} s per ${SECONDS} s).
+(idle: ${fmt(side.idle)} s per ${SECONDS} s). The daemon's CPU in each window, in seconds:
+netwatch ${side.perRun.netwatch.map(x => fmt(x)).join(', ')}; docker stats ${side.perRun['docker stats'].map(x => fmt(x)).join(', ')};
+idle ${side.perRun.idle.map(x => fmt(x)).join(', ')}.
 
 Reproduce: \`sudo npm run bench -- --containers ${N} --seconds ${SECONDS} --runs ${RUNS}\`
 
