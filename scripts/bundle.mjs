@@ -56,17 +56,17 @@ const notInCi = {
 /** The deferred modules' real files, found while the main bundle is built. */
 const entries = {};
 
+/** What the main bundle and the deferred modules are built with alike. */
+const common = {outdir: 'dist/bundle', bundle: true, platform: 'node', target: 'node20', minifySyntax: true, sourcemap: 'linked', logLevel: 'warning'};
+
 // chunk names carry a hash: the chunks of an earlier build would pile up beside the new ones
 rmSync('dist/bundle', {recursive: true, force: true});
 
 await build({
+	...common,
 	entryPoints: {netwatch: 'dist/cli/main.js'},
-	outdir: 'dist/bundle',
-	bundle: true,
 	splitting: true,
 	format: 'esm',
-	platform: 'node',
-	target: 'node20',
 	// React and Ink in production mode
 	define: {'process.env.NODE_ENV': '"production"'},
 	// optional native add-ons of ssh2, Ink's devtools (only with DEV=true), and the deferred modules
@@ -83,21 +83,12 @@ await build({
 		].join(' '),
 	},
 	plugins: [deferOneFunctionModules, notInCi],
-	minifySyntax: true,
-	sourcemap: 'linked',
-	logLevel: 'warning',
 });
 
 await build({
+	...common,
 	entryPoints: entries,
-	outdir: 'dist/bundle',
 	outExtension: {'.js': '.cjs'},
-	bundle: true,
 	format: 'cjs',
-	platform: 'node',
-	target: 'node20',
 	external: ['cpu-features', '*.node'],
-	minifySyntax: true,
-	sourcemap: 'linked',
-	logLevel: 'warning',
 });
