@@ -1,26 +1,50 @@
 #!/usr/bin/env node
 // netwatch's benchmark kit: every figure measured in the same run as its baseline, and reported
 // as a ratio. Needs root, a Docker engine, the demo image and the dev dependencies (node-pty).
-//
-//   npm run bench -- [--containers N] [--seconds S] [--runs R] [--out FILE] [--smoke]
-//
-// defaults: 30 containers, 20 s, 5 runs of each tool, bench/RESULTS.md. --smoke is the CI check:
-// 3 containers, 5 s, 1 run, and the figures go to stdout only.
+// Options: see USAGE below, or `npm run bench -- --help`.
 import {execFileSync, spawn} from 'node:child_process';
 import {readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {cpus, totalmem} from 'node:os';
 import {parseArgs} from 'node:util';
 import * as pty from 'node-pty';
 
-const {values} = parseArgs({
-	options: {
-		containers: {type: 'string', default: '30'},
-		seconds: {type: 'string', default: '20'},
-		runs: {type: 'string', default: '5'},
-		out: {type: 'string', default: new URL('./RESULTS.md', import.meta.url).pathname},
-		smoke: {type: 'boolean', default: false},
-	},
-});
+const USAGE = `usage: npm run bench -- [--containers N] [--seconds S] [--runs R] [--out FILE] [--smoke]
+
+  --containers N  busybox containers that make traffic (default 30)
+  --seconds S     how long each tool runs (default 20)
+  --runs R        runs of each tool; the figures are medians (default 5)
+  --out FILE      where the Markdown table goes (default bench/RESULTS.md)
+  --smoke         the CI check: 3 containers, 5 s, 1 run, figures to stdout only`;
+
+function options() {
+	try {
+		return parseArgs({
+			options: {
+				containers: {type: 'string', default: '30'},
+				seconds: {type: 'string', default: '20'},
+				runs: {type: 'string', default: '5'},
+				out: {type: 'string', default: new URL('./RESULTS.md', import.meta.url).pathname},
+				smoke: {type: 'boolean', default: false},
+				help: {type: 'boolean', short: 'h', default: false},
+			},
+		}).values;
+	} catch (error) {
+		console.error(`bench: ${error.message}\n${USAGE}`);
+		process.exit(2);
+	}
+}
+
+const values = options();
+if (values.help) {
+	console.log(USAGE);
+	process.exit(0);
+}
+for (const name of ['containers', 'seconds', 'runs']) {
+	if (!/^[1-9]\d*$/.test(values[name])) {
+		console.error(`bench: --${name} takes a positive whole number, not "${values[name]}"`);
+		process.exit(2);
+	}
+}
 const smoke = values.smoke;
 const N = smoke ? 3 : Number(values.containers);
 const SECONDS = smoke ? 5 : Number(values.seconds);
