@@ -2,6 +2,7 @@
 // (and a few lazily loaded chunks) starts in about a third of the CPU time and memory that
 // several hundred module files need: Node need not open, parse and link them one by one.
 import {rmSync} from 'node:fs';
+import {readFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {build} from 'esbuild';
 
@@ -53,6 +54,33 @@ const notInCi = {
 	},
 };
 
+/**
+ * Yoga (Ink's layout engine) is WebAssembly, shipped as a base64 data: URI. Its loader fetches
+ * that URI with the global fetch when there is one, and in Node that first use of fetch loads
+ * and compiles undici, Node's HTTP client: about 40 ms of CPU at every start, to decode a
+ * string. With fetch shadowed in that one file, the loader decodes the base64 itself, as it
+ * does wherever fetch is missing. The build fails if the file is not found, so that a new
+ * yoga-layout cannot quietly bring the cost back.
+ */
+const YOGA_LOADER = /[\\/]yoga-layout[\\/]dist[\\/]binaries[\\/]yoga-wasm-base64-esm\.js$/;
+let yogaLoaderSeen = false;
+const yogaWithoutFetch = {
+	name: 'yoga-without-fetch',
+	setup(b) {
+		b.onLoad({filter: YOGA_LOADER}, async args => {
+			yogaLoaderSeen = true;
+			const source = await readFile(args.path, 'utf8');
+			return {contents: `const fetch = undefined;\n${source}`, loader: 'js'};
+		});
+		b.onEnd(result => {
+			if (result.errors.length === 0 && !yogaLoaderSeen) {
+				return {errors: [{text: 'yoga-without-fetch: yoga-layout\'s base64 loader was not bundled: check YOGA_LOADER'}]};
+			}
+			return undefined;
+		});
+	},
+};
+
 /** The deferred modules' real files, found while the main bundle is built. */
 const entries = {};
 
@@ -82,7 +110,7 @@ await build({
 			'const __dirname = __nwDirname(__filename);',
 		].join(' '),
 	},
-	plugins: [deferOneFunctionModules, notInCi],
+	plugins: [deferOneFunctionModules, notInCi, yogaWithoutFetch],
 });
 
 await build({
