@@ -126,7 +126,8 @@ const TRAFFIC = 'httpd -p 80 -h /www; while true; do wget -q -O /dev/null http:/
 /**
  * Run a command in a 160x48 pseudo-terminal for `seconds`, then stop it. Returns its own CPU
  * seconds (children included), the CPU it added to the Docker daemon, its peak RSS, the bytes
- * it wrote to the terminal, and when the terminal first showed `ready`.
+ * it wrote to the terminal, when the terminal first showed `ready`, and the tool's own CPU
+ * seconds by then.
  */
 async function runInPty(file, args, seconds, {ready, stop}) {
 	const env = {...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor'};
@@ -137,12 +138,16 @@ async function runInPty(file, args, seconds, {ready, stop}) {
 	let bytes = 0;
 	let output = '';
 	let readyAt = null;
+	let ownAtReady = NaN;
 	child.onData(data => {
 		bytes += Buffer.byteLength(data);
 		if (readyAt === null) {
 			// the newest part: a frame redraws what changed, so an early "0 running" stays behind it
 			output = (output + data).slice(-200_000);
-			if (ready(output)) readyAt = performance.now() - started;
+			if (ready(output)) {
+				readyAt = performance.now() - started;
+				ownAtReady = stat(child.pid)?.cpu ?? NaN;
+			}
 		}
 	});
 	const exited = new Promise(resolve => child.onExit(resolve));
@@ -153,7 +158,27 @@ async function runInPty(file, args, seconds, {ready, stop}) {
 	stop(child);
 	await Promise.race([exited, sleep(3000)]);
 	child.kill('SIGKILL');
-	return {own, daemon: daemonAfter - daemonBefore, rss, bytes, readyAt};
+	return {own, daemon: daemonAfter - daemonBefore, rss, bytes, readyAt, ownAtReady};
+}
+
+/**
+ * The floor under any Node.js program: the CPU seconds of `node -e 0`, which starts the runtime
+ * and exits. Median of 5.
+ */
+function nodeFloor() {
+	// the CPU of waited-for children, fields 16 and 17 of /proc/self/stat
+	const children = () => {
+		const text = readFileSync('/proc/self/stat', 'utf8');
+		const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+		return (Number(f[13]) + Number(f[14])) / TICK;
+	};
+	const runs = [];
+	for (let i = 0; i < 5; i++) {
+		const before = children();
+		execFileSync(process.execPath, ['-e', '0']);
+		runs.push(children() - before);
+	}
+	return median(runs);
 }
 
 async function idleDaemonCpu(seconds) {
@@ -199,6 +224,9 @@ async function toolsSideBySide() {
 			rss: median(r.map(x => x.rss)),
 			bytes: median(r.map(x => x.bytes)),
 			firstFrame: median(r.map(x => x.readyAt ?? NaN)) / 1000,
+			// own CPU split: to the first complete frame, then per second while it runs
+			startCpu: median(r.map(x => x.ownAtReady)),
+			steadyMsPerS: median(r.map(x => ((x.own - x.ownAtReady) / (SECONDS - (x.readyAt ?? NaN) / 1000)) * 1000)),
 		};
 	};
 	// the daemon's CPU of each window, for the report: its background varies from one to the next
@@ -378,6 +406,7 @@ async function main() {
 	await sleep(3000);
 	try {
 		const side = await toolsSideBySide();
+		const floor = nodeFloor();
 		log('collector cost per tick');
 		const small = await collectorCost();
 		startContainers(BIG - N, 'bench-more', 'sleep 3600');
@@ -388,13 +417,13 @@ async function main() {
 		const render = await renderCost(smoke ? 50 : 500);
 		log('alert latency');
 		const latency = await alertLatency(LATENCY_RUNS);
-		report({side, small, big, render, latency});
+		report({side, floor, small, big, render, latency});
 	} finally {
 		removeContainers();
 	}
 }
 
-function report({side, small, big, render, latency}) {
+function report({side, floor, small, big, render, latency}) {
 	const nw = side.netwatch;
 	const ds = side.dockerStats;
 	const tickSmall = median(small.ticks);
@@ -405,6 +434,8 @@ function report({side, small, big, render, latency}) {
 	const rows = [
 		['CPU added to the Docker daemon (s)', fmt(nw.daemon), fmt(ds.daemon), ratio(nw.daemon, ds.daemon), '≤ 1/20 of docker stats (0.050)', verdict(nw.daemon <= ds.daemon / 20)],
 		['own CPU, children included (s)', fmt(nw.own), fmt(ds.own), ratio(nw.own, ds.own), '≤ docker stats (1.000)', verdict(nw.own <= ds.own)],
+		['own CPU to the first complete frame (s)', fmt(nw.startCpu), fmt(ds.startCpu), ratio(nw.startCpu, ds.startCpu), 'the share of own CPU spent starting', ''],
+		['own CPU after it, per second (ms)', fmt(nw.steadyMsPerS, 1), fmt(ds.steadyMsPerS, 1), ratio(nw.steadyMsPerS, ds.steadyMsPerS), 'the share spent running', ''],
 		['bytes written to the terminal', String(Math.round(nw.bytes)), String(Math.round(ds.bytes)), ratio(nw.bytes, ds.bytes), '≤ 1/8 of docker stats (0.125)', verdict(nw.bytes <= ds.bytes / 8)],
 		['peak RSS (MB)', fmt(nw.rss, 1), fmt(ds.rss, 1), ratio(nw.rss, ds.rss), '≤ 100 MB', verdict(nw.rss <= 100)],
 		['start to first complete frame (s)', fmt(nw.firstFrame), fmt(ds.firstFrame), ratio(nw.firstFrame, ds.firstFrame), '≤ 1.2 s', verdict(nw.firstFrame <= 1.2)],
@@ -413,6 +444,7 @@ function report({side, small, big, render, latency}) {
 		[`collector tick, N = ${N} (CPU ms)`, fmt(tickSmall), `si.networkStats('*'): ${fmt(siCost)}`, ratio(tickSmall, siCost), '≤ 5 ms', verdict(tickSmall <= 5)],
 		[`collector tick, N = ${BIG} (CPU ms)`, fmt(tickBig), `si.networkStats('*'): ${fmt(median(big.baseline))}`, ratio(tickBig, median(big.baseline)), '≤ 25 ms', verdict(tickBig <= 25)],
 		[`one frame, ${smoke ? 50 : 500} containers (ms)`, fmt(render.big), `30 containers: ${fmt(render.small)}`, ratio(render.big, render.small), '≤ 30 ms', verdict(render.big <= 30)],
+		['Node.js alone: `node -e 0` (CPU s)', fmt(floor), `docker stats, ${SECONDS} s: ${fmt(ds.own)}`, ratio(floor, ds.own), 'the floor under own CPU', ''],
 		[`alert latency p50 / p95 (ms), ${latency.latencies.length} runs`, `${fmt(p50, 0)} / ${fmt(p95, 0)}`, `docker events p50: ${fmt(median(latency.dockerEvents), 0)}`, ratio(p50, median(latency.dockerEvents)), 'p95 ≤ 500 ms', verdict(p95 <= 500)],
 	];
 	const table = (head, body) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map(r => `| ${r.join(' | ')} |`)].join('\n');
