@@ -109,6 +109,11 @@ export type InterfaceSource = 'proc' | 'stats-api';
 export interface DockerStatus {
 	/** `unix:///var/run/docker.sock`, `tcp://…`, `ssh://…` */
 	readonly endpoint: string;
+	/**
+	 * The docker CLI context that named the endpoint (`docker context use rootless`); null for
+	 * the default one. Recordings made before contexts were read do not have it.
+	 */
+	readonly context?: string | null;
 	readonly version: string | null;
 	readonly apiVersion: string | null;
 	/** null when connected; otherwise one line with a hint. */

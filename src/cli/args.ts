@@ -27,6 +27,7 @@ export interface WatchOptions {
 	readonly ascii: boolean;
 	readonly bits: boolean;
 	readonly host: string | undefined;
+	readonly context: string | undefined;
 }
 
 export interface ReplayOptions {
@@ -42,7 +43,7 @@ export type Command = WatchOptions | ReplayOptions | {readonly command: 'help'} 
 
 export class UsageError extends Error {}
 
-export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [-H HOST] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N]';
+export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N]';
 
 export const HELP = `netwatch: watch a Docker host's network live
 
@@ -61,7 +62,10 @@ Options:
                           and exit: one JSON document with --json, else a table
       --record FILE       also write the session to FILE, for 'netwatch replay'
   -H, --host ADDRESS      the Docker engine: unix:///path, tcp://host:port or
-                          ssh://user@host (default: $DOCKER_HOST, else the socket)
+                          ssh://user@host (default: $DOCKER_HOST, else the current
+                          docker context, else /var/run/docker.sock)
+  -c, --context NAME      the Docker engine of a docker CLI context ('docker
+                          context ls'); $DOCKER_CONTEXT is read too
       --bell              ring the terminal bell when an alert opens
       --bits              show rates in bits per second (key b switches)
       --ascii             no Unicode box drawing or sparklines
@@ -161,6 +165,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 				record: {type: 'string'},
 				bell: {type: 'boolean'},
 				host: {type: 'string', short: 'H'},
+				context: {type: 'string', short: 'c'},
 			},
 		});
 	} catch (error) {
@@ -172,6 +177,8 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 	if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
 	if (values.record !== undefined && values.record.trim() === '') throw new UsageError('--record needs a file name');
 	if (values.host !== undefined && values.host.trim() === '') throw new UsageError('--host needs an address');
+	if (values.context !== undefined && values.context.trim() === '') throw new UsageError('--context needs a name');
+	if (values.host !== undefined && values.context !== undefined) throw new UsageError('give --host or --context, not both');
 	return {
 		command: 'watch',
 		interval: number('--interval', values.interval, 1, 0.2, 60),
@@ -183,5 +190,6 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 		ascii: values.ascii ?? false,
 		bits: values.bits ?? false,
 		host: values.host,
+		context: values.context,
 	};
 }

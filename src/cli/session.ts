@@ -2,20 +2,23 @@
  * A live session: the store, fed by the collectors. Every mode (dashboard, --json, the plain
  * table) starts one, and reads the store's snapshots.
  */
-import {existsSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {AlertDetector} from '../alerts/detector.js';
 import {DockerCollector} from '../collectors/docker.js';
 import {Sampler} from '../collectors/sampler.js';
 import {createDockerApi} from '../docker/api.js';
-import {EndpointError, resolveEndpoint, type Endpoint} from '../docker/endpoint.js';
+import {locateEngine, type Engine, type Files} from '../docker/context.js';
+import {EndpointError} from '../docker/endpoint.js';
 import type {Recorder} from '../record/recorder.js';
 import {Store} from '../store/store.js';
 
 export interface SessionOptions {
 	readonly interval: number;
-	/** `-H`; undefined to use DOCKER_HOST or the default socket */
+	/** `-H`; undefined to use DOCKER_HOST, a context or the default socket */
 	readonly host: string | undefined;
+	/** `--context`; undefined to use DOCKER_CONTEXT or the current context */
+	readonly context: string | undefined;
 	readonly env: Readonly<Record<string, string | undefined>>;
 	/** `--record`: gets every action, from the very first. */
 	readonly recorder?: Recorder | null;
@@ -44,19 +47,34 @@ async function describeOs(): Promise<string | null> {
 	}
 }
 
+/** The docker CLI's files (config.json, contexts), as locateEngine reads them. */
+const localFiles: Files = {
+	exists: existsSync,
+	read: path => {
+		try {
+			return readFileSync(path, 'utf8');
+		} catch {
+			return null;
+		}
+	},
+};
+
 /** The OS name is asked for once Docker has answered, or after this long. */
 const OS_AFTER_MS = 1_000;
 
 export function startSession(options: SessionOptions): Session {
-	let endpoint: Endpoint | null = null;
+	let engine: Engine | null = null;
 	let endpointError: string | null = null;
 	try {
-		endpoint = resolveEndpoint(options.host, options.env, existsSync);
+		engine = locateEngine({host: options.host, context: options.context}, options.env, localFiles);
 	} catch (error) {
 		if (!(error instanceof EndpointError)) throw error;
 		endpointError = error.message;
 	}
-	const store = new Store({endpoint: endpoint?.url ?? options.host ?? options.env['DOCKER_HOST'] ?? ''});
+	const store = new Store({
+		endpoint: engine?.endpoint.url ?? options.host ?? options.env['DOCKER_HOST'] ?? '',
+		context: engine?.context ?? null,
+	});
 	const detach = options.recorder?.attach(store);
 	const dispatch = store.dispatch.bind(store);
 	const host = hostname();
@@ -68,8 +86,8 @@ export function startSession(options: SessionOptions): Session {
 		});
 	}
 
-	const docker = endpoint
-		? new DockerCollector({api: createDockerApi(endpoint), dispatch, local: endpoint.kind === 'unix'})
+	const docker = engine
+		? new DockerCollector({api: createDockerApi(engine.endpoint), dispatch, local: engine.endpoint.kind === 'unix', context: engine.context})
 		: null;
 	const sampler = new Sampler({dispatch, docker, interval: options.interval});
 	const detector = docker ? new AlertDetector({docker, sampler, dispatch}) : null;

@@ -31,6 +31,8 @@ export interface DockerCollectorOptions {
 	readonly dispatch: Dispatch;
 	/** Whether the endpoint is a local unix socket. */
 	readonly local: boolean;
+	/** The docker CLI context that named the endpoint, if any: said in the status. */
+	readonly context?: string | null;
 	readonly minBackoffMs?: number;
 	readonly maxBackoffMs?: number;
 }
@@ -93,6 +95,7 @@ export class DockerCollector {
 		this.backoff = options.minBackoffMs ?? 250;
 		this.status = {
 			endpoint: options.api.endpoint.url,
+			context: options.context ?? null,
 			version: null,
 			apiVersion: null,
 			error: null,

@@ -8,7 +8,6 @@
  */
 import {existsSync, readFileSync} from 'node:fs';
 import type {IncomingMessage} from 'node:http';
-import {homedir} from 'node:os';
 import {join} from 'node:path';
 import Dockerode from 'dockerode';
 import type {Endpoint} from './endpoint.js';
@@ -69,7 +68,7 @@ function options(endpoint: Endpoint, timeout: number | undefined): Dockerode.Doc
 		case 'unix':
 			return {...base, socketPath: endpoint.socketPath};
 		case 'tcp':
-			return {...base, host: endpoint.host, port: endpoint.port, protocol: endpoint.tls ? 'https' : 'http', ...(endpoint.tls ? tlsFiles() : {})};
+			return {...base, host: endpoint.host, port: endpoint.port, protocol: endpoint.tls ? 'https' : 'http', ...(endpoint.certDir ? tlsFiles(endpoint.certDir) : {})};
 		case 'ssh':
 			return {
 				...base,
@@ -82,9 +81,8 @@ function options(endpoint: Endpoint, timeout: number | undefined): Dockerode.Doc
 	}
 }
 
-/** The client certificates of a TLS endpoint, from DOCKER_CERT_PATH (default ~/.docker), as the docker CLI reads them. */
-function tlsFiles(): {ca?: Buffer; cert?: Buffer; key?: Buffer} {
-	const dir = process.env['DOCKER_CERT_PATH'] || join(homedir(), '.docker');
+/** The certificates of a TLS endpoint, those of them that are in `dir`. */
+function tlsFiles(dir: string): {ca?: Buffer; cert?: Buffer; key?: Buffer} {
 	const read = (name: string): Buffer | undefined => (existsSync(join(dir, name)) ? readFileSync(join(dir, name)) : undefined);
 	const files = {ca: read('ca.pem'), cert: read('cert.pem'), key: read('key.pem')};
 	return Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined));

@@ -1,14 +1,23 @@
 /**
  * Where the Docker engine is, decided the way the docker CLI decides it: `-H`/`--host`, else
  * DOCKER_HOST (unix://, tcp://, ssh://, or a bare host:port meaning tcp), else the default
- * socket. CLI contexts are not read. Pure: the environment comes in as an argument.
+ * socket. Pure: the environment comes in as an argument. A CLI context, which names an address
+ * of its own, is read in context.ts and resolved here too.
  */
 import {homedir} from 'node:os';
 import {join} from 'node:path';
 
 export type Endpoint =
 	| {readonly kind: 'unix'; readonly socketPath: string; readonly url: string}
-	| {readonly kind: 'tcp'; readonly host: string; readonly port: number; readonly tls: boolean; readonly url: string}
+	| {
+			readonly kind: 'tcp';
+			readonly host: string;
+			readonly port: number;
+			readonly tls: boolean;
+			/** With TLS: where ca.pem, cert.pem and key.pem are (DOCKER_CERT_PATH, else ~/.docker). */
+			readonly certDir: string | null;
+			readonly url: string;
+	  }
 	| {readonly kind: 'ssh'; readonly host: string; readonly port: number; readonly username: string | null; readonly url: string};
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
@@ -16,6 +25,7 @@ export const DEFAULT_SOCKET = '/var/run/docker.sock';
 export interface EndpointEnv {
 	readonly DOCKER_HOST?: string | undefined;
 	readonly DOCKER_TLS_VERIFY?: string | undefined;
+	readonly DOCKER_CERT_PATH?: string | undefined;
 	readonly HOME?: string | undefined;
 }
 
@@ -24,13 +34,14 @@ export class EndpointError extends Error {}
 /**
  * @param host the `-H` flag or DOCKER_HOST; undefined or '' for the default socket
  * @param socketExists used to prefer Docker Desktop's per-user socket when it is there
+ * @param where who gave `host`, for errors; `--host` by default
  */
-export function resolveEndpoint(host: string | undefined, env: EndpointEnv, socketExists: (path: string) => boolean): Endpoint {
+export function resolveEndpoint(host: string | undefined, env: EndpointEnv, socketExists: (path: string) => boolean, where = '--host'): Endpoint {
 	const value = (host ?? env.DOCKER_HOST ?? '').trim();
 	const tlsVerify = env.DOCKER_TLS_VERIFY !== undefined && env.DOCKER_TLS_VERIFY !== '' && env.DOCKER_TLS_VERIFY !== '0';
-	const where = host !== undefined ? '--host' : 'DOCKER_HOST';
+	const given = host === undefined ? `DOCKER_HOST=${value}` : where === '--host' ? `--host=${value}` : `${where}: ${value}`;
 	const bad = (why: string): EndpointError =>
-		new EndpointError(`${where}=${value} is not a Docker address (${why}): use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host`);
+		new EndpointError(`${given} is not a Docker address (${why}): use unix:///path/to/docker.sock, tcp://host:port or ssh://user@host`);
 
 	if (value === '' || value === 'unix://') {
 		const userSocket = join(env.HOME ?? homedir(), '.docker', 'run', 'docker.sock');
@@ -58,7 +69,8 @@ export function resolveEndpoint(host: string | undefined, env: EndpointEnv, sock
 		const tls = tlsVerify || url.port === '2376';
 		const port = url.port === '' ? (tls ? 2376 : 2375) : Number(url.port);
 		const h = hostname === '' ? 'localhost' : hostname;
-		return {kind: 'tcp', host: h, port, tls, url: `tcp://${h.includes(':') ? `[${h}]` : h}:${port}`};
+		const certDir = tls ? env.DOCKER_CERT_PATH || join(env.HOME ?? homedir(), '.docker') : null;
+		return {kind: 'tcp', host: h, port, tls, certDir, url: `tcp://${h.includes(':') ? `[${h}]` : h}:${port}`};
 	}
 	if (scheme === 'ssh') {
 		if (hostname === '') throw bad('the ssh host is empty');

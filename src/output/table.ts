@@ -4,7 +4,7 @@
  */
 import type {Snapshot} from '../store/snapshot.js';
 import {cell, clock, formatRate, formatTotal, type RateUnit} from '../util/format.js';
-import {interfaceLabel, modeLabel, portsLabel, stateLabel} from '../views/describe.js';
+import {engineLabel, interfaceLabel, modeLabel, portsLabel, stateLabel} from '../views/describe.js';
 
 function row(cells: readonly string[]): string {
 	return cells.join('  ').trimEnd();
@@ -14,7 +14,7 @@ export function plainReport(s: Snapshot, unit: RateUnit = 'bytes'): string {
 	const lines: string[] = [];
 	const docker = s.docker.error
 		? `Docker: ${s.docker.error}`
-		: `Docker ${s.docker.version ?? '?'} at ${s.docker.endpoint}`;
+		: `Docker ${s.docker.version ?? '?'} at ${engineLabel(s.docker)}`;
 	lines.push(
 		cell(
 			`netwatch  ${s.hostname}  ${docker}  ${s.counts.running} running, ${s.counts.stopped} stopped  ${clock(s.at)}`,

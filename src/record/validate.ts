@@ -66,7 +66,8 @@ const socket = shape({
 	ownerUnknown: nullable(str),
 });
 const network = shape({id: str, name: str, driver: str, parent: nullable(str), bridge: nullable(str)});
-const status = shape({endpoint: str, version: nullable(str), apiVersion: nullable(str), error: nullable(str), state: str, local: bool, badEventLines: num});
+const optional = (check: Check): Check => v => v === undefined || check(v);
+const status = shape({endpoint: str, context: optional(nullable(str)), version: nullable(str), apiVersion: nullable(str), error: nullable(str), state: str, local: bool, badEventLines: num});
 const event = shape({kind: str, action: str, actorId: str, attributes: recordOf(str), timeNano: v => typeof v === 'string' && /^\d+$/.test(v)});
 const holder = shape({containerId: nullable(str), containerName: nullable(str), pid: nullable(num), command: nullable(str), via: str});
 const alert = shape({

@@ -71,7 +71,7 @@ export const ALERTS_KEPT = 100;
 /** Seconds of history behind each sparkline. */
 export const HISTORY_SECONDS = 60;
 
-export function initialState(endpoint: string): State {
+export function initialState(endpoint: string, context: string | null = null): State {
 	return {
 		hostname: '',
 		os: null,
@@ -88,7 +88,7 @@ export function initialState(endpoint: string): State {
 		events: [],
 		eventsTotal: 0,
 		alerts: new Map(),
-		docker: {endpoint, version: null, apiVersion: null, error: null, state: 'connecting', local: true, badEventLines: 0},
+		docker: {endpoint, context, version: null, apiVersion: null, error: null, state: 'connecting', local: true, badEventLines: 0},
 	};
 }
 

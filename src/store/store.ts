@@ -18,6 +18,8 @@ export type ActionListener = (action: Action, state: State) => void;
 
 export interface StoreOptions {
 	readonly endpoint: string;
+	/** The docker CLI context that named the endpoint, if any. */
+	readonly context?: string | null;
 	/** How long a change not in PUBLISH_AT_ONCE waits before it is published. */
 	readonly coalesceMs?: number;
 	/** The least time between snapshots, for changes not in PUBLISH_AT_ONCE. */
@@ -37,7 +39,7 @@ export class Store {
 	private readonly actionListeners = new Set<ActionListener>();
 
 	constructor(options: StoreOptions) {
-		this.state = initialState(options.endpoint);
+		this.state = initialState(options.endpoint, options.context ?? null);
 		this.snapshot = deriveSnapshot(this.state, 0);
 		this.coalesceMs = options.coalesceMs ?? 100;
 		this.spacingMs = options.spacingMs ?? 300;

@@ -6,6 +6,12 @@
 import type {ContainerView, InterfaceView, ListeningView} from '../store/snapshot.js';
 import {isQuietAction} from '../parsers/docker-events.js';
 import type {EventEntry} from '../store/state.js';
+import type {DockerStatus} from '../model.js';
+
+/** `unix:///run/user/1000/docker.sock (context rootless)`: where the engine is, and who said so. */
+export function engineLabel(d: DockerStatus): string {
+	return d.context ? `${d.endpoint} (context ${d.context})` : d.endpoint;
+}
 
 /** `host`, `bridge`, `none`, `container:web1`, `fxmac (macvlan)`, `appnet` (a user bridge). */
 export function modeLabel(c: ContainerView): string {

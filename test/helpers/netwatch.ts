@@ -118,7 +118,7 @@ export interface JsonAlert {
 
 export interface OnceDocument {
 	time: string;
-	docker: {endpoint: string; version: string | null; error: string | null; state: string};
+	docker: {endpoint: string; context: string | null; version: string | null; error: string | null; state: string};
 	host: {interfaces: JsonInterface[]; listening: JsonListening[]};
 	containers: JsonContainer[];
 	alerts: JsonAlert[];

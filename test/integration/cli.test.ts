@@ -3,8 +3,13 @@
  * out of reach. Each failure is one line with a hint, a documented exit status, and no stack
  * trace; the host part of the report is still there.
  */
+import {execFileSync} from 'node:child_process';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {netwatch} from '../helpers/netwatch.js';
+import {netwatch, snapshotOnce} from '../helpers/netwatch.js';
+import {DockerProxy} from '../helpers/proxy.js';
 
 const NO_STACK = /\n\s+at |Error:|node:internal/;
 
@@ -84,5 +89,63 @@ describe('Docker out of reach', () => {
 		expect(doc.host.listening.length).toBeGreaterThan(0);
 		expect(doc.host.listening.every(l => l.pid === null && l.ownerUnknown === 'needs root')).toBe(true);
 		expect(asNobody.stderr).toBe(`netwatch: ${doc.docker.error}\n`);
+	});
+});
+
+describe('docker contexts', () => {
+	it('follows the current context as docker ps does, and -H, DOCKER_HOST or "default" override it', async () => {
+		// a context made by the docker CLI, in a config folder of the test's own, whose engine is
+		// a recording proxy in front of the real daemon: requests through it prove which was used
+		const dir = mkdtempSync(join(tmpdir(), 'netwatch-context-'));
+		const proxy = new DockerProxy(join(dir, 'engine.sock'));
+		await proxy.listen();
+		try {
+			const docker = (...args: string[]): string => execFileSync('docker', ['--config', dir, ...args], {encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe']});
+			docker('context', 'create', 'nwtest', '--docker', `host=${proxy.url}`);
+			docker('context', 'use', 'nwtest');
+			const env = {DOCKER_CONFIG: dir, DOCKER_HOST: undefined, DOCKER_CONTEXT: undefined};
+
+			const viaContext = await snapshotOnce([], env);
+			expect(viaContext.docker).toMatchObject({context: 'nwtest', endpoint: proxy.url, state: 'connected', error: null});
+			expect(proxy.requests.map(r => r.path.replace(/\?.*/, ''))).toEqual(expect.arrayContaining(['/containers/json', '/events']));
+
+			const table = await netwatch(['--once'], env);
+			expect(table.code).toBe(0);
+			expect(table.stdout).toContain(`at ${proxy.url} (context nwtest)`);
+
+			const seen = proxy.requests.length;
+			for (const [args, extra] of [
+				[['-H', 'unix:///var/run/docker.sock'], {}],
+				[[], {DOCKER_HOST: 'unix:///var/run/docker.sock'}],
+				[[], {DOCKER_CONTEXT: 'default'}],
+				[['--context', 'default'], {}],
+			] as const) {
+				const doc = await snapshotOnce(args, {...env, ...extra});
+				expect(doc.docker).toMatchObject({context: null, endpoint: 'unix:///var/run/docker.sock', state: 'connected'});
+			}
+			expect(proxy.requests.length).toBe(seen);
+		} finally {
+			await proxy.close();
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+
+	it('a context that does not exist: one line that says who named it, and status 3', async () => {
+		const dir = mkdtempSync(join(tmpdir(), 'netwatch-context-'));
+		try {
+			const r = await netwatch(['--json', '--once'], {DOCKER_CONFIG: dir, DOCKER_HOST: undefined, DOCKER_CONTEXT: 'nope'});
+			expect(r.code).toBe(3);
+			const doc = JSON.parse(r.stdout) as {docker: {error: string}; host: {interfaces: {name: string}[]}};
+			expect(doc.docker.error).toBe(`context "nope" (from DOCKER_CONTEXT) does not exist in ${dir}: see 'docker context ls'`);
+			expect(doc.host.interfaces.map(i => i.name)).toContain('lo');
+			expect(r.stderr).toBe(`netwatch: ${doc.docker.error}\n`);
+
+			const both = await netwatch(['-H', 'unix:///var/run/docker.sock', '--context', 'nope']);
+			expect(both.code).toBe(2);
+			expect(both.stderr.split('\n')[0]).toBe('netwatch: give --host or --context, not both');
+			expect(both.stderr).not.toMatch(NO_STACK);
+		} finally {
+			rmSync(dir, {recursive: true, force: true});
+		}
 	});
 });

@@ -15,16 +15,18 @@ describe('parseCommandLine', () => {
 	it('has sensible defaults', () => {
 		expect(parseCommandLine([])).toEqual({
 			command: 'watch', interval: 1, json: false, once: false, record: null, bell: false,
-			color: true, ascii: false, bits: false, host: undefined,
+			color: true, ascii: false, bits: false, host: undefined, context: undefined,
 		});
 	});
 
 	it('reads every option, short forms included', () => {
 		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color'])).toEqual({
 			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', bell: true,
-			color: false, ascii: true, bits: true, host: 'tcp://h:2375',
+			color: false, ascii: true, bits: true, host: 'tcp://h:2375', context: undefined,
 		});
 		expect(parseCommandLine(['--interval=2'])).toMatchObject({interval: 2});
+		expect(parseCommandLine(['-c', 'rootless'])).toMatchObject({host: undefined, context: 'rootless'});
+		expect(parseCommandLine(['--context=rootless'])).toMatchObject({context: 'rootless'});
 	});
 
 	it('honours NO_COLOR', () => {
@@ -51,6 +53,8 @@ describe('parseCommandLine', () => {
 		expect(usageError(['-i', '0'])).toMatch(/from 0.2 to 60/);
 		expect(usageError(['extra'])).toBe("unexpected argument 'extra'");
 		expect(usageError(['--json=yes'])).toMatch(/takes no value/);
+		expect(usageError(['-H', 'unix:///x', '-c', 'rootless'])).toBe('give --host or --context, not both');
+		expect(usageError(['--context='])).toBe('--context needs a name');
 		expect(usageError(['replay'])).toBe('replay needs a FILE to play');
 		expect(usageError(['replay', 'f', '--speed', '-1'])).toMatch(/needs a value/);
 		expect(usageError(['replay', 'f', '--speed=-1'])).toMatch(/--speed must be a number/);

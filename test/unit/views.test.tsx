@@ -117,6 +117,12 @@ describe('the top line', () => {
 		expect(screen(away, {}, 250, 48).split('\n')[0]).toContain('or set DOCKER_HOST))');
 	});
 
+	it('names the docker CLI context beside the endpoint', () => {
+		const top = (context: string | null): string => screen({...snapshot, docker: {...snapshot.docker, state: 'connected' as const, version: '20.10.24', context}}, {}, 160, 48).split('\n')[0]!;
+		expect(top('rootless')).toMatch(/Docker \S+ unix:\/\/\/var\/run\/docker\.sock \(context rootless\)/);
+		expect(top(null)).not.toContain('context');
+	});
+
 	it('measures each part as it is shown: an escape at the end of the Docker part eats nothing after it', () => {
 		// text from the daemon ends in a bare ESC, or opens an OSC it never ends
 		for (const tail of ['\u001b', '\u001b]0;title']) {

@@ -8,6 +8,7 @@ import type {Snapshot} from '../../store/snapshot.js';
 import {cell, clock} from '../../util/format.js';
 import {sanitize} from '../../util/sanitize.js';
 import {RowText} from '../RowText.js';
+import {engineLabel} from '../describe.js';
 import type {Row, Segment} from '../rows.js';
 
 export interface ReplayStatus {
@@ -34,7 +35,7 @@ function dockerSegment(s: Snapshot): Segment {
 	if (d.state === 'reconnecting') return [`Docker: reconnecting… (${d.error ?? ''})`, 'warn'];
 	if (d.error) return [`Docker: ${d.error}`, 'bad'];
 	if (d.state === 'connecting') return ['Docker: connecting…', 'dim'];
-	return [`Docker ${d.version ?? '?'} ${d.endpoint}`, 'plain'];
+	return [`Docker ${d.version ?? '?'} ${engineLabel(d)}`, 'plain'];
 }
 
 export function headerRow({snapshot: s, alerts, paused, replay, width}: HeaderProps): Row {
