@@ -78,7 +78,8 @@ function stat(pid) {
 		const text = readFileSync(`/proc/${pid}/stat`, 'utf8');
 		const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
 		// utime stime cutime cstime are fields 14-17 (1-based), 12-15 here after pid and comm
-		return {cpu: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) / TICK, comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'))};
+		const children = (Number(f[13]) + Number(f[14])) / TICK;
+		return {cpu: (Number(f[11]) + Number(f[12])) / TICK + children, children, comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')'))};
 	} catch {
 		return null;
 	}
@@ -166,17 +167,11 @@ async function runInPty(file, args, seconds, {ready, stop}) {
  * and exits. Median of 5.
  */
 function nodeFloor() {
-	// the CPU of waited-for children, fields 16 and 17 of /proc/self/stat
-	const children = () => {
-		const text = readFileSync('/proc/self/stat', 'utf8');
-		const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-		return (Number(f[13]) + Number(f[14])) / TICK;
-	};
 	const runs = [];
 	for (let i = 0; i < 5; i++) {
-		const before = children();
+		const before = stat('self').children;
 		execFileSync(process.execPath, ['-e', '0']);
-		runs.push(children() - before);
+		runs.push(stat('self').children - before);
 	}
 	return median(runs);
 }
