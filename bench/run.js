@@ -6,6 +6,7 @@ import {execFileSync, spawn} from 'node:child_process';
 import {readFileSync, readdirSync, writeFileSync} from 'node:fs';
 import {cpus, totalmem} from 'node:os';
 import {parseArgs} from 'node:util';
+import xterm from '@xterm/headless';
 import * as pty from 'node-pty';
 
 const USAGE = `usage: npm run bench -- [--containers N] [--seconds S] [--runs R] [--out FILE] [--smoke]
@@ -56,6 +57,7 @@ const ROWS = 48;
 const IMAGE = process.env.NETWATCH_TEST_IMAGE ?? 'netwatch/busybox:latest';
 const LABEL = 'io.netwatch.bench';
 const BIN = new URL('../bin/netwatch.js', import.meta.url).pathname;
+const {Terminal} = xterm;
 /** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
 const TICK = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim()) || 100;
 
@@ -137,19 +139,22 @@ async function runInPty(file, args, seconds, {ready, stop}) {
 	const started = performance.now();
 	const child = pty.spawn(file, args, {cols: COLS, rows: ROWS, env});
 	let bytes = 0;
-	let output = '';
 	let readyAt = null;
 	let ownAtReady = NaN;
+	// what the terminal shows, until it is ready: a frame rewrites only the characters that
+	// changed ("0 running" becomes "3 running" by one "3"), so the bytes alone cannot tell
+	let screen = new Terminal({cols: COLS, rows: ROWS, allowProposedApi: true});
 	child.onData(data => {
 		bytes += Buffer.byteLength(data);
-		if (readyAt === null) {
-			// the newest part: a frame redraws what changed, so an early "0 running" stays behind it
-			output = (output + data).slice(-200_000);
-			if (ready(output)) {
-				readyAt = performance.now() - started;
-				ownAtReady = stat(child.pid)?.cpu ?? NaN;
-			}
-		}
+		if (screen === null) return;
+		const arrived = performance.now() - started;
+		screen.write(data, () => {
+			if (screen === null || !ready(screenText(screen))) return;
+			readyAt = arrived;
+			ownAtReady = stat(child.pid)?.cpu ?? NaN;
+			screen.dispose();
+			screen = null;
+		});
 	});
 	const exited = new Promise(resolve => child.onExit(resolve));
 	await sleep(seconds * 1000);
@@ -159,7 +164,15 @@ async function runInPty(file, args, seconds, {ready, stop}) {
 	stop(child);
 	await Promise.race([exited, sleep(3000)]);
 	child.kill('SIGKILL');
+	screen?.dispose();
 	return {own, daemon: daemonAfter - daemonBefore, rss, bytes, readyAt, ownAtReady};
+}
+
+function screenText(terminal) {
+	const buffer = terminal.buffer.active;
+	const lines = [];
+	for (let i = 0; i < ROWS; i++) lines.push(buffer.getLine(i)?.translateToString(true) ?? '');
+	return lines.join('\n');
 }
 
 /**
@@ -191,13 +204,13 @@ async function toolsSideBySide() {
 			file: BIN,
 			args: [],
 			// complete: Docker has answered and every bench container is counted and listed
-			ready: out => [...out.matchAll(/(\d+) running/g)].some(m => Number(m[1]) >= N) && /bench-\d+/.test(out),
+			ready: screen => [...screen.matchAll(/(\d+) running/g)].some(m => Number(m[1]) >= N) && /bench-\d+/.test(screen),
 			stop: child => child.write('q'),
 		},
 		'docker stats': {
 			file: 'docker',
 			args: ['stats'],
-			ready: out => new Set(out.match(/bench-\d+/g) ?? []).size >= N,
+			ready: screen => new Set(screen.match(/bench-\d+/g) ?? []).size >= N,
 			stop: child => child.kill('SIGINT'),
 		},
 	};
