@@ -39,15 +39,18 @@ export interface EngineFlags {
 	readonly host?: string | undefined;
 }
 
+/** The context named by the flags, the environment or config.json, in the docker CLI's order. */
+function namedContext(flags: EngineFlags, env: ContextEnv, currentContext: string | null): ContextChoice | null {
+	if (flags.context) return {name: flags.context, from: '--context'};
+	if (flags.host !== undefined || (env.DOCKER_HOST ?? '') !== '') return null;
+	if (env.DOCKER_CONTEXT) return {name: env.DOCKER_CONTEXT, from: 'DOCKER_CONTEXT'};
+	if (currentContext) return {name: currentContext, from: 'config.json'};
+	return null;
+}
+
 /** The context to use, or null for the default one (DOCKER_HOST, or the default socket). */
 export function chooseContext(flags: EngineFlags, env: ContextEnv, currentContext: string | null): ContextChoice | null {
-	const chosen = ((): ContextChoice | null => {
-		if (flags.context) return {name: flags.context, from: '--context'};
-		if (flags.host !== undefined || (env.DOCKER_HOST ?? '') !== '') return null;
-		if (env.DOCKER_CONTEXT) return {name: env.DOCKER_CONTEXT, from: 'DOCKER_CONTEXT'};
-		if (currentContext) return {name: currentContext, from: 'config.json'};
-		return null;
-	})();
+	const chosen = namedContext(flags, env, currentContext);
 	return chosen && chosen.name !== DEFAULT_CONTEXT ? chosen : null;
 }
 
