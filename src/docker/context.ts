@@ -13,15 +13,13 @@
  * The parsers and the choice are pure; `locateEngine` reads files through the `Files` it is given.
  */
 import {createHash} from 'node:crypto';
-import {homedir} from 'node:os';
 import {join} from 'node:path';
-import {EndpointError, resolveEndpoint, type Endpoint, type EndpointEnv} from './endpoint.js';
+import {configDir, EndpointError, resolveEndpoint, type Endpoint, type EndpointEnv} from './endpoint.js';
 
 export const DEFAULT_CONTEXT = 'default';
 
 export interface ContextEnv extends EndpointEnv {
 	readonly DOCKER_CONTEXT?: string | undefined;
-	readonly DOCKER_CONFIG?: string | undefined;
 }
 
 /** Who named the context: it is said in errors, so that a user knows what to change. */
@@ -87,11 +85,6 @@ export function parseContextMeta(text: string): ContextMeta | null {
 	const docker = m?.Endpoints?.docker;
 	if (typeof m?.Name !== 'string' || typeof docker?.Host !== 'string' || docker.Host === '') return null;
 	return {name: m.Name, host: docker.Host, skipTLSVerify: docker.SkipTLSVerify === true};
-}
-
-/** $DOCKER_CONFIG, else ~/.docker. */
-export function configDir(env: ContextEnv): string {
-	return env.DOCKER_CONFIG || join(env.HOME ?? homedir(), '.docker');
 }
 
 /** Where a context's meta.json and its TLS files are. */

@@ -14,7 +14,7 @@ export type Endpoint =
 			readonly host: string;
 			readonly port: number;
 			readonly tls: boolean;
-			/** With TLS: where ca.pem, cert.pem and key.pem are (DOCKER_CERT_PATH, else ~/.docker). */
+			/** With TLS: where ca.pem, cert.pem and key.pem are (DOCKER_CERT_PATH, else configDir). */
 			readonly certDir: string | null;
 			readonly url: string;
 	  }
@@ -26,7 +26,13 @@ export interface EndpointEnv {
 	readonly DOCKER_HOST?: string | undefined;
 	readonly DOCKER_TLS_VERIFY?: string | undefined;
 	readonly DOCKER_CERT_PATH?: string | undefined;
+	readonly DOCKER_CONFIG?: string | undefined;
 	readonly HOME?: string | undefined;
+}
+
+/** The docker CLI's folder: $DOCKER_CONFIG, else ~/.docker (config.json, contexts, certificates). */
+export function configDir(env: EndpointEnv): string {
+	return env.DOCKER_CONFIG || join(env.HOME ?? homedir(), '.docker');
 }
 
 export class EndpointError extends Error {}
@@ -69,7 +75,7 @@ export function resolveEndpoint(host: string | undefined, env: EndpointEnv, sock
 		const tls = tlsVerify || url.port === '2376';
 		const port = url.port === '' ? (tls ? 2376 : 2375) : Number(url.port);
 		const h = hostname === '' ? 'localhost' : hostname;
-		const certDir = tls ? env.DOCKER_CERT_PATH || join(env.HOME ?? homedir(), '.docker') : null;
+		const certDir = tls ? env.DOCKER_CERT_PATH || configDir(env) : null;
 		return {kind: 'tcp', host: h, port, tls, certDir, url: `tcp://${h.includes(':') ? `[${h}]` : h}:${port}`};
 	}
 	if (scheme === 'ssh') {

@@ -27,6 +27,14 @@ describe('resolveEndpoint', () => {
 		expect(resolveEndpoint(undefined, {DOCKER_HOST: 'tcp://[::1]:2375'}, none)).toMatchObject({host: '::1', url: 'tcp://[::1]:2375'});
 	});
 
+	it('finds TLS certificates as the docker CLI does: DOCKER_CERT_PATH, else $DOCKER_CONFIG, else ~/.docker', () => {
+		const tls = {DOCKER_HOST: 'tcp://h', DOCKER_TLS_VERIFY: '1', HOME: '/home/u'};
+		expect(resolveEndpoint(undefined, tls, none)).toMatchObject({certDir: '/home/u/.docker'});
+		expect(resolveEndpoint(undefined, {...tls, DOCKER_CONFIG: '/etc/dc'}, none)).toMatchObject({certDir: '/etc/dc'});
+		expect(resolveEndpoint(undefined, {...tls, DOCKER_CONFIG: '/etc/dc', DOCKER_CERT_PATH: '/certs'}, none)).toMatchObject({certDir: '/certs'});
+		expect(resolveEndpoint(undefined, {DOCKER_HOST: 'tcp://h:2375', HOME: '/home/u'}, none)).toMatchObject({tls: false, certDir: null});
+	});
+
 	it('reads ssh with user and port', () => {
 		expect(resolveEndpoint(undefined, {DOCKER_HOST: 'ssh://ops@box:2222'}, none)).toEqual({kind: 'ssh', host: 'box', port: 2222, username: 'ops', url: 'ssh://ops@box:2222'});
 		expect(resolveEndpoint(undefined, {DOCKER_HOST: 'ssh://box'}, none)).toMatchObject({port: 22, username: null});
