@@ -63,6 +63,18 @@ export function sparkline(values: readonly number[], width: number, ascii = fals
 }
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const graphemes = new Intl.Segmenter();
+/** Widths of the characters seen so far: a dashboard shows the same few again and again. */
+const widths = new Map<string, number>();
+
+function graphemeWidth(grapheme: string): number {
+	let width = widths.get(grapheme);
+	if (width === undefined) {
+		width = stringWidth(grapheme);
+		if (widths.size < 4096) widths.set(grapheme, width);
+	}
+	return width;
+}
 
 /**
  * Untrusted or not, text for a cell: sanitised, cut to `width` terminal columns (with … when
@@ -71,21 +83,25 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
 	if (width <= 0) return '';
 	let s = sanitize(text);
-	let shown: number;
+	let shown = 0;
 	if (PRINTABLE_ASCII.test(s)) {
 		// most cells (numbers, rates, most names): one column per character, measured for free
 		if (s.length > width) s = `${s.slice(0, width - 1)}…`;
 		shown = s.length;
 	} else {
-		if (stringWidth(s) > width) {
-			let out = '';
-			for (const ch of s) {
-				if (stringWidth(out + ch) > width - 1) break;
-				out += ch;
-			}
-			s = `${out}…`;
+		// measured one character (grapheme) at a time, and cut where the next would not fit
+		const kept: string[] = [];
+		let cut = -1;
+		for (const {segment} of graphemes.segment(s)) {
+			const w = graphemeWidth(segment);
+			if (cut < 0 && shown + w > width - 1) cut = kept.length;
+			kept.push(segment);
+			shown += w;
 		}
-		shown = stringWidth(s);
+		if (shown > width) {
+			s = `${kept.slice(0, cut).join('')}…`;
+			shown = kept.slice(0, cut).reduce((sum, g) => sum + graphemeWidth(g), 0) + 1;
+		}
 	}
 	const pad = ' '.repeat(Math.max(0, width - shown));
 	return align === 'left' ? s + pad : pad + s;

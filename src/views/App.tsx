@@ -3,12 +3,12 @@
  * hands everything to the pure Dashboard view. Nothing here touches Docker or /proc.
  */
 import {useApp, useStdin, useStdout} from 'ink';
-import {useCallback, useEffect, useReducer, useRef, useSyncExternalStore} from 'react';
+import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
 import type {Snapshot} from '../store/snapshot.js';
 import {Dashboard, dashboardModel} from './Dashboard.js';
 import {useKeys, type ReplayCommand} from './keys.js';
 import type {ReplayStatus} from './panes/Header.js';
-import {initialUiState, uiReducer, type UiState} from './ui-state.js';
+import {initialUiState, UiStore, type UiState} from './ui-state.js';
 import {useWindowSize} from './use-window-size.js';
 
 /** Where snapshots come from: the live store, or a replay. */
@@ -55,23 +55,55 @@ function useBell(enabled: boolean, snapshot: Snapshot): void {
 	}, [enabled, snapshot, stdout]);
 }
 
+/**
+ * Snapshots reach the view in the check phase of the event loop, after its I/O: a key read in
+ * the same turn is drawn first, and the snapshot rides along in that frame. Several snapshots
+ * in one turn make one render.
+ */
+function afterInput(subscribe: SnapshotSource['subscribe']): SnapshotSource['subscribe'] {
+	return listener => {
+		let pending: NodeJS.Immediate | undefined;
+		const off = subscribe(() => {
+			pending ??= setImmediate(() => {
+				pending = undefined;
+				listener();
+			});
+		});
+		return () => {
+			off();
+			if (pending) clearImmediate(pending);
+		};
+	};
+}
+
 export function App({source, initialUi, bell = false, replay}: AppProps) {
-	const live = useSyncExternalStore(source.subscribe, source.getSnapshot);
+	const subscribe = useMemo(() => afterInput(source.subscribe), [source]);
+	const live = useSyncExternalStore(subscribe, source.getSnapshot);
 	const control = replay ?? NO_REPLAY;
 	const replayStatus = useSyncExternalStore(control.subscribe, control.getStatus);
-	const [ui, dispatch] = useReducer(uiReducer, undefined, () => ({...initialUiState(), ...initialUi}));
+	const [store] = useState(() => new UiStore({...initialUiState(), ...initialUi}));
+	const ui = useSyncExternalStore(store.subscribe, store.getState);
 	const size = useWindowSize();
 	const {exit} = useApp();
 	// undefined (not false) when stdin is not a terminal, and useInput only skips on false
 	const keysAvailable = useStdin().isRawModeSupported === true;
-	const model = dashboardModel(live, ui, size);
+	const model = useMemo(() => dashboardModel(live, ui, size), [live, ui, size]);
 	// when the list changes under it (a filter, a removal), the selection is what is shown
 	const shownId = model.selected?.id;
 	useEffect(() => {
-		if (shownId !== undefined && shownId !== ui.selectedId) dispatch({type: 'select', id: shownId, visible: model.containers.map(c => c.id)});
-	}, [shownId, ui.selectedId, model.containers]);
+		if (shownId !== undefined && shownId !== ui.selectedId) store.dispatch({type: 'select', id: shownId, visible: model.containers.map(c => c.id)});
+	}, [store, shownId, ui.selectedId, model.containers]);
 	const quit = useCallback(() => exit(), [exit]);
-	useKeys(model, live, {dispatch, quit, replay: replay ? control.command : undefined}, keysAvailable);
+	useKeys(
+		{
+			live: source.getSnapshot,
+			// keys act on the newest data, which the frame they cause will show
+			model: state => dashboardModel(source.getSnapshot(), state, size),
+			ui: store,
+			handlers: {quit, replay: replay ? control.command : undefined},
+		},
+		keysAvailable,
+	);
 	useBell(bell, live);
 	return <Dashboard model={model} keysAvailable={keysAvailable} replay={replay ? replayStatus : undefined} />;
 }

@@ -8,7 +8,7 @@ import type {Snapshot} from '../store/snapshot.js';
 import type {DashboardModel} from './Dashboard.js';
 import {interfaceRowsFit} from './panes/InterfacePane.js';
 import {tableRowsFit} from './panes/ContainerTable.js';
-import type {UiAction} from './ui-state.js';
+import type {UiAction, UiState, UiStore} from './ui-state.js';
 
 export type ReplayCommand = 'toggle-pause' | 'back' | 'forward';
 
@@ -113,25 +113,86 @@ export function handleKey(input: string, key: Key, model: DashboardModel, live: 
 	}
 }
 
+/** A key with nothing pressed but itself. */
+const PLAIN: Key = {
+	upArrow: false,
+	downArrow: false,
+	leftArrow: false,
+	rightArrow: false,
+	pageDown: false,
+	pageUp: false,
+	home: false,
+	end: false,
+	return: false,
+	escape: false,
+	ctrl: false,
+	shift: false,
+	tab: false,
+	backspace: false,
+	delete: false,
+	meta: false,
+	super: false,
+	hyper: false,
+	capsLock: false,
+	numLock: false,
+};
+
+/** One character of a chunk as the key a terminal sends it for. */
+function characterKey(ch: string): [string, Key] {
+	if (ch === '\r' || ch === '\n') return ['', {...PLAIN, return: true}];
+	if (ch === '\t') return ['', {...PLAIN, tab: true}];
+	if (ch === '\u007f' || ch === '\b') return ['', {...PLAIN, backspace: true}];
+	if (ch === '\u001b') return ['', {...PLAIN, escape: true, meta: true}];
+	const code = ch.codePointAt(0)!;
+	// Ctrl-A to Ctrl-Z
+	if (code >= 1 && code <= 26) return [String.fromCharCode(code + 96), {...PLAIN, ctrl: true}];
+	return [ch, PLAIN];
+}
+
+/**
+ * Ink hands over the text of one read as one input: `jjj` for a held key, `/web\r` for a name
+ * typed fast, a whole paste. Escape sequences (arrows, PgUp) already come one by one; plain
+ * text is split here into its characters, each the key it is.
+ */
+export function splitKeys(input: string, key: Key): [string, Key][] {
+	const characters = [...input];
+	const named = Object.entries(key).some(([name, pressed]) => pressed === true && name !== 'shift');
+	if (named || characters.length <= 1) return [[input, key]];
+	return characters.map(characterKey);
+}
+
 export interface KeyHandlers {
-	readonly dispatch: (action: UiAction) => void;
 	readonly quit: () => void;
 	readonly replay?: ((command: ReplayCommand) => void) | undefined;
 }
 
+export interface KeyContext {
+	/** The newest snapshot, and what the screen is: the model is derived from these and the UI state. */
+	readonly live: () => Snapshot;
+	readonly model: (ui: UiState) => DashboardModel;
+	readonly ui: UiStore;
+	readonly handlers: KeyHandlers;
+}
+
 /**
- * Route key presses to the UI reducer, the replay controls, or quit. The handler stays the
- * same across renders (it reads the newest model from a ref), so Ink subscribes it once.
+ * Route key presses to the UI store, the replay controls, or quit: every key of a chunk in
+ * order, each judged against the state the one before left. The handler stays the same across
+ * renders (it reads the newest context from a ref), so Ink subscribes it once.
  */
-export function useKeys(model: DashboardModel, live: Snapshot, handlers: KeyHandlers, isActive: boolean): void {
-	const latest = useRef({model, live, handlers});
-	latest.current = {model, live, handlers};
+export function useKeys(context: KeyContext, isActive: boolean): void {
+	const latest = useRef(context);
+	latest.current = context;
 	const onInput = useCallback((input: string, key: Key) => {
-		const {model: m, live: l, handlers: h} = latest.current;
-		const command = handleKey(input, key, m, l, h.replay !== undefined);
-		for (const action of command.ui) h.dispatch(action);
-		if (command.replay) h.replay?.(command.replay);
-		if (command.quit) h.quit();
+		const {live, model, ui, handlers} = latest.current;
+		for (const [one, k] of splitKeys(input, key)) {
+			const command = handleKey(one, k, model(ui.getState()), live(), handlers.replay !== undefined);
+			for (const action of command.ui) ui.dispatch(action);
+			if (command.replay) handlers.replay?.(command.replay);
+			if (command.quit) {
+				handlers.quit();
+				return;
+			}
+		}
 	}, []);
 	useInput(onInput, {isActive});
 }

@@ -136,3 +136,31 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 			return {...state, showHelp: false};
 	}
 }
+
+/**
+ * The UI state outside React, so that a chunk of keys (a paste, a held key, keys that arrive
+ * together over SSH) is handled key by key against the state each key left, and so that a
+ * key's frame is rendered at once (React renders an external store's change synchronously).
+ */
+export class UiStore {
+	private state: UiState;
+	private readonly listeners = new Set<() => void>();
+
+	constructor(initial: UiState) {
+		this.state = initial;
+	}
+
+	getState = (): UiState => this.state;
+
+	subscribe = (listener: () => void): (() => void) => {
+		this.listeners.add(listener);
+		return () => this.listeners.delete(listener);
+	};
+
+	dispatch = (action: UiAction): void => {
+		const next = uiReducer(this.state, action);
+		if (next === this.state) return;
+		this.state = next;
+		for (const listener of this.listeners) listener();
+	};
+}
