@@ -44,6 +44,16 @@ export class TerminalGuard {
 		process.on('exit', this.onExit);
 		// after SIGHUP the terminal is gone: a failed write must not become an uncaught error
 		this.streams.stdout.on('error', () => undefined);
+		// raw from the start: a key typed while the dashboard starts is neither echoed over it nor
+		// held back until Enter, but read as a key once the dashboard listens
+		const {stdin} = this.streams;
+		if (stdin.isTTY) {
+			try {
+				stdin.setRawMode(true);
+			} catch {
+				// not a terminal after all
+			}
+		}
 		tryWrite(this.streams.stdout, ENTER_ALT_SCREEN + NO_WRAP);
 	}
 

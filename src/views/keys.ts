@@ -2,8 +2,8 @@
  * Keys, as less, vim and htop users expect them. `handleKey` is pure: a key and what is on
  * screen in, a command out. `useKeys` wires it to Ink's input.
  */
-import {useInput, type Key} from 'ink';
-import {useCallback, useRef} from 'react';
+import {useStdin, type Key} from 'ink';
+import {useEffect, useRef} from 'react';
 import type {Snapshot} from '../store/snapshot.js';
 import type {DashboardModel} from './Dashboard.js';
 import {interfaceRowsFit} from './panes/InterfacePane.js';
@@ -137,28 +137,69 @@ const PLAIN: Key = {
 	numLock: false,
 };
 
-/** One character of a chunk as the key a terminal sends it for. */
-function characterKey(ch: string): [string, Key] {
+export type KeyPress = readonly [input: string, key: Key];
+
+const ESCAPE: KeyPress = ['', {...PLAIN, escape: true, meta: true}];
+
+/** One character as the key a terminal sends it for. */
+function characterKey(ch: string): KeyPress {
 	if (ch === '\r' || ch === '\n') return ['', {...PLAIN, return: true}];
 	if (ch === '\t') return ['', {...PLAIN, tab: true}];
 	if (ch === '\u007f' || ch === '\b') return ['', {...PLAIN, backspace: true}];
-	if (ch === '\u001b') return ['', {...PLAIN, escape: true, meta: true}];
+	if (ch === '\u001b') return ESCAPE;
 	const code = ch.codePointAt(0)!;
 	// Ctrl-A to Ctrl-Z
 	if (code >= 1 && code <= 26) return [String.fromCharCode(code + 96), {...PLAIN, ctrl: true}];
-	return [ch, PLAIN];
+	return [ch, {...PLAIN, shift: /^\p{Lu}$/u.test(ch)}];
 }
 
+/** What follows ESC in the sequences of the keys netwatch knows (xterm, and the VT220 forms). */
+const SEQUENCES: Readonly<Record<string, Partial<Key>>> = {
+	'[A': {upArrow: true},
+	'[B': {downArrow: true},
+	'[C': {rightArrow: true},
+	'[D': {leftArrow: true},
+	'[H': {home: true},
+	'[F': {end: true},
+	OA: {upArrow: true},
+	OB: {downArrow: true},
+	OC: {rightArrow: true},
+	OD: {leftArrow: true},
+	OH: {home: true},
+	OF: {end: true},
+	'[1~': {home: true},
+	'[7~': {home: true},
+	'[4~': {end: true},
+	'[8~': {end: true},
+	'[3~': {delete: true},
+	'[5~': {pageUp: true},
+	'[6~': {pageDown: true},
+	'[Z': {tab: true, shift: true},
+};
+
 /**
- * Ink hands over the text of one read as one input: `jjj` for a held key, `/web\r` for a name
- * typed fast, a whole paste. Escape sequences (arrows, PgUp) already come one by one; plain
- * text is split here into its characters, each the key it is.
+ * One input as Ink reads it from the terminal, as the keys it holds, in order. Ink hands over an
+ * escape sequence on its own, and plain text as one run: `jjj` for a held key, `/web\r` for a
+ * name typed fast, a whole paste; a run is split into its characters, each the key it is. Esc
+ * and a key in one read (which a terminal also sends for Alt+key) are Esc, then the key:
+ * netwatch binds no Alt key. A sequence it does not know is no key at all.
  */
-export function splitKeys(input: string, key: Key): [string, Key][] {
-	const characters = [...input];
-	const named = Object.entries(key).some(([name, pressed]) => pressed === true && name !== 'shift');
-	if (named || characters.length <= 1) return [[input, key]];
-	return characters.map(characterKey);
+export function decodeInput(raw: string): KeyPress[] {
+	if (!raw.startsWith('\u001b')) return [...raw].map(characterKey);
+	const body = raw.slice(1);
+	if (body === '') return [ESCAPE];
+	if (body.startsWith('\u001b')) return [ESCAPE, ...decodeInput(body)];
+	const known = SEQUENCES[body];
+	if (known) return [['', {...PLAIN, ...known}]];
+	// xterm's modified keys: ESC [ 1 ; m X, where m - 1 holds shift (1), alt (2) and ctrl (4)
+	const modified = /^\[1;(\d+)([A-DHF])$/.exec(body);
+	const base = modified ? SEQUENCES[`[${modified[2]}`] : undefined;
+	if (modified && base) {
+		const bits = Number(modified[1]) - 1;
+		return [['', {...PLAIN, ...base, shift: (bits & 1) !== 0, meta: (bits & 2) !== 0, ctrl: (bits & 4) !== 0}]];
+	}
+	if (/^[[O]/.test(body)) return [];
+	return [ESCAPE, ...decodeInput(body)];
 }
 
 export interface KeyHandlers {
@@ -175,24 +216,37 @@ export interface KeyContext {
 }
 
 /**
- * Route key presses to the UI store, the replay controls, or quit: every key of a chunk in
- * order, each judged against the state the one before left. The handler stays the same across
- * renders (it reads the newest context from a ref), so Ink subscribes it once.
+ * Route key presses to the UI store, the replay controls, or quit: every key of an input in
+ * order, each judged against the state the one before left. Ink's own useInput is not used: it
+ * keeps a run of text as one input, and drops the Esc of Esc-and-a-key. The raw inputs come from
+ * the emitter Ink gives its input hooks; raw mode is asked for as useInput asks for it.
  */
 export function useKeys(context: KeyContext, isActive: boolean): void {
 	const latest = useRef(context);
 	latest.current = context;
-	const onInput = useCallback((input: string, key: Key) => {
-		const {live, model, ui, handlers} = latest.current;
-		for (const [one, k] of splitKeys(input, key)) {
-			const command = handleKey(one, k, model(ui.getState()), live(), handlers.replay !== undefined);
-			for (const action of command.ui) ui.dispatch(action);
-			if (command.replay) handlers.replay?.(command.replay);
-			if (command.quit) {
-				handlers.quit();
-				return;
+	const {setRawMode, internal_eventEmitter: inputs} = useStdin();
+	useEffect(() => {
+		if (!isActive) return undefined;
+		setRawMode(true);
+		return () => setRawMode(false);
+	}, [isActive, setRawMode]);
+	useEffect(() => {
+		if (!isActive) return undefined;
+		const onInput = (raw: string): void => {
+			const {live, model, ui, handlers} = latest.current;
+			for (const [input, key] of decodeInput(raw)) {
+				const command = handleKey(input, key, model(ui.getState()), live(), handlers.replay !== undefined);
+				for (const action of command.ui) ui.dispatch(action);
+				if (command.replay) handlers.replay?.(command.replay);
+				if (command.quit) {
+					handlers.quit();
+					return;
+				}
 			}
-		}
-	}, []);
-	useInput(onInput, {isActive});
+		};
+		inputs.on('input', onInput);
+		return () => {
+			inputs.off('input', onInput);
+		};
+	}, [isActive, inputs]);
 }

@@ -27,7 +27,6 @@ function screen(s: Snapshot, ui: Partial<UiState>, columns: number, rows: number
 	);
 }
 
-const tick = () => new Promise(r => setTimeout(r, 30));
 
 describe('network mode banners', () => {
 	it('explain each mode in plain words', () => {
@@ -172,7 +171,26 @@ describe('the App under key presses', () => {
 	let app: ReturnType<typeof render> | undefined;
 	afterEach(() => app?.unmount());
 
-	function start(source = fixtureStore()) {
+	type App = ReturnType<typeof render>;
+
+	/** Resolves once `probe` holds, checked at every turn of the event loop (Ink renders within a turn or two). */
+	async function until(probe: () => boolean, what: string): Promise<void> {
+		const deadline = Date.now() + 5_000;
+		while (!probe()) {
+			if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+			await new Promise(resolve => setImmediate(resolve));
+		}
+	}
+
+	/** Type into the App and wait for the frame that shows `expected`. */
+	async function type(a: App, keys: string, expected: string | RegExp | ((frame: string) => boolean)): Promise<string> {
+		a.stdin.write(keys);
+		const test = typeof expected === 'function' ? expected : (f: string) => (typeof expected === 'string' ? f.includes(expected) : expected.test(f));
+		await until(() => test(a.lastFrame() ?? ''), `${JSON.stringify(keys)} to show ${String(expected)}`);
+		return a.lastFrame()!;
+	}
+
+	async function start(source = fixtureStore()): Promise<App> {
 		app = render(
 			<ThemeContext.Provider value={makeTheme({color: false, ascii: false})}>
 				<App source={source} />
@@ -181,112 +199,86 @@ describe('the App under key presses', () => {
 		// a taller terminal than the library's default, so that every row shows
 		Object.defineProperty(app.stdout, 'rows', {value: 60, configurable: true});
 		app.stdout.emit('resize');
-		return app;
+		const a = app;
+		// keys are read once the App listens (its input effect has run), and it shows every row
+		await until(() => a.stdin.listenerCount('readable') > 0 && (a.lastFrame() ?? '').includes('fx-u1'), 'the App to listen');
+		return a;
 	}
 
+	const order = (a: App) => [...(a.lastFrame() ?? '').matchAll(/│[ !●] (fx-\w+)/g)].map(m => m[1]);
+
 	it('moves the selection with j/k and arrows, and the container pane follows', async () => {
-		const a = start();
-		await tick();
+		const a = await start();
 		expect(a.lastFrame()).toContain('fx-b1 · bridge');
-		a.stdin.write('j');
-		await tick();
-		expect(a.lastFrame()).toContain('fx-c1 · container:fx-b1');
-		a.stdin.write('\u001B[B'); // down
-		await tick();
-		expect(a.lastFrame()).toContain('fx-h1 · host network');
-		a.stdin.write('k');
-		await tick();
-		expect(a.lastFrame()).toContain('fx-c1 · container:fx-b1');
-		a.stdin.write('G');
-		await tick();
-		expect(a.lastFrame()).toContain('fx-u1 · fxnet');
-		a.stdin.write('g');
-		await tick();
-		expect(a.lastFrame()).toContain('fx-b1 · bridge');
+		await type(a, 'j', 'fx-c1 · container:fx-b1');
+		await type(a, '\u001B[B', 'fx-h1 · host network'); // down
+		await type(a, 'k', 'fx-c1 · container:fx-b1');
+		await type(a, 'G', 'fx-u1 · fxnet');
+		await type(a, 'g', 'fx-b1 · bridge');
+	});
+
+	it('handles every key of one read, in order: a held key, a name and Enter, Esc and a key', async () => {
+		const a = await start();
+		// three rows down in one read
+		await type(a, 'jjj', 'fx-h2 · host network');
+		// a filter typed and kept in one read: the keys after Enter are keys again, not text
+		await type(a, '/m1\rj', 'filter: m1 (Esc clears)');
+		expect(a.lastFrame()).toContain('fx-m1 · fxmac (macvlan)');
+		// Esc and / in one read (what a terminal also sends for Alt+/): Esc clears, / starts a new filter
+		await type(a, '\u001B/', 'filter: _');
+		// a paste into the filter
+		await type(a, 'fx-o1', 'Containers 1 of 10 · sort: name · filter: fx-o1_');
+		await type(a, '\r', 'fx-o1 · fxover');
 	});
 
 	it('filters by name with /, keeps it with Enter, clears it with Esc', async () => {
-		const a = start();
-		await tick();
-		a.stdin.write('/');
-		await tick();
-		for (const ch of 'm1') {
-			a.stdin.write(ch);
-			await tick();
-		}
-		expect(a.lastFrame()).toContain('Containers 1 of 10 · sort: name · filter: m1_');
-		a.stdin.write('\r');
-		await tick();
-		expect(a.lastFrame()).toContain('filter: m1 (Esc clears)');
-		expect(a.lastFrame()).toContain('fx-m1 · fxmac (macvlan)');
-		a.stdin.write('\u001B');
-		await tick();
-		expect(a.lastFrame()).toContain('Containers 10 · sort: name');
+		const a = await start();
+		await type(a, '/', 'filter: _');
+		await type(a, 'm', 'filter: m_');
+		await type(a, '1', 'Containers 1 of 10 · sort: name · filter: m1_');
+		const kept = await type(a, '\r', 'filter: m1 (Esc clears)');
+		expect(kept).toContain('fx-m1 · fxmac (macvlan)');
+		const cleared = await type(a, '\u001B', 'Containers 10 · sort: name');
 		// the selection stayed on the container it was on
-		expect(a.lastFrame()).toContain('fx-m1 · fxmac (macvlan)');
+		expect(cleared).toContain('fx-m1 · fxmac (macvlan)');
 	});
 
 	it('cycles the sort with s', async () => {
-		const a = start();
-		await tick();
-		const order = () => [...(a.lastFrame() ?? '').matchAll(/│[ !●] (fx-\w+)/g)].map(m => m[1]);
-		expect(order()[0]).toBe('fx-b1');
-		a.stdin.write('s');
-		await tick();
-		expect(a.lastFrame()).toContain('sort: rx');
-		expect(a.lastFrame()).toContain('RX/s▼');
+		const a = await start();
+		expect(order(a)[0]).toBe('fx-b1');
+		const rx = await type(a, 's', 'sort: rx');
+		expect(rx).toContain('RX/s▼');
 		// o1 has two interfaces besides lo, so the most; those without a rate of their own come last
-		expect(order()[0]).toBe('fx-o1');
-		expect(order().slice(-5).sort()).toEqual(['fx-c1', 'fx-h1', 'fx-h2', 'fx-p1', 'fx-p2']);
-		a.stdin.write('s');
-		a.stdin.write('s');
-		await tick();
-		expect(a.lastFrame()).toContain('sort: state');
+		expect(order(a)[0]).toBe('fx-o1');
+		expect(order(a).slice(-5).sort()).toEqual(['fx-c1', 'fx-h1', 'fx-h2', 'fx-p1', 'fx-p2']);
+		await type(a, 'ss', 'sort: state');
 		// running first, then created, then exited
-		expect(order().slice(-2)).toEqual(['fx-p2', 'fx-h2']);
+		expect(order(a).slice(-2)).toEqual(['fx-p2', 'fx-h2']);
 	});
 
 	it('keeps the selection on the same container when the list changes', async () => {
 		const source = fixtureStore();
-		const a = start(source);
-		await tick();
-		a.stdin.write('j');
-		a.stdin.write('j');
-		a.stdin.write('j');
-		await tick();
-		expect(a.lastFrame()).toContain('fx-h2 · host network');
+		const a = await start(source);
+		await type(a, 'jjj', 'fx-h2 · host network');
 		// a container above it goes away
 		source.dispatch({type: 'container-removed', id: containers['b1']!.id});
 		source.flush();
-		await tick();
-		expect(a.lastFrame()).not.toMatch(/fx-b1 /);
+		await until(() => !/fx-b1 /.test(a.lastFrame() ?? ''), 'fx-b1 to go');
 		expect(a.lastFrame()).toContain('fx-h2 · host network');
 	});
 
 	it('switches units with b, pauses with p, and shows help with ?', async () => {
-		const a = start();
-		await tick();
+		const a = await start();
 		expect(a.lastFrame()).toMatch(/KB\/s/);
-		a.stdin.write('b');
-		await tick();
-		expect(a.lastFrame()).toMatch(/Kb\/s/);
-		a.stdin.write('p');
-		await tick();
-		expect(a.lastFrame()).toContain('PAUSED (p resumes)');
-		a.stdin.write('?');
-		await tick();
-		expect(a.lastFrame()).toContain('Keys (? or Esc to go back)');
-		a.stdin.write('\u001B');
-		await tick();
-		expect(a.lastFrame()).not.toContain('Keys (? or Esc');
+		await type(a, 'b', /Kb\/s/);
+		await type(a, 'p', 'PAUSED (p resumes)');
+		await type(a, '?', 'Keys (? or Esc to go back)');
+		await type(a, '\u001B', f => !f.includes('Keys (? or Esc'));
 	});
 
 	it('hides and shows the events with e', async () => {
-		const a = start();
-		await tick();
+		const a = await start();
 		expect(a.lastFrame()).toContain('Events 0');
-		a.stdin.write('e');
-		await tick();
-		expect(a.lastFrame()).not.toContain('Events 0');
+		await type(a, 'e', f => !f.includes('Events 0'));
 	});
 });
