@@ -1,7 +1,10 @@
 /**
- * One line of the dashboard: a single <Text>, one nested <Text> per toned segment. Every
- * segment is sanitised here, whatever its origin: this is where text reaches the screen.
+ * One line of the dashboard: a single <Text> holding one string, its segments coloured in their
+ * tones. (A nested <Text> per segment would be four or five nodes per line for React to
+ * reconcile and Ink to lay out, squash and colour again at every frame.) Every segment is
+ * sanitised here, whatever its origin: this is where text reaches the screen.
  */
+import chalk from 'chalk';
 import {Text} from 'ink';
 import {memo} from 'react';
 import {sanitize} from '../util/sanitize.js';
@@ -17,15 +20,10 @@ export interface RowTextProps {
 
 function RowTextView({row, selected = false, dimSelected = false}: RowTextProps) {
 	const theme = useTheme();
-	return (
-		<Text wrap="truncate-end" inverse={selected && !dimSelected} bold={selected && dimSelected}>
-			{row.map(([text, tone], i) => (
-				<Text key={i} color={selected && !dimSelected ? undefined : theme.tone(tone)}>
-					{theme.text(sanitize(text))}
-				</Text>
-			))}
-		</Text>
-	);
+	const inverse = selected && !dimSelected;
+	// an inverse row is drawn in the terminal's own colours, as the selection
+	const text = row.map(([segment, tone]) => (inverse ? theme.text(sanitize(segment)) : theme.paint(theme.text(sanitize(segment)), tone))).join('');
+	return <Text wrap="truncate-end">{inverse ? chalk.inverse(text) : selected ? chalk.bold(text) : text}</Text>;
 }
 
 /** Rows are compared by content, so an unchanged row is not even re-rendered by React. */

@@ -112,8 +112,8 @@ export function markedContainers(alerts: readonly Alert[]): Map<string, 'victim'
 }
 
 export type LogEntry =
-	| {readonly kind: 'event'; readonly key: string; readonly time: number; readonly entry: EventEntry}
-	| {readonly kind: 'alert'; readonly key: string; readonly time: number; readonly alert: Alert};
+	| {readonly kind: 'event'; readonly time: number; readonly entry: EventEntry}
+	| {readonly kind: 'alert'; readonly time: number; readonly alert: Alert};
 
 /**
  * The event log: container and network events, without exec and health-check noise, and a
@@ -122,7 +122,7 @@ export type LogEntry =
 export function logEntries(s: Snapshot): LogEntry[] {
 	const events: LogEntry[] = s.events
 		.filter(isShownEvent)
-		.map(entry => ({kind: 'event', key: `e${entry.seq}`, time: nanoToMillis(entry.event.timeNano), entry}));
-	const alerts: LogEntry[] = s.alerts.map(alert => ({kind: 'alert', key: `a${alert.id}`, time: alert.firstSeenAt, alert}));
+		.map(entry => ({kind: 'event', time: nanoToMillis(entry.event.timeNano), entry}));
+	const alerts: LogEntry[] = s.alerts.map(alert => ({kind: 'alert', time: alert.firstSeenAt, alert}));
 	return [...events, ...alerts].sort((a, b) => a.time - b.time);
 }

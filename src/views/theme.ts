@@ -3,6 +3,7 @@
  * for --ascii). Views ask the theme; they never name a colour or a box character themselves.
  */
 import {createContext, useContext} from 'react';
+import chalk, {type ForegroundColorName} from 'chalk';
 import stringWidth from 'string-width';
 
 export type Tone = 'good' | 'bad' | 'warn' | 'accent' | 'dim' | 'plain' | 'peer';
@@ -16,9 +17,11 @@ export interface Theme {
 	readonly tone: (tone: Tone) => string | undefined;
 	/** Make a line safe for the chosen character set. */
 	readonly text: (line: string) => string;
+	/** Colour text in a tone, as Ink's <Text color> would (text as is when colours are off). */
+	readonly paint: (text: string, tone: Tone) => string;
 }
 
-const COLORS: Record<Tone, string | undefined> = {
+const COLORS: Record<Tone, ForegroundColorName | undefined> = {
 	good: 'green',
 	bad: 'red',
 	warn: 'yellow',
@@ -63,6 +66,10 @@ export function makeTheme(options: {color: boolean; ascii: boolean}): Theme {
 		border: options.ascii ? 'classic' : 'round',
 		tone: tone => (options.color ? COLORS[tone] : undefined),
 		text: options.ascii ? toAscii : line => line,
+		paint: (text, tone) => {
+			const color = options.color ? COLORS[tone] : undefined;
+			return color ? chalk[color](text) : text;
+		},
 	};
 }
 

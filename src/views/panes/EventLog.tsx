@@ -21,8 +21,10 @@ export function EventLog({events, total, width, height, focused, scroll}: EventL
 	const title = `Events ${total}${back > 0 ? ` · ${back} back (End for newest)` : ''}`;
 	return (
 		<Pane width={width} height={height} title={title} focused={focused}>
-			{shown.map(e => (
-				<RowText key={e.key} row={e.kind === 'event' ? eventRow(e.entry, width - 2) : alertLogRow(e.alert, width - 2)} />
+			{shown.map((e, slot) => (
+				// keyed by the line it is drawn on: a new event moves text up the lines, and no row is
+				// mounted and unmounted (each would make and free layout nodes) for it
+				<RowText key={slot} row={e.kind === 'event' ? eventRow(e.entry, width - 2) : alertLogRow(e.alert, width - 2)} />
 			))}
 		</Pane>
 	);
