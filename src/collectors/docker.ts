@@ -19,8 +19,9 @@ import {PING_TIMEOUT_MS, type DockerApi} from '../docker/api.js';
 import {explainDockerError} from '../docker/errors.js';
 import type {ContainerInfo, DockerStatus, NetworkInfo} from '../model.js';
 import {parseContainerInspect, parseNetworkInspect} from '../parsers/docker-container.js';
-import {eventLines, isQuietAction, nanoToSince, parseEventLine, type DockerEvent} from '../parsers/docker-events.js';
+import {eventLines, isQuietAction, nanoToSince, parseEventLine, statusAfter, type DockerEvent} from '../parsers/docker-events.js';
 import type {Action} from '../store/actions.js';
+import {SlicedQueue} from '../util/sliced-queue.js';
 
 export type Dispatch = (action: Action) => void;
 export type EventListener = (event: DockerEvent) => void;
@@ -63,6 +64,8 @@ export class DockerCollector {
 	private readonly syncListeners = new Set<SyncListener>();
 	private status: DockerStatus;
 	private stream: IncomingMessage | undefined;
+	/** The events read from the stream and not handled yet. */
+	private backlog: SlicedQueue<string> | undefined;
 	private retry: NodeJS.Timeout | undefined;
 	private backoff: number;
 	private stopped = false;
@@ -135,6 +138,7 @@ export class DockerCollector {
 		this.soon.clear();
 		this.stream?.destroy();
 		this.stream = undefined;
+		this.backlog?.clear();
 	}
 
 	/**
@@ -283,18 +287,24 @@ export class DockerCollector {
 		}
 		this.stream = stream;
 		const lines = eventLines();
+		// read at once, always (the daemon drops the events of a reader that falls behind), and
+		// handled in slices (a key pressed during a flood is drawn before the flood's backlog)
+		const backlog = new SlicedQueue<string>(line => this.handleLine(line));
+		this.backlog = backlog;
 		let ended = false;
 		const onEnd = (error?: unknown): void => {
 			if (ended) return;
 			ended = true;
-			for (const line of lines.end()) this.handleLine(line);
+			backlog.push(lines.end());
+			// what the stream brought comes before anything a reconnect brings
+			if (!this.stopped) backlog.flush();
 			if (this.stream !== stream || this.stopped) return;
 			this.stream = undefined;
 			this.fail(error ?? Object.assign(new Error('events stream ended'), {code: 'ECONNRESET'}));
 		};
 		stream.on('data', (chunk: Buffer) => {
 			const overlong = lines.overlong;
-			for (const line of lines.push(chunk)) this.handleLine(line);
+			backlog.push(lines.push(chunk));
 			if (lines.overlong > overlong) this.setStatus({badEventLines: this.status.badEventLines + lines.overlong - overlong});
 		});
 		stream.on('end', () => onEnd());
@@ -341,7 +351,7 @@ export class DockerCollector {
 		if (id) this.touchedDuringResync?.add(id);
 		if (event.kind === 'container') {
 			if (event.action === 'destroy') this.forget(event.actorId);
-			else if (!isQuietAction(event.action)) this.inspectSoon(event.actorId);
+			else if (!isQuietAction(event.action) && statusAfter(event.action) === null) this.inspectSoon(event.actorId);
 		} else if (event.kind === 'network') {
 			const container = event.attributes['container'];
 			if ((event.action === 'connect' || event.action === 'disconnect') && container) this.inspectSoon(container);

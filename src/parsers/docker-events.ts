@@ -6,6 +6,7 @@
  * boundaries. `timeNano` exceeds 2^53 and JSON.parse would round it, so it is read from the
  * raw text and kept as a decimal string.
  */
+import type {ContainerState} from '../model.js';
 import {LineSplitter} from './lines.js';
 
 export interface DockerEvent {
@@ -60,6 +61,16 @@ export function parseEventLine(line: string): DockerEvent | null {
 	const timeNano = nano ?? (seconds !== undefined ? `${seconds}000000000` : undefined);
 	if (timeNano === undefined) return null;
 	return {kind, action, actorId, attributes: stringRecord(actor['Attributes']), timeNano};
+}
+
+/**
+ * Container actions that change nothing inspect would show but the status, and the status they
+ * leave: no inspect is needed to know it (a flood of pauses costs Docker no inspects).
+ */
+const STATUS_AFTER: Readonly<Record<string, ContainerState>> = {pause: 'paused', unpause: 'running'};
+
+export function statusAfter(action: string): ContainerState | null {
+	return STATUS_AFTER[action] ?? null;
 }
 
 /** Container actions that change nothing inspect would show, and that the log need not list. */

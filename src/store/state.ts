@@ -11,7 +11,7 @@ import type {
 	NetDevRow,
 	NetworkInfo,
 } from '../model.js';
-import type {DockerEvent} from '../parsers/docker-events.js';
+import {statusAfter, type DockerEvent} from '../parsers/docker-events.js';
 import {HOST_NS, type Action, type TickAction} from './actions.js';
 import {interfaceRates, pushHistory} from './rates.js';
 
@@ -161,6 +161,14 @@ function eventContainer(state: State, event: DockerEvent): {id: string | null; n
 	return {id, name: id === null ? null : (state.containers.get(id)?.name ?? null)};
 }
 
+/** The containers after an event that says what the container's status became (pause, unpause). */
+function withStatus(containers: ReadonlyMap<string, ContainerInfo>, event: DockerEvent): ReadonlyMap<string, ContainerInfo> {
+	const status = event.kind === 'container' ? statusAfter(event.action) : null;
+	const container = status === null ? undefined : containers.get(event.actorId);
+	if (!container || container.state === status) return containers;
+	return withEntry(containers, container.id, {...container, state: status!});
+}
+
 function keepAlerts(alerts: Map<string, Alert>): Map<string, Alert> {
 	if (alerts.size <= ALERTS_KEPT) return alerts;
 	// drop the oldest resolved alerts first, then the oldest
@@ -210,7 +218,7 @@ export function reduce(state: State, action: Action): State {
 			const entry: EventEntry = {seq: state.eventsTotal + 1, event: action.event, containerId: id, containerName: name};
 			const events = state.events.length >= EVENT_LOG_SIZE ? state.events.slice(1 - EVENT_LOG_SIZE) : state.events.slice();
 			events.push(entry);
-			return {...state, events, eventsTotal: state.eventsTotal + 1};
+			return {...state, containers: withStatus(state.containers, action.event), events, eventsTotal: state.eventsTotal + 1};
 		}
 		case 'alert':
 			return {...state, alerts: keepAlerts(withEntry(state.alerts, action.alert.id, action.alert))};

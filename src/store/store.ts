@@ -2,13 +2,20 @@
  * The store: holds the state, applies actions, and publishes immutable snapshots.
  *
  * A tick publishes at once: one snapshot per sample. So does an alert (the headline does not
- * wait), and the full list of containers that a connect to Docker brings. Anything else (a Docker event, an inspected container) publishes `coalesceMs` (100 ms)
- * after it, but no sooner than `spacingMs` (300 ms) after the snapshot before: a flood of
- * events costs a few snapshots a second, and the screen has time left to answer keys.
+ * wait), and the full list of containers that a connect to Docker brings. Anything else (a
+ * Docker event, an inspected container) publishes `coalesceMs` (100 ms) after it, but no sooner
+ * than `spacingMs` (300 ms) after the snapshot before; and while a flood goes on (the snapshot
+ * before took in FLOOD_ACTIONS or more), no sooner than FLOOD_SPACING_MS after it. A flood of
+ * events costs a snapshot or two a second, and the screen has its time for keys.
  */
 import type {Action} from './actions.js';
 import {deriveSnapshot, type Snapshot} from './snapshot.js';
 import {initialState, reduce, type State} from './state.js';
+
+/** Actions taken into one snapshot that make a flood... */
+const FLOOD_ACTIONS = 50;
+/** ...and the least time between snapshots while it lasts. */
+const FLOOD_SPACING_MS = 1_000;
 
 /** Actions that publish a snapshot at once; the rest ride on a timer. */
 const PUBLISH_AT_ONCE: ReadonlySet<Action['type']> = new Set(['tick', 'alert', 'containers']);
@@ -31,6 +38,9 @@ export class Store {
 	private snapshot: Snapshot;
 	private seq = 0;
 	private dirty = false;
+	/** Actions taken in since the last snapshot, and whether that snapshot ended a flood of them. */
+	private coalesced = 0;
+	private flooding = false;
 	private publishedAt = Number.NEGATIVE_INFINITY;
 	private timer: NodeJS.Timeout | undefined;
 	private readonly coalesceMs: number;
@@ -88,9 +98,11 @@ export class Store {
 
 	private schedule(): void {
 		this.dirty = true;
+		this.coalesced += 1;
 		// the first change since the last snapshot sets the time; the rest ride along
 		if (this.timer) return;
-		const wait = Math.max(this.coalesceMs, this.publishedAt + this.spacingMs - performance.now());
+		const spacing = this.flooding ? Math.max(this.spacingMs, FLOOD_SPACING_MS) : this.spacingMs;
+		const wait = Math.max(this.coalesceMs, this.publishedAt + spacing - performance.now());
 		this.timer = setTimeout(() => {
 			this.timer = undefined;
 			this.flush();
@@ -103,6 +115,8 @@ export class Store {
 		clearTimeout(this.timer);
 		this.timer = undefined;
 		this.dirty = false;
+		this.flooding = this.coalesced >= FLOOD_ACTIONS;
+		this.coalesced = 0;
 		this.seq += 1;
 		this.snapshot = deriveSnapshot(this.state, this.seq);
 		for (const listener of this.snapshotListeners) listener(this.snapshot);

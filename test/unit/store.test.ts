@@ -97,6 +97,17 @@ describe('reducer', () => {
 		expect(state.eventsTotal).toBe(600);
 	});
 
+	it('takes the status a pause or unpause event states, with no inspect needed', () => {
+		const b1 = containers['b1']!;
+		const at = (action: string, timeNano: string): Action => ({type: 'event', event: {kind: 'container', action, actorId: b1.id, attributes: {name: b1.name}, timeNano}});
+		const paused = run([at('pause', '1795830694000000001')], run(setup()));
+		expect(paused.containers.get(b1.id)!.state).toBe('paused');
+		const again = run([at('unpause', '1795830694000000002')], paused);
+		expect(again.containers.get(b1.id)!.state).toBe('running');
+		// an event that changes nothing keeps the very same map of containers
+		expect(run([at('kill', '1795830694000000003')], again).containers).toBe(again.containers);
+	});
+
 	it('never changes the state it was given', () => {
 		const before = run(setup());
 		const frozen = JSON.stringify([...before.containers.keys(), before.tickSeq, before.events.length]);
@@ -167,6 +178,24 @@ describe('Store', () => {
 		expect(seen).toEqual([1]);
 		await sleep(150);
 		expect(seen).toEqual([1, 2]);
+		store.close();
+	});
+
+	it('during a flood (50 changes in one snapshot), spaces snapshots a second apart, and goes back after it', async () => {
+		const {store, seen} = watched({coalesceMs: 5, spacingMs: 150});
+		for (let i = 0; i < 50; i++) store.dispatch({type: 'event', event});
+		await sleep(40);
+		expect(seen).toEqual([50]);
+		store.dispatch({type: 'event', event});
+		await sleep(300);
+		// not after 150 ms, as without a flood
+		expect(seen).toEqual([50]);
+		await sleep(700);
+		expect(seen).toEqual([50, 51]);
+		// one change is no flood: the spacing is 150 ms again
+		store.dispatch({type: 'event', event});
+		await sleep(200);
+		expect(seen).toEqual([50, 51, 52]);
 		store.close();
 	});
 
