@@ -6,7 +6,7 @@ import {Box, Text} from 'ink';
 import type {Alert} from '../alerts/types.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
 import {containerTitle, hostBanner, modeBanner} from './describe.js';
-import {computeLayout, MIN_COLUMNS, MIN_ROWS, type Layout} from './layout.js';
+import {computeLayout, MIN_COLUMNS, MIN_ROWS, paneWidths, type Layout} from './layout.js';
 import {AlertBanner} from './panes/AlertBanner.js';
 import {ContainerTable} from './panes/ContainerTable.js';
 import {EventLog} from './panes/EventLog.js';
@@ -14,6 +14,7 @@ import {Footer} from './panes/Footer.js';
 import {Header, type ReplayStatus} from './panes/Header.js';
 import {Help} from './panes/Help.js';
 import {InterfacePane} from './panes/InterfacePane.js';
+import {alertNoteRows, type Row} from './rows.js';
 import {logEntries, markedContainers, paneInterfaces, selectedContainer, shownAlerts, visibleContainers, visibleInterfaces, type LogEntry} from './select.js';
 import {useTheme} from './theme.js';
 import type {Pane, UiState} from './ui-state.js';
@@ -30,6 +31,8 @@ export interface DashboardModel {
 	/** Host interfaces to highlight: the selected container's peers. */
 	readonly peers: ReadonlySet<string>;
 	readonly alerts: readonly Alert[];
+	/** The selected container's open alerts, as lines of its pane. */
+	readonly notes: readonly Row[];
 	readonly marks: ReadonlyMap<string, 'victim' | 'holder'>;
 	readonly events: readonly LogEntry[];
 	/** The panes Tab cycles through, in order. */
@@ -47,6 +50,8 @@ export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: numb
 	const containerInterfaces = selected?.interfacesFrom === 'host' ? hostInterfaces : own;
 	const peers = new Set(own.flatMap(i => (i.peer ? [i.peer.name] : [])));
 	const alerts = shownAlerts(snapshot, ui);
+	const inner = paneWidths(size.columns).container - 2;
+	const notes = selected ? snapshot.alerts.filter(a => a.containerId === selected.id && !a.resolved).flatMap(a => alertNoteRows(a, inner)) : [];
 	const events = logEntries(snapshot);
 	const layout = computeLayout({
 		columns: size.columns,
@@ -54,11 +59,11 @@ export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: numb
 		showEvents: ui.showEvents,
 		alerts: alerts.length,
 		hostRows: hostInterfaces.length,
-		containerRows: containerInterfaces.length,
+		containerRows: containerInterfaces.length + notes.length,
 		tableRows: containers.length,
 	});
 	const panes: Pane[] = ['containers', 'host', 'container', ...(layout.events.height > 0 ? (['events'] as const) : [])];
-	return {snapshot, ui, layout, containers, selectedIndex, selected, hostInterfaces, containerInterfaces, peers, alerts, marks: markedContainers(alerts), events, panes};
+	return {snapshot, ui, layout, containers, selectedIndex, selected, hostInterfaces, containerInterfaces, peers, alerts, notes, marks: markedContainers(alerts), events, panes};
 }
 
 export interface DashboardProps {
@@ -110,6 +115,7 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 			focused={ui.focus === 'container'}
 			scroll={ui.containerScroll}
 			empty={m.selected?.error ? `State.Error: ${m.selected.error}` : 'no interfaces to show'}
+			notes={m.notes}
 		/>
 	);
 	return (

@@ -98,6 +98,14 @@ function fit(total: number, wants: readonly number[], mins: readonly number[]): 
 	return out;
 }
 
+/** The widths of the host and container panes: side by side from WIDE_COLUMNS, else each the full width. */
+export function paneWidths(columns: number): {readonly host: number; readonly container: number} {
+	const width = columns - 1;
+	if (columns < WIDE_COLUMNS) return {host: width, container: width};
+	const host = Math.floor(width / 2);
+	return {host, container: width - host};
+}
+
 export function computeLayout(input: LayoutInput): Layout {
 	const width = input.columns - 1;
 	const height = input.rows - 1;
@@ -122,11 +130,11 @@ export function computeLayout(input: LayoutInput): Layout {
 	const common = {tooSmall: false, wide, width, height, banner, bannerAlerts, events};
 	if (wide) {
 		const [top, table] = fit(rest, [Math.max(hostWants, containerWants), tableWants], [IFACE_CHROME + 2, TABLE_CHROME + 2]);
-		const hostWidth = Math.floor(width / 2);
+		const widths = paneWidths(input.columns);
 		return {
 			...common,
-			host: {width: hostWidth, height: top!},
-			container: {width: width - hostWidth, height: top!},
+			host: {width: widths.host, height: top!},
+			container: {width: widths.container, height: top!},
 			table: {width, height: table!},
 		};
 	}

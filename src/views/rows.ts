@@ -7,7 +7,9 @@ import type {Alert} from '../alerts/types.js';
 import type {ContainerView, InterfaceView} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
+import wrapAnsi from 'wrap-ansi';
 import {cell, clock, formatRate, formatTotal, sparkline, type RateUnit} from '../util/format.js';
+import {sanitize} from '../util/sanitize.js';
 import {eventLabel, eventTone, interfaceLabel, modeLabel, portsLabel, stateLabel} from './describe.js';
 import type {Tone} from './theme.js';
 import type {SortKey} from './ui-state.js';
@@ -167,6 +169,21 @@ export function alertLogRow(alert: Alert, width: number): Row {
 	const holder = alert.holder ? ` held by ${alert.holder.containerName ?? alert.holder.command ?? `pid ${alert.holder.pid}`}` : '';
 	const label = `⚠ EADDRINUSE ${port}${holder}${alert.count > 1 ? ` ×${alert.count}` : ''}${alert.resolved ? ' (resolved)' : ''} · ${alert.evidence}`;
 	return logRow(alert.firstSeenAt, alert.containerName, label, alert.resolved ? 'dim' : 'bad', width);
+}
+
+/** Lines of an alert's message in the selected container's pane, at most. */
+const NOTE_LINES = 4;
+
+/**
+ * An open alert of the selected container, in its pane `width` columns wide: the message,
+ * wrapped, then the evidence as it was written.
+ */
+export function alertNoteRows(alert: Alert, width: number): Row[] {
+	const message = wrapAnsi(sanitize(alert.message), Math.max(1, width - 2), {hard: true}).split('\n').slice(0, NOTE_LINES);
+	return [
+		...message.map((line, i): Row => [[i === 0 ? '⚠ ' : '  ', 'bad'], [line, 'bad']]),
+		[['  evidence: ', 'dim'], [alert.evidence, 'plain']],
+	];
 }
 
 /** The text of a row, for tests and for measuring. */

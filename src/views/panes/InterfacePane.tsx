@@ -6,7 +6,7 @@ import {Text} from 'ink';
 import type {InterfaceView} from '../../store/snapshot.js';
 import {cell, type RateUnit} from '../../util/format.js';
 import {RowText} from '../RowText.js';
-import {interfaceColumns, interfaceHeader, interfaceRow} from '../rows.js';
+import {interfaceColumns, interfaceHeader, interfaceRow, type Row} from '../rows.js';
 import {useTheme, type Tone} from '../theme.js';
 import {Pane} from './Pane.js';
 
@@ -27,6 +27,8 @@ export interface InterfacePaneProps {
 	readonly scroll: number;
 	/** Said instead of an empty table. */
 	readonly empty?: string;
+	/** Lines between the banner and the table: the selected container's open alerts. */
+	readonly notes?: readonly Row[];
 }
 
 /** Rows that fit in a pane of this height: border, title, banner and column header take five. */
@@ -38,13 +40,17 @@ export function InterfacePane(props: InterfacePaneProps) {
 	const theme = useTheme();
 	const inner = props.width - 2;
 	const cols = interfaceColumns(inner);
-	const fit = interfaceRowsFit(props.height);
+	const notes = props.notes ?? [];
+	const fit = Math.max(0, interfaceRowsFit(props.height) - notes.length);
 	const start = Math.max(0, Math.min(props.scroll, props.interfaces.length - fit));
 	const shown = props.interfaces.slice(start, start + fit);
 	const more = props.interfaces.length - start - shown.length;
 	return (
 		<Pane width={props.width} height={props.height} title={props.title} titleTone={props.titleTone} focused={props.focused} alarm={props.alarm}>
 			<RowText row={[[cell(props.banner, inner), props.bannerTone ?? 'plain']]} />
+			{notes.map((row, k) => (
+				<RowText key={`note${k}`} row={row} />
+			))}
 			<Text wrap="truncate-end" color={theme.tone('dim')}>
 				{theme.text(interfaceHeader(cols))}
 			</Text>
