@@ -60,6 +60,7 @@ export class AlertDetector {
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private readonly unsubscribe: (() => void)[] = [];
 	private synced = false;
+	private exits: Promise<void> = Promise.resolve();
 	private stopped = false;
 	private readonly now: () => number;
 	private readonly maxFollowers: number;
@@ -109,13 +110,21 @@ export class AlertDetector {
 		}
 	}
 
+	/**
+	 * Exits are looked into one at a time, in the order the containers died: a crash storm reads
+	 * one log at a time, and what comes of an exit is known before what comes of a later one.
+	 */
+	private inOrder(task: () => Promise<void>): void {
+		this.exits = this.exits.then(task).catch(() => undefined);
+	}
+
 	private onEvent(event: DockerEvent): void {
 		if (this.stopped) return;
 		const {kind, action, actorId, attributes} = event;
 		if (kind === 'container') {
 			if (action === 'die') {
 				this.unfollow(actorId);
-				if (attributes['exitCode'] !== '0') this.attempt(() => this.checkExit(actorId, event.timeNano));
+				if (attributes['exitCode'] !== '0') this.inOrder(() => this.checkExit(actorId, event.timeNano));
 			} else if (action === 'start') {
 				// it started after all: Docker's failure to start it is over
 				for (const alert of this.alerts.values()) {
@@ -145,7 +154,10 @@ export class AlertDetector {
 		const recent = containers
 			.filter(c => (c.state === 'created' && c.error !== '') || (c.state === 'exited' && c.exitCode !== 0 && c.finishedAt !== null && this.now() - Date.parse(c.finishedAt) < RECENT_FAILURE_MS))
 			.slice(0, 20);
-		for (const c of recent) this.attempt(() => (c.state === 'created' ? this.checkStart(c.id) : this.checkExit(c.id, null)));
+		for (const c of recent) {
+			if (c.state === 'created') this.attempt(() => this.checkStart(c.id));
+			else this.inOrder(() => this.checkExit(c.id, null));
+		}
 	}
 
 	private containersById(): Map<string, ContainerInfo> {

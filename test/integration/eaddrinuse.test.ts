@@ -113,8 +113,10 @@ describe('EADDRINUSE', () => {
 		const s = await watching();
 		const boom = await bed.container('boom', ['--net=host'], ['sh', '-c', 'echo boom; exit 1']);
 		await s.until('its die event', x => x.events().find(e => e.id === boom.id && e.action === 'die' && e.attributes['exitCode'] === '1'));
-		// give the detector the time it would need to read the log and raise
-		await new Promise(r => setTimeout(r, 1500));
+		// exits are looked into in the order they happen: once a later one's alert is out, boom's
+		// log has been read and judged
+		const sentinel = await bed.container('sentinel', [], ['sh', '-c', 'echo "nc: bind: Address already in use"; exit 1']);
+		await s.until("the later exit's alert", x => alertFor(x, sentinel.id));
 		expect(s.alerts().filter(a => a.containerId === boom.id)).toEqual([]);
 	});
 });
