@@ -41,7 +41,7 @@ describe('the daemon restarts while netwatch runs', () => {
 		const after = await bed.container('after', [], ['sleep', '300']);
 		await s.waitFor(new RegExp(after.name), 15_000);
 		// it never left on its own
-		await s.press('q');
+		s.press('q');
 		expect((await s.exited).exitCode).toBe(0);
 	});
 
@@ -49,7 +49,7 @@ describe('the daemon restarts while netwatch runs', () => {
 		const stream = new JsonStream();
 		try {
 			await stream.until('connected', x => x.snapshots().at(-1)?.docker.state === 'connected');
-			await new Promise(r => setTimeout(r, 3000));
+			await stream.moreSamples(3);
 			const before = rssKb(stream.pid);
 			for (let i = 0; i < 5; i++) {
 				await stopDaemon();
@@ -57,7 +57,7 @@ describe('the daemon restarts while netwatch runs', () => {
 				await startDaemon();
 				await stream.until('connected again', x => x.snapshots().at(-1)?.docker.state === 'connected', 30_000);
 			}
-			await new Promise(r => setTimeout(r, 3000));
+			await stream.moreSamples(3);
 			const after = rssKb(stream.pid);
 			expect(after - before, `RSS ${before} kB before, ${after} kB after`).toBeLessThan(10 * 1024);
 			expect(stream.snapshots().length).toBeGreaterThan(20);
@@ -98,7 +98,7 @@ describe('read-only, by proof', () => {
 			await stream.until('reconnecting', x => x.snapshots().at(-1)?.docker.state === 'reconnecting', 20_000);
 			await startDaemon();
 			await stream.until('connected again', x => x.snapshots().at(-1)?.docker.state === 'connected', 30_000);
-			await screen.press('q');
+			screen.press('q');
 			expect((await screen.exited).exitCode).toBe(0);
 		} finally {
 			await stream.stop();

@@ -2,8 +2,10 @@
  * The dashboard end to end: bin/netwatch.js in a pseudo-terminal against the real engine, read
  * back from an emulated screen.
  */
+import {readFileSync, rmSync} from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
 import {useTestbed, waitFor} from '../helpers/docker.js';
+import {JsonStream} from '../helpers/netwatch.js';
 import {headerClock, PtyScreen, TTY_REPORT, TTY_REPORT_END} from '../helpers/pty.js';
 
 const bed = useTestbed();
@@ -27,12 +29,10 @@ function paneInterfaces(lines: readonly string[], from: number, to: number): str
 	return names;
 }
 
-/** Select a container by filtering on its name. */
+/** Select a container by filtering on its name: Esc (clear any filter), /, the name and Enter, in one read. */
 async function select(s: PtyScreen, name: string): Promise<void> {
-	await s.press('\u001b'); // Esc: clear any filter
-	await s.press('/');
-	await s.press(name);
-	await s.press('\r');
+	s.press(`\u001b/${name}\r`);
+	await s.waitFor(new RegExp(`filter: ${name} \\(Esc clears\\)`));
 }
 
 describe('the dashboard', () => {
@@ -66,14 +66,13 @@ describe('the dashboard', () => {
 				const label = new RegExp(`^│${veth} → (\\S+?)…? `).exec(l.slice(0, 79))?.[1];
 				return label !== undefined && label.length >= 4 && br.name.startsWith(label);
 			});
-		await waitFor('the veth in the host pane', async () => {
-			if (labelled(await s.text())) return true;
-			await s.press('\t'); // focus the host pane
-			await s.press('G');
-			return labelled(await s.text());
-		});
+		if (!labelled(await s.text())) {
+			// focus the host pane and go to its end: the list may be longer than the pane
+			s.press('\tG');
+			await s.waitFor(labelled);
+		}
 
-		await s.press('q');
+		s.press('q');
 		const after = await s.waitFor(/EXIT=\d+/);
 		expect(after).toContain('EXIT=0');
 		expect(s.inAlternateScreen()).toBe(false);
@@ -112,29 +111,32 @@ describe('resizing', () => {
 		// wide: host and container panes side by side
 		expect(lines.some(l => /^│Host .*││/.test(l))).toBe(true);
 
+		// a whole frame at the new size, then the next sample's frame: both clean
+		const reflowed = async (cols: number, rows: number): Promise<string[]> => {
+			const fits = (text: string): boolean => text.split('\n').every(l => l.length <= cols - 1) && /Containers \d+/.test(text);
+			const first = await s.nextFrame(fits);
+			assertClean(first.split('\n'), cols, rows);
+			const clock = headerClock(first);
+			const later = await s.nextFrame(text => fits(text) && headerClock(text) !== clock);
+			assertClean(later.split('\n'), cols, rows);
+			return later.split('\n');
+		};
+
 		s.resize(100, 30);
-		await s.waitFor(screenText => screenText.split('\n').every(l => l.length <= 99) && /Containers \d+/.test(screenText));
-		await new Promise(r => setTimeout(r, 600));
-		lines = await s.lines();
-		assertClean(lines, 100, 30);
+		lines = await reflowed(100, 30);
 		// narrow: stacked, each pane the full width
 		expect(lines.some(l => /^│Host .*│$/.test(l) && !l.includes('││'))).toBe(true);
 
 		s.resize(50, 12);
-		await s.waitFor(/terminal too small: 50×12\s+netwatch needs 60×15/);
-		await new Promise(r => setTimeout(r, 600));
-		lines = await s.lines();
-		expect(lines.filter(l => l.trim() !== '')).toHaveLength(2);
+		const small = await s.nextFrame(text => /terminal too small: 50×12\s+netwatch needs 60×15/.test(text));
+		expect(small.split('\n').filter(l => l.trim() !== '')).toHaveLength(2);
 
 		s.resize(160, 48);
-		await s.waitFor(/Containers \d+/);
-		await new Promise(r => setTimeout(r, 600));
-		lines = await s.lines();
-		assertClean(lines, 160, 48);
+		lines = await reflowed(160, 48);
 		expect(lines.join('\n')).not.toMatch(/too small/);
 		expect(lines.some(l => /^│Host .*││/.test(l))).toBe(true);
 
-		await s.press('q');
+		s.press('q');
 		expect((await s.exited).exitCode).toBe(0);
 	});
 });
@@ -142,16 +144,18 @@ describe('resizing', () => {
 describe('the terminal is restored', () => {
 	it.each(['SIGTERM', 'SIGHUP', 'SIGINT'])('on %s: normal screen, cursor shown, line wrap on, cooked mode', async signal => {
 		// netwatch runs in the foreground of a shell that reports how it ended, then the tty state;
-		// a background job sends the signal
+		// the signal comes once the dashboard is up
 		const pidfile = `/tmp/netwatch-signal-test-${process.pid}`;
 		screen = new PtyScreen([], {
 			cols: 120,
 			rows: 40,
-			shell: `(sleep 3; kill -${signal.slice(3)} "$(cat ${pidfile})") & sh -c 'echo $$ > ${pidfile}; exec bin/netwatch.js'; echo "STATUS=$?"; ${TTY_REPORT}`,
+			shell: `sh -c 'echo $$ > ${pidfile}; exec bin/netwatch.js'; echo "STATUS=$?"; ${TTY_REPORT}`,
 		});
 		const s = screen;
 		await s.waitFor(/Containers \d+/);
 		expect(s.inAlternateScreen()).toBe(true);
+		process.kill(Number(readFileSync(pidfile, 'utf8')), signal);
+		rmSync(pidfile);
 		const text = await s.waitFor(TTY_REPORT_END, 10_000);
 		expect(s.inAlternateScreen()).toBe(false);
 		expect(s.cursorShown()).toBe(true);
@@ -197,11 +201,13 @@ describe('plain terminals', () => {
 		for (const [args, env] of [[[], {NO_COLOR: '1'}], [['--no-color'], {}]] as const) {
 			const s = new PtyScreen([...args], {cols: 160, rows: 48, env});
 			try {
-				await s.waitFor(/Containers \d+/);
-				await new Promise(r => setTimeout(r, 1500));
+				const first = headerClock(await s.waitFor(/Containers \d+/));
+				// the frames of two more samples
+				const second = headerClock(await s.nextFrame(text => headerClock(text) !== first));
+				await s.nextFrame(text => ![first, second].includes(headerClock(text)));
 				// SGR colours are 30-37, 38;…, 90-97 (and backgrounds): none may appear
 				expect(s.output).not.toMatch(/\u001b\[(?:[0-9;]*;)?(?:3[0-8]|9[0-7]|4[0-8]|10[0-7])(?:;[0-9;]*)?m/);
-				await s.press('q');
+				s.press('q');
 				expect((await s.exited).exitCode).toBe(0);
 			} finally {
 				s.dispose();
@@ -215,22 +221,38 @@ describe('frames', () => {
 		await bed.container('busy', [], ['sh', '-c', 'while true; do echo; sleep 0.2; done']);
 		screen = new PtyScreen([], {cols: 160, rows: 48});
 		const s = screen;
-		await s.waitFor(/Containers \d+/);
-		// several seconds of updates: the header is still on the first row, and only there
-		await new Promise(r => setTimeout(r, 4000));
-		const lines = await s.lines();
-		expect(lines[0]).toMatch(/^netwatch {2}/);
-		expect(lines.filter(l => l.startsWith('netwatch  '))).toHaveLength(1);
-		expect(lines.filter(l => /^j\/k select/.test(l))).toHaveLength(1);
-		assertClean(lines, 160, 48);
+		let clock = headerClock(await s.waitFor(/Containers \d+/));
+		// four samples' frames: the header is still on the first row, and only there
+		for (let sample = 0; sample < 4; sample++) {
+			const frame = await s.nextFrame(text => headerClock(text) !== clock);
+			clock = headerClock(frame);
+			const lines = frame.split('\n');
+			expect(lines[0]).toMatch(/^netwatch {2}/);
+			expect(lines.filter(l => l.startsWith('netwatch  '))).toHaveLength(1);
+			expect(lines.filter(l => /^j\/k select/.test(l))).toHaveLength(1);
+			assertClean(lines, 160, 48);
+		}
 
-		await s.press('p');
+		// paused: a container comes, samples go on (a second netwatch, --json, sees both), and
+		// nothing at all is drawn until p again
+		s.press('p');
 		await s.waitFor(/PAUSED \(p resumes\)/);
-		await new Promise(r => setTimeout(r, 500));
+		await s.settle();
 		const before = s.output.length;
-		await new Promise(r => setTimeout(r, 3000));
-		expect(s.output.length - before).toBe(0);
-		await s.press('q');
+		const witness = new JsonStream();
+		try {
+			const late = await bed.container('late', [], ['sleep', '300']);
+			await witness.until('the new container and two samples after it', w => {
+				const from = w.snapshots().findIndex(x => x.containers.some(c => c.id === late.id));
+				return from >= 0 && w.snapshots().length >= from + 3;
+			});
+			expect(s.output.length - before).toBe(0);
+			s.press('p');
+			await s.waitFor(new RegExp(late.name));
+		} finally {
+			await witness.stop();
+		}
+		s.press('q');
 		expect((await s.exited).exitCode).toBe(0);
 	});
 
@@ -239,7 +261,7 @@ describe('frames', () => {
 		const s = screen;
 		const first = headerClock(await s.waitFor(/Containers \d+/));
 		await s.waitFor(text => headerClock(text) !== first, 5_000);
-		await s.press('q');
+		s.press('q');
 		expect((await s.exited).exitCode).toBe(0);
 	});
 });
@@ -273,13 +295,17 @@ describe('the alert on screen', () => {
 		expect(s.output.split('\u0007').length - 1).toBe(1);
 
 		// a acknowledges the first alert shown: ours, unless older ones were waiting
-		for (let i = 0; i < 5 && (await s.text()).split('\n')[0]!.includes('⚠'); i++) await s.press('a');
+		const alertsShown = (text: string): number => Number(/⚠ (\d+) alerts?/.exec(text.split('\n')[0]!)?.[1] ?? 0);
+		for (let shown = alertsShown(await s.text()); shown > 0; shown = alertsShown(await s.text())) {
+			s.press('a');
+			await s.waitFor(text => alertsShown(text) < shown);
+		}
 		const after = await s.text();
 		expect(after.split('\n')[0]).not.toMatch(/alert/);
 		expect(after).not.toContain(message);
 		const cornerAfter = s.term.buffer.active.getLine((await s.lines()).findIndex(l => l.startsWith('╭')))!.getCell(0)!;
 		expect(cornerAfter.isFgPalette() && cornerAfter.getFgColor()).not.toBe(1);
-		await s.press('q');
+		s.press('q');
 		expect((await s.exited).exitCode).toBe(0);
 	});
 });

@@ -6,7 +6,7 @@ import {spawn} from 'node:child_process';
 import {mkdirSync, rmSync} from 'node:fs';
 import {afterEach, describe, expect, it} from 'vitest';
 import {freePort, LABEL, useTestbed} from '../helpers/docker.js';
-import {engine} from '../helpers/engine.js';
+import {startFlood} from '../helpers/engine.js';
 import {snapshotOnce} from '../helpers/netwatch.js';
 import {PtyScreen, TTY_REPORT, TTY_REPORT_END} from '../helpers/pty.js';
 
@@ -23,10 +23,17 @@ const CLEAR = '\u001b[2J';
 
 /** Select a container by filtering on its name. */
 async function select(s: PtyScreen, name: string): Promise<void> {
-	await s.press('\u001b');
-	await s.press('/');
-	await s.press(name);
-	await s.press('\r');
+	s.press(`\u001b/${name}\r`);
+	await s.waitFor(new RegExp(`filter: ${name} \\(Esc clears\\)`));
+}
+
+/** The container pane's text (the right half of a wide screen), its lines joined as one. */
+function containerPane(screen: string, cols: number): string {
+	const from = Math.floor((cols - 1) / 2);
+	return screen
+		.split('\n')
+		.map(l => l.slice(from).replace(/^[│╭╰]|[│╮╯]$/g, '').trim())
+		.join(' ');
 }
 
 describe('hostile text is inert', () => {
@@ -43,7 +50,7 @@ describe('hostile text is inert', () => {
 			s.term.onTitleChange(() => titles++);
 			await s.waitFor(/Containers \d+/);
 
-			// a label, and a log line (which becomes an alert's evidence, shown in the event log)
+			// a label, and a log line (which becomes an alert's evidence, shown in its pane)
 			const hostile = await bed.container('hostile', ['--net=host', '--label', `${LABEL}.note=${OSC_TITLE}${CLEAR}safe-label`], [
 				'sh',
 				'-c',
@@ -51,9 +58,13 @@ describe('hostile text is inert', () => {
 			]);
 			// a host process whose command line carries them, holding a port a container wants
 			const victim = await bed.container('victim', ['--net=host'], ['httpd', '-f', '-p', String(port), '-h', '/www']);
-			await s.waitFor(text => text.includes('held by a host process: busybox httpd') && text.includes('EADDRINUSE'), 15_000);
+
+			// each container's own pane says what happened to it, whatever else the banner and the log hold
+			await select(s, victim.name);
+			const held = `held by a host process: busybox httpd -f -p ${port} -h /tmp/nw-${bed.run}-dir (pid ${holder.pid})`;
+			await s.waitFor(text => containerPane(text, 200).includes(held), 20_000);
 			await select(s, hostile.name);
-			const text = await s.waitFor(/safe-label/);
+			const text = await s.waitFor(t => t.includes('safe-label') && t.includes('evidence: nc: bind: Address already in use'), 20_000);
 
 			expect(titles).toBe(0);
 			expect(text).not.toContain('pwned');
@@ -62,15 +73,12 @@ describe('hostile text is inert', () => {
 			expect(lines.some(l => /^│Host /.test(l))).toBe(true);
 			// the intended text is all there, the sequences gone
 			expect(text).toContain(`${hostile.name} · host network · ${LABEL}=${bed.run}, ${LABEL}.note=safe-label`);
-			expect(text).toContain(`held by a host process: busybox httpd -f -p ${port} -h /tmp/nw-${bed.run}-dir (pid ${holder.pid})`);
-			expect(text).toContain('nc: bind: Address already in use');
-			void victim;
 
 			// JSON keeps the text as it was, escaped as JSON escapes it
 			const doc = await snapshotOnce();
 			const labels = doc.containers.find(c => c.id === hostile.id)!.labels;
 			expect(labels[`${LABEL}.note`]).toBe(`${OSC_TITLE}${CLEAR}safe-label`);
-			await s.press('q');
+			s.press('q');
 			expect((await s.exited).exitCode).toBe(0);
 		} finally {
 			holder.kill();
@@ -85,7 +93,7 @@ describe('Docker out of reach, in the dashboard', () => {
 		const text = await screen.waitFor(/Docker: no Docker socket at \/tmp\/netwatch-no-such\.sock/);
 		expect(text).toMatch(/│lo +/);
 		expect(text).toMatch(/│eth0 +up/);
-		await screen.press('q');
+		screen.press('q');
 		expect((await screen.exited).exitCode).toBe(0);
 	});
 });
@@ -107,55 +115,34 @@ describe('a view that throws', () => {
 });
 
 describe('a flood of events', () => {
-	it('keeps the dashboard responsive: a key press shows within 200 ms (median of 5)', async () => {
+	it('keeps the dashboard responsive: every key press shows within 100 ms', async () => {
 		const targets = await Promise.all(Array.from({length: 8}, (_, i) => bed.container(`flood${i}`, [], ['sleep', '300'])));
 		screen = new PtyScreen([], {cols: 160, rows: 48});
 		const s = screen;
 		await s.waitFor(/flood7/);
-		await s.waitFor(/KB\/s|B\/s /);
+		await s.waitFor(/B\/s /);
 		// pause and unpause each container, as fast as the daemon takes it, until the presses are done
-		let flooding = true;
-		const flood = Promise.all(
-			targets.map(async t => {
-				while (flooding) {
-					await engine('POST', `/containers/${t.id}/pause`);
-					await engine('POST', `/containers/${t.id}/unpause`);
-				}
-			}),
-		);
+		const flood = startFlood(targets.map(t => t.id));
 		try {
 			const eventsShown = (text: string): number => Number(/Events (\d+)/.exec(text)?.[1] ?? 0);
 			const floodedFrom = eventsShown(await s.waitFor(/Events (\d{3,})/, 20_000));
 			// `b` switches the rates between bytes and bits
 			const bits = (text: string): boolean => /Kb\/s|Mb\/s| b\/s/.test(text) && !/KB\/s/.test(text);
 			const delays: number[] = [];
-			for (let press = 0; press < 5; press++) {
+			for (let press = 0; press < 7; press++) {
 				const want = press % 2 === 0;
-				expect(bits(await s.text())).toBe(!want);
-				const pressed = performance.now();
-				s.process.write('b');
-				let shown: number | null = null;
-				while (performance.now() - pressed < 2000) {
-					if (bits(await s.text()) === want) {
-						shown = performance.now() - pressed;
-						break;
-					}
-					await new Promise(r => setTimeout(r, 5));
-				}
-				expect(shown, `press ${press + 1} never showed`).not.toBeNull();
-				delays.push(Math.round(shown!));
-				await new Promise(r => setTimeout(r, 300 + 100 * press));
+				delays.push(Math.round(await s.keyToScreen('b', text => bits(text) === want)));
+				// the next press comes once more events are on screen: each lands at another moment of the flood
+				const shown = eventsShown(await s.text());
+				await s.nextFrame(text => eventsShown(text) > shown, 20_000);
 			}
 			// the flood went on all along
 			expect(eventsShown(await s.text()) - floodedFrom).toBeGreaterThan(100);
-			// a noisy machine: the median, as the benchmarks quote it; every figure in the message
-			const median = [...delays].sort((a, b) => a - b)[2]!;
-			expect(median, `key-to-screen ms: ${delays.join(', ')}`).toBeLessThan(200);
+			expect(Math.max(...delays), `key-to-screen ms: ${delays.join(', ')}`).toBeLessThanOrEqual(100);
 		} finally {
-			flooding = false;
-			await flood;
+			await flood.stop();
 		}
-		await s.press('q');
+		s.press('q');
 		expect((await s.exited).exitCode).toBe(0);
 	}, 120_000);
 });

@@ -6,7 +6,7 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, afterEach, describe, expect, it} from 'vitest';
-import {useTestbed} from '../helpers/docker.js';
+import {docker, useTestbed} from '../helpers/docker.js';
 import {headerClock, PtyScreen} from '../helpers/pty.js';
 
 const bed = useTestbed();
@@ -25,69 +25,63 @@ function open(args: string[]): PtyScreen {
 	return s;
 }
 
-/** The screen once it has settled on a sample: what every line shows, but the header and footer. */
-async function settled(s: PtyScreen): Promise<{clock: string; body: string[]}> {
-	for (;;) {
-		const a = await s.text();
-		await new Promise(r => setTimeout(r, 250));
-		const b = await s.text();
-		const clock = headerClock(b);
-		if (a === b && clock) return {clock, body: b.split('\n').slice(1, 46)};
-	}
+/** Every whole frame of a screen, by the clock on its header, with all lines but the header and footer. */
+function framesByClock(s: PtyScreen): {frames: Map<string, string[][]>; stop: () => void} {
+	const frames = new Map<string, string[][]>();
+	const stop = s.onFrame(screen => {
+		const clock = headerClock(screen);
+		if (!clock) return;
+		const list = frames.get(clock) ?? [];
+		list.push(screen.split('\n').slice(1, 46));
+		frames.set(clock, list);
+	});
+	return {frames, stop};
 }
 
 describe('record and replay', () => {
 	it('the replayed dashboard shows the same frames as the live one at the same moments', async () => {
 		// traffic that changes every second, so that every frame differs from the one before
 		const server = await bed.container('rsrv', [], ['sh', '-c', 'head -c 50000 /dev/zero > /www/f; exec httpd -f -p 80 -h /www']);
-		const ip = (await import('../helpers/docker.js')).docker('inspect', '-f', '{{.NetworkSettings.IPAddress}}', server.name);
-		await bed.container('rcli', [], ['sh', '-c', `i=0; while true; do i=$((i+1)); wget -q -O /dev/null http://${await ip}/f; sleep 0.$((i % 9 + 1)); done`]);
+		const ip = await docker('inspect', '-f', '{{.NetworkSettings.IPAddress}}', server.name);
+		await bed.container('rcli', [], ['sh', '-c', `i=0; while true; do i=$((i+1)); wget -q -O /dev/null http://${ip}/f; sleep 0.$((i % 9 + 1)); done`]);
 		const file = join(dir, 'live.ndjson');
 		const live = open(['--record', file]);
-		await live.waitFor(/rcli/);
-		await new Promise(r => setTimeout(r, 2500));
-		const seen: {clock: string; body: string[]}[] = [];
-		for (let i = 0; i < 3; i++) {
-			const frame = await settled(live);
-			if (!seen.some(f => f.clock === frame.clock)) seen.push(frame);
-			await new Promise(r => setTimeout(r, 1300));
-		}
-		await live.press('q');
-		expect((await live.exited).exitCode).toBe(0);
-		expect(seen.length).toBeGreaterThanOrEqual(2);
+		const recorded = framesByClock(live);
 		// frames with content that moves: the containers, and rates that are not zero
-		for (const frame of seen) expect(frame.body.join('\n')).toMatch(/rcli[\s\S]*\d+\.\d KB\/s/);
+		const moving = (body: string[]): boolean => /rcli[\s\S]*\d+\.\d KB\/s/.test(body.join('\n'));
+		await live.waitFor(/rcli/);
+		// four samples' frames with traffic on them
+		await live.nextFrame(() => [...recorded.frames.values()].filter(list => list.some(moving)).length >= 4, 20_000);
+		recorded.stop();
+		live.press('q');
+		expect((await live.exited).exitCode).toBe(0);
+		const seen = [...recorded.frames].filter(([, list]) => list.some(moving));
+		expect(seen.length).toBeGreaterThanOrEqual(4);
 
-		// no Docker at all for the replay
+		// no Docker at all for the replay: at each recorded moment, a frame the live one drew then
 		const replay = new PtyScreen(['replay', file], {cols: 160, rows: 48, env: {DOCKER_HOST: 'unix:///nonexistent.sock'}});
 		screens.push(replay);
-		for (const frame of seen) {
-			await replay.waitFor(screen => headerClock(screen) === frame.clock, 20_000);
-			await replay.press(' '); // pause on it
-			const shown = await settled(replay);
-			expect(shown.clock).toBe(frame.clock);
-			expect(shown.body).toEqual(frame.body);
-			await replay.press(' ');
-		}
+		const replayed = framesByClock(replay);
+		const same = (clock: string): boolean => replayed.frames.get(clock)?.some(body => seen.find(([c]) => c === clock)![1].some(l => l.join('\n') === body.join('\n'))) ?? false;
+		for (const [clock] of seen) await replay.nextFrame(() => same(clock), 20_000);
+		replayed.stop();
 		expect((await replay.lines())[0]).toMatch(/^REPLAY ×1 /);
-		await replay.press('q');
+		replay.press('q');
 		expect((await replay.exited).exitCode).toBe(0);
 	});
 
 	it('steps back and forward through time while paused', async () => {
 		const s = open(['replay', 'demo/port-conflict.ndjson', '--speed', '10']);
 		await s.waitFor(/already in use/, 30_000);
-		await s.press(' ');
-		await s.waitFor(/^REPLAY ×10 \(paused\)/);
-		const at = (await settled(s)).clock;
-		await s.press('\u001b[D'); // left: one sample back
-		await s.waitFor(screen => headerClock(screen) !== at);
-		const back = headerClock(await s.text())!;
+		s.press(' ');
+		const at = headerClock(await s.waitFor(/^REPLAY ×10 \(paused\)/))!;
+		s.press('\u001b[D'); // left: one sample back
+		const back = headerClock(await s.waitFor(screen => headerClock(screen) !== at))!;
 		expect(back < at).toBe(true);
-		await s.press('\u001b[C'); // right: forward again
+		s.press('\u001b[C'); // right: forward again
 		await s.waitFor(screen => headerClock(screen) === at);
 		expect((await s.lines())[0]).toMatch(/^REPLAY ×10 \(paused\)/);
-		await s.press('q');
+		s.press('q');
 		expect((await s.exited).exitCode).toBe(0);
 	});
 });
@@ -103,7 +97,7 @@ describe('damaged recordings', () => {
 		const s = open(['replay', file, '--speed', '20']);
 		const screen = await s.waitFor(/the recording is cut short in line 40/, 30_000);
 		expect(screen).toMatch(/Containers \d+/);
-		await s.press('q');
+		s.press('q');
 		expect((await s.exited).exitCode).toBe(0);
 	});
 
@@ -112,7 +106,7 @@ describe('damaged recordings', () => {
 		writeFileSync(file, [...lines.slice(0, 30), '{"t":999999,"k":{"at":"soon"', ...lines.slice(31)].join('\n'));
 		const s = open(['replay', file, '--speed', '20']);
 		await s.waitFor(/line 31 is damaged/, 30_000);
-		await s.press('q');
+		s.press('q');
 		expect((await s.exited).exitCode).toBe(0);
 	});
 });

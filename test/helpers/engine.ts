@@ -2,7 +2,9 @@
  * Raw Docker Engine API calls for tests that must change Docker's state fast (thousands of
  * pause/unpause calls): the docker CLI costs a process per call. netwatch never does this.
  */
+import {spawn} from 'node:child_process';
 import {request} from 'node:http';
+import {fileURLToPath} from 'node:url';
 
 export function engine(method: 'GET' | 'POST' | 'DELETE', path: string): Promise<number> {
 	return new Promise((resolve, reject) => {
@@ -22,4 +24,16 @@ export async function pool<T>(items: readonly T[], concurrency: number, task: (i
 		while (next < items.length) await task(items[next++]!);
 	};
 	await Promise.all(Array.from({length: concurrency}, worker));
+}
+
+/** A flood of pause and unpause events on these containers, from a process of its own (bench/flood.mjs). */
+export function startFlood(ids: readonly string[]): {stop: () => Promise<void>} {
+	const child = spawn(process.execPath, [fileURLToPath(new URL('../../bench/flood.mjs', import.meta.url)), ...ids], {stdio: 'ignore'});
+	const exited = new Promise<void>(resolve => child.on('exit', () => resolve()));
+	return {
+		stop: async () => {
+			child.kill();
+			await exited;
+		},
+	};
 }

@@ -196,6 +196,17 @@ export class JsonStream {
 		}
 	}
 
+	/** Wait for `count` more samples than have come so far (the process has settled, say). */
+	async moreSamples(count: number, timeoutMs = 15_000): Promise<void> {
+		const from = this.snapshots().length;
+		await this.until(`${count} more samples`, s => s.snapshots().length >= from + count, timeoutMs);
+	}
+
+	/** Wait until this stream has reported an event of this container (a Reference marker's create, say). */
+	async sawEvent(id: string, action: string, timeoutMs = 15_000): Promise<void> {
+		await this.until(`the ${action} event of ${id.slice(0, 12)}`, s => s.events().some(e => e.id === id && e.action === action), timeoutMs);
+	}
+
 	async stop(): Promise<number | null> {
 		if (this.child.exitCode === null) this.child.kill('SIGTERM');
 		return this.exited;
