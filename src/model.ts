@@ -26,6 +26,20 @@ export function unknownMeta(known: Partial<InterfaceMeta> = {}): InterfaceMeta {
 	return {ifindex: null, iflink: null, operstate: 'unknown', mtu: null, mac: null, speed: null, master: null, kind: 'other', addresses: [], ...known};
 }
 
+/** The key of the host's network namespace; a container's namespace is keyed by the id of the container that owns it. */
+export const HOST_NS = 'host';
+
+/**
+ * Whose network namespace a container's processes live in: the host's (`--net=host`), the
+ * container's whose namespace it shares (`--net=container:…`, which Docker stores as the full
+ * id), or its own. Every "which namespace" in netwatch is answered here.
+ */
+export function namespaceOwner(c: Pick<ContainerInfo, 'id' | 'rawNetworkMode'>): string {
+	if (c.rawNetworkMode === 'host') return HOST_NS;
+	if (c.rawNetworkMode.startsWith('container:')) return c.rawNetworkMode.slice('container:'.length);
+	return c.id;
+}
+
 export type InterfaceKind = 'loopback' | 'veth' | 'bridge' | 'macvlan' | 'ipvlan' | 'vxlan' | 'tun' | 'ether' | 'other';
 
 export type SocketProto = 'tcp' | 'udp';
@@ -56,6 +70,8 @@ export interface ContainerNetwork {
 	readonly ipAddress: string;
 	readonly prefixLen: number;
 	readonly macAddress: string;
+	/** Names it answers to on this network besides its own (Compose service names, `--network-alias`). */
+	readonly aliases: readonly string[];
 }
 
 export interface PortBinding {
@@ -84,6 +100,10 @@ export interface ContainerInfo {
 	readonly networks: readonly ContainerNetwork[];
 	/** Ports Docker really published (NetworkSettings.Ports). */
 	readonly ports: readonly PortBinding[];
+	/** Ports it was asked to publish (HostConfig.PortBindings); hostPort 0 asks for any free one. */
+	readonly requestedPorts: readonly PortBinding[];
+	/** Config.User: who its processes run as (`''` is root). */
+	readonly user: string;
 	readonly exposedPorts: readonly {readonly port: number; readonly proto: SocketProto}[];
 	/** Entrypoint followed by Cmd. */
 	readonly command: readonly string[];

@@ -4,7 +4,9 @@
  */
 import {alertRecord, eventRecord, onceDocument, snapshotRecord, stringify} from '../output/json.js';
 import {plainReport} from '../output/table.js';
+import type {Action} from '../store/actions.js';
 import type {Snapshot} from '../store/snapshot.js';
+import type {State} from '../store/state.js';
 import type {RateUnit} from '../util/format.js';
 import {EXIT} from './args.js';
 import {warn, type Io} from './io.js';
@@ -53,6 +55,9 @@ export async function runOnce(session: Session, io: HeadlessIo, json: boolean, u
  * reader falls behind (stdout's buffer is full), snapshots are skipped until it catches up;
  * events and alerts never are.
  */
+/** Actions that can open, count or resolve an alert. */
+const ALERT_ACTIONS: ReadonlySet<Action['type']> = new Set(['diagnosis', 'diagnosis-resolved', 'container-removed', 'alert']);
+
 export function runJsonStream(session: Session, io: HeadlessIo, done: Promise<void>): Promise<number> {
 	let behind = false;
 	io.stdout.on('drain', () => {
@@ -63,6 +68,12 @@ export function runJsonStream(session: Session, io: HeadlessIo, done: Promise<vo
 	};
 	let lastTick = 0;
 	let lastError: string | null = null;
+	// alerts as last written: an alert that the store opened, counted or resolved is written again
+	let written: State['alerts'] = new Map();
+	const writeAlerts = (alerts: State['alerts']): void => {
+		for (const [id, alert] of alerts) if (written.get(id) !== alert) write(alertRecord(alert));
+		written = alerts;
+	};
 	const offSnapshots = session.store.subscribe(s => {
 		if (s.tick === lastTick || behind) return;
 		lastTick = s.tick;
@@ -70,7 +81,7 @@ export function runJsonStream(session: Session, io: HeadlessIo, done: Promise<vo
 	});
 	const offActions = session.store.onAction((action, state) => {
 		if (action.type === 'event') write(eventRecord(state.events[state.events.length - 1]!));
-		else if (action.type === 'alert') write(alertRecord(action.alert));
+		else if (ALERT_ACTIONS.has(action.type) && state.alerts !== written) writeAlerts(state.alerts);
 		else if (action.type === 'docker' && action.status.error !== lastError) {
 			lastError = action.status.error;
 			if (lastError) warn(io.stderr, lastError);

@@ -4,9 +4,11 @@
  */
 import {existsSync, readFileSync} from 'node:fs';
 import {hostname} from 'node:os';
-import {AlertDetector} from '../alerts/detector.js';
-import {DockerCollector} from '../collectors/docker.js';
+import {DockerCollector} from '../collectors/docker/collector.js';
+import {followLog, readLog} from '../collectors/docker/logs.js';
+import {readProcFileOrNull} from '../collectors/procfs.js';
 import {Sampler} from '../collectors/sampler.js';
+import {DiagnosisEngine, type DiagnosisDocker} from '../diagnoses/engine.js';
 import {createDockerApi} from '../docker/api.js';
 import {locateEngine, type Engine, type Files} from '../docker/context.js';
 import {EndpointError} from '../docker/endpoint.js';
@@ -59,6 +61,20 @@ const localFiles: Files = {
 	},
 };
 
+/** What the diagnoses may ask of Docker and /proc: reads only. */
+function diagnosisDocker(docker: DockerCollector, sampler: Sampler): DiagnosisDocker {
+	return {
+		inspect: id => docker.inspector.inspect(id),
+		readLog: (c, since) => readLog(docker.api, c, since),
+		followLog: (c, since, on) => followLog(docker.api, c, since, on),
+		scanSockets: () => sampler.scanSockets(),
+		unprivilegedPortStart: () => {
+			const value = Number(readProcFileOrNull('/proc/sys/net/ipv4/ip_unprivileged_port_start')?.trim());
+			return Number.isInteger(value) ? value : null;
+		},
+	};
+}
+
 /** The OS name is asked for once Docker has answered, or after this long. */
 const OS_AFTER_MS = 1_000;
 
@@ -89,10 +105,15 @@ export function startSession(options: SessionOptions): Session {
 	const docker = engine
 		? new DockerCollector({api: createDockerApi(engine.endpoint), dispatch, local: engine.endpoint.kind === 'unix', context: engine.context})
 		: null;
-	const sampler = new Sampler({dispatch, docker, interval: options.interval});
-	const detector = docker ? new AlertDetector({docker, sampler, dispatch}) : null;
+	const sampler = new Sampler({
+		dispatch,
+		containers: () => store.getState().containers.values(),
+		api: docker?.api ?? null,
+		interval: options.interval,
+	});
+	const diagnoses = docker ? new DiagnosisEngine({store, docker: diagnosisDocker(docker, sampler)}) : null;
 	let stopped = false;
-	detector?.start();
+	diagnoses?.start();
 	docker?.start();
 	sampler.start();
 	const dockerReady = docker?.ready ?? Promise.resolve();
@@ -112,7 +133,7 @@ export function startSession(options: SessionOptions): Session {
 		stop() {
 			stopped = true;
 			sampler.stop();
-			detector?.stop();
+			diagnoses?.stop();
 			docker?.stop();
 			store.close();
 			detach?.();

@@ -10,9 +10,9 @@
 import {readlinkSync} from 'node:fs';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
-import type {ContainerInfo, ListeningSocket, NetDevRow} from '../model.js';
-import {HOST_NS, type Action} from '../store/actions.js';
-import type {DockerCollector} from './docker.js';
+import {HOST_NS, namespaceOwner, type ContainerInfo, type ListeningSocket, type NetDevRow} from '../model.js';
+import type {Action} from '../store/actions.js';
+import type {DockerApi} from '../docker/api.js';
 import {containerNamespace, hostNamespace, type NamespaceInterfaces} from './interfaces.js';
 import {readProcFileOrNull} from './procfs.js';
 import {SocketCollector, type NamespaceRef} from './sockets.js';
@@ -20,7 +20,10 @@ import {StatsApiSampler} from './stats-api.js';
 
 export interface SamplerOptions {
 	readonly dispatch: (action: Action) => void;
-	readonly docker: DockerCollector | null;
+	/** The containers, as the store keeps them. */
+	readonly containers: () => Iterable<ContainerInfo>;
+	/** Docker's API, for the stats of containers whose /proc is not this one's; null without Docker. */
+	readonly api: DockerApi | null;
 	/** Seconds between samples. */
 	readonly interval: number;
 	readonly proc?: string;
@@ -32,11 +35,6 @@ interface Tracked {
 	readonly ns: NamespaceInterfaces;
 	/** false when this /proc is not the daemon's: counters then come from the stats API */
 	readonly local: boolean;
-}
-
-/** A container that has a network namespace of its own (not host, not another container's). */
-export function hasOwnNamespace(c: ContainerInfo): boolean {
-	return c.rawNetworkMode !== 'host' && !c.rawNetworkMode.startsWith('container:');
 }
 
 function readLink(path: string): string | null {
@@ -65,7 +63,7 @@ export class Sampler {
 		this.proc = options.proc ?? '/proc';
 		this.host = hostNamespace(this.proc, options.sys ?? '/sys');
 		this.sockets = new SocketCollector(this.proc);
-		this.stats = options.docker ? new StatsApiSampler(options.docker.docker) : null;
+		this.stats = options.api ? new StatsApiSampler(options.api) : null;
 		this.ownNetns = readLink(join(this.proc, 'self/ns/net'));
 	}
 
@@ -127,7 +125,7 @@ export class Sampler {
 		const host = this.host.read();
 		if (host.meta) dispatch({type: 'interfaces', ns: HOST_NS, meta: host.meta});
 
-		const containers = this.options.docker?.containers() ?? [];
+		const containers = this.options.containers();
 		const namespaces: Record<string, NetDevRow[]> = {};
 		const fromStatsApi: string[] = [];
 		const sampledAt: Record<string, number> = {};
@@ -137,7 +135,8 @@ export class Sampler {
 			if (c.pid === null) continue;
 			alive.add(c.id);
 			const tracked = this.track(c, c.pid);
-			if (!hasOwnNamespace(c)) continue;
+			// host mode and container: mode read no namespace of their own
+			if (namespaceOwner(c) !== c.id) continue;
 			if (!tracked.local) {
 				fromStatsApi.push(c.id);
 				const sample = this.stats?.sample(c.id);

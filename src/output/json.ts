@@ -4,7 +4,7 @@
  * Text that came from containers is not sanitised here: JSON escapes control characters, and
  * `stringify` also escapes DEL and C1 controls, which JSON.stringify leaves raw.
  */
-import type {Alert} from '../alerts/types.js';
+import type {Alert} from '../diagnoses/types.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
 import type {ContainerView, InterfaceView, ListeningView, Snapshot} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
@@ -88,6 +88,7 @@ export function alertRecord(a: Alert) {
 	return {
 		type: 'alert' as const,
 		kind: a.kind,
+		severity: a.severity,
 		id: a.id,
 		container: a.containerName,
 		containerId: a.containerId,
@@ -109,10 +110,14 @@ export function alertRecord(a: Alert) {
 		exitCode: a.exitCode,
 		count: a.count,
 		message: a.message,
+		hint: a.hint,
 		evidence: a.evidence,
+		evidenceFrom: a.evidenceFrom,
+		lookup: a.lookup,
 		resolved: a.resolved,
 		firstSeenAt: iso(a.firstSeenAt),
 		detectedAt: iso(a.detectedAt),
+		resolvedAt: a.resolvedAt === null ? null : iso(a.resolvedAt),
 	};
 }
 

@@ -28,16 +28,18 @@ function portKey(key: string): [number, SocketProto] | null {
 	return [n, proto === 'udp' ? 'udp' : 'tcp'];
 }
 
-/** `{"80/tcp":[{"HostIp":"127.0.0.1","HostPort":"18472"}]}` -> bindings */
-export function parsePortMap(value: unknown): PortBinding[] {
+/**
+ * `{"80/tcp":[{"HostIp":"127.0.0.1","HostPort":"18472"}]}` -> bindings. An empty HostPort asks
+ * Docker for an ephemeral port: nothing is bound yet, so it is left out, unless `requested`.
+ */
+export function parsePortMap(value: unknown, requested = false): PortBinding[] {
 	const out: PortBinding[] = [];
 	for (const [key, bindings] of Object.entries(obj(value))) {
 		const parsed = portKey(key);
 		if (!parsed || !Array.isArray(bindings)) continue;
 		for (const b of bindings) {
 			const hostPort = Number(str(obj(b)['HostPort']));
-			// an empty HostPort asks Docker for an ephemeral port: nothing is bound yet
-			if (!Number.isInteger(hostPort) || hostPort <= 0) continue;
+			if (!Number.isInteger(hostPort) || hostPort < 0 || (hostPort === 0 && !requested)) continue;
 			out.push({hostIp: str(obj(b)['HostIp']), hostPort, containerPort: parsed[0], proto: parsed[1]});
 		}
 	}
@@ -53,6 +55,8 @@ function parseNetworks(value: unknown): ContainerNetwork[] {
 			ipAddress: str(n['IPAddress']),
 			prefixLen: num(n['IPPrefixLen']) ?? 0,
 			macAddress: str(n['MacAddress']),
+			// Docker adds the short id to every container's aliases: that says nothing new
+			aliases: strings(n['Aliases']).filter(a => !/^[0-9a-f]{12}$/.test(a)),
 		};
 	});
 }
@@ -92,6 +96,8 @@ export function parseContainerInspect(raw: unknown): ContainerInfo | null {
 		rawNetworkMode: str(hostConfig['NetworkMode']) || 'default',
 		networks: parseNetworks(settings['Networks']),
 		ports: parsePortMap(settings['Ports']),
+		requestedPorts: parsePortMap(hostConfig['PortBindings'], true),
+		user: str(config['User']),
 		exposedPorts: exposed,
 		command: [...strings(config['Entrypoint']), ...strings(config['Cmd'])],
 		tty: config['Tty'] === true,

@@ -68,3 +68,17 @@ export function logLines(body: Buffer, tty: boolean, maxLine = MAX_LINE): string
 	const reader = new LogLineReader(tty, maxLine);
 	return [...reader.push(body), ...reader.end()];
 }
+
+/** A line of a log read with timestamps, and the time Docker gave it (RFC 3339, nanoseconds; '' if none). */
+export interface TimedLine {
+	readonly time: string;
+	readonly text: string;
+}
+
+const STAMP = /^(\d{4}-\d\d-\d\dT[\d:.]+(?:Z|[+-]\d\d:\d\d)) (.*)$/s;
+
+/** `2026-12-02T15:00:00.123456789Z text` -> its time and its text. */
+export function timedLine(line: string): TimedLine {
+	const m = STAMP.exec(line);
+	return m ? {time: m[1]!, text: m[2]!} : {time: '', text: line};
+}

@@ -17,7 +17,8 @@ import type {NetDevRow} from '../model.js';
 import type {Action, TickAction} from '../store/actions.js';
 
 export const FORMAT = 'recording';
-export const VERSION = 1;
+/** 2: diagnoses (findings and their resolution) instead of whole alerts. */
+export const VERSION = 2;
 
 export interface RecordingHeader {
 	readonly netwatch: typeof FORMAT;

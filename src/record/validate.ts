@@ -19,6 +19,7 @@ const shape =
 	v =>
 		isObject(v) && Object.entries(fields).every(([key, check]) => check(v[key]));
 
+const optional = (check: Check): Check => v => v === undefined || check(v);
 const netDevRow = shape({name: str, rxBytes: num, rxPackets: num, rxErrors: num, rxDropped: num, txBytes: num, txPackets: num, txErrors: num, txDropped: num});
 const meta = shape({
 	ifindex: nullable(num),
@@ -45,8 +46,11 @@ const container = shape({
 	finishedAt: nullable(str),
 	pid: nullable(num),
 	rawNetworkMode: str,
-	networks: arrayOf(shape({name: str, id: str, ipAddress: str, prefixLen: num, macAddress: str})),
+	// aliases, requestedPorts and user came with format 2: only the live rules read them
+	networks: arrayOf(shape({name: str, id: str, ipAddress: str, prefixLen: num, macAddress: str, aliases: optional(arrayOf(str))})),
 	ports: arrayOf(port),
+	requestedPorts: optional(arrayOf(port)),
+	user: optional(str),
 	exposedPorts: arrayOf(shape({port: num, proto: str})),
 	command: arrayOf(str),
 	tty: bool,
@@ -66,11 +70,11 @@ const socket = shape({
 	ownerUnknown: nullable(str),
 });
 const network = shape({id: str, name: str, driver: str, parent: nullable(str), bridge: nullable(str)});
-const optional = (check: Check): Check => v => v === undefined || check(v);
 const status = shape({endpoint: str, context: optional(nullable(str)), version: nullable(str), apiVersion: nullable(str), error: nullable(str), state: str, local: bool, badEventLines: num});
 const event = shape({kind: str, action: str, actorId: str, attributes: recordOf(str), timeNano: v => typeof v === 'string' && /^\d+$/.test(v)});
 const holder = shape({containerId: nullable(str), containerName: nullable(str), pid: nullable(num), command: nullable(str), via: str});
-const alert = shape({
+/** What every alert says, from format 1 on. */
+const alertCore = {
 	id: str,
 	kind: str,
 	containerId: str,
@@ -85,12 +89,12 @@ const alert = shape({
 	exitCode: nullable(num),
 	evidence: str,
 	message: str,
-	count: num,
-	firstSeenAt: num,
 	detectedAt: num,
 	eventTimeNano: nullable(str),
-	resolved: bool,
-});
+};
+const finding = shape({...alertCore, severity: str, hint: str, evidenceFrom: str, lookup: nullable(str), occurrence: nullable(str)});
+/** Format 1 recorded whole alerts. */
+const alert = shape({...alertCore, count: num, firstSeenAt: num, resolved: bool});
 
 const ACTIONS: Record<Action['type'], Check> = {
 	host: shape({hostname: str, os: nullable(str), interval: num}),
@@ -111,6 +115,8 @@ const ACTIONS: Record<Action['type'], Check> = {
 	networks: shape({networks: arrayOf(network)}),
 	docker: shape({status}),
 	event: shape({event}),
+	diagnosis: shape({finding}),
+	'diagnosis-resolved': shape({id: str, at: num}),
 	alert: shape({alert}),
 };
 

@@ -12,10 +12,7 @@ import type {
 	NetworkInfo,
 } from '../model.js';
 import type {DockerEvent} from '../parsers/docker-events.js';
-import type {Alert} from '../alerts/types.js';
-
-/** The namespace key of the host; containers' namespaces are keyed by the owning container's id. */
-export const HOST_NS = 'host';
+import type {Alert, Finding} from '../diagnoses/types.js';
 
 export interface HostAction {
 	readonly type: 'host';
@@ -92,9 +89,27 @@ export interface EventAction {
 	readonly event: DockerEvent;
 }
 
+/** A rule found something wrong (again): the store opens, counts or updates its alert. */
+export interface DiagnosisAction {
+	readonly type: 'diagnosis';
+	readonly finding: Finding;
+}
+
+/** The condition behind an open alert ended. */
+export interface DiagnosisResolvedAction {
+	readonly type: 'diagnosis-resolved';
+	readonly id: string;
+	/** ms since the epoch */
+	readonly at: number;
+}
+
+/** What alerts gained with diagnoses (format 2). */
+type Format2Fields = 'severity' | 'hint' | 'evidenceFrom' | 'lookup' | 'occurrence' | 'occurrences' | 'resolvedAt';
+
+/** A whole alert, as recordings made before the store kept alerts hold them (format 1). */
 export interface AlertAction {
 	readonly type: 'alert';
-	readonly alert: Alert;
+	readonly alert: Omit<Alert, Format2Fields> & Partial<Pick<Alert, Format2Fields>>;
 }
 
 export type Action =
@@ -109,4 +124,6 @@ export type Action =
 	| NetworksAction
 	| DockerStatusAction
 	| EventAction
+	| DiagnosisAction
+	| DiagnosisResolvedAction
 	| AlertAction;

@@ -1,10 +1,9 @@
 /**
  * How the model's pieces relate: a container's network mode in plain terms, and who owns a
- * listening socket. Pure, and shared by the snapshot (what is shown) and the alert detector
+ * listening socket. Pure, and shared by the snapshot (what is shown) and the diagnoses
  * (what is explained), so both say the same thing. Lookups are indexed once per use.
  */
-import type {ContainerInfo, ListeningSocket, NetworkInfo} from '../model.js';
-import {HOST_NS} from './actions.js';
+import {HOST_NS, namespaceOwner, type ContainerInfo, type ListeningSocket, type NetworkInfo} from '../model.js';
 
 export interface ContainerRef {
 	readonly id: string;
@@ -62,7 +61,7 @@ export class Relations {
 			return {kind: 'bridge', mode: 'bridge', driver: 'bridge', network: this.network(c, 'bridge'), sharesWith: null};
 		}
 		if (raw.startsWith('container:')) {
-			const ref = raw.slice('container:'.length);
+			const ref = namespaceOwner(c);
 			const id = this.names.has(ref) ? ref : (this.idsByName.get(ref) ?? ref);
 			return {kind: 'container', mode: `container:${this.ref(id).name}`, driver: null, network: null, sharesWith: id};
 		}

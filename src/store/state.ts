@@ -2,7 +2,7 @@
  * The store's state and its reducer: `reduce(state, action)` returns a new state and never
  * changes the old one. Pure and synchronous, so live collection and replay share it.
  */
-import type {Alert} from '../alerts/types.js';
+import type {Alert, Finding} from '../diagnoses/types.js';
 import type {
 	ContainerInfo,
 	DockerStatus,
@@ -12,7 +12,8 @@ import type {
 	NetworkInfo,
 } from '../model.js';
 import {statusAfter, type DockerEvent} from '../parsers/docker-events.js';
-import {HOST_NS, type Action, type TickAction} from './actions.js';
+import {HOST_NS} from '../model.js';
+import type {Action, AlertAction, TickAction} from './actions.js';
 import {interfaceRates, pushHistory} from './rates.js';
 
 export interface InterfaceSample {
@@ -177,6 +178,49 @@ function keepAlerts(alerts: Map<string, Alert>): Map<string, Alert> {
 	return alerts;
 }
 
+/** Occurrences remembered per alert, to know one failure seen twice. */
+const OCCURRENCES_KEPT = 20;
+
+/** One run's failure and a failure within that run are the same failure, seen two ways. */
+function sameFailure(a: string, b: string): boolean {
+	return a === b || a.startsWith(`${b}|`) || b.startsWith(`${a}|`);
+}
+
+/**
+ * A finding into the alerts: a new failure counts up; the same failure seen another way (the
+ * followed log, then the exit) updates what is said of it and counts nothing; a standing
+ * condition counts once while it stays open.
+ */
+function withFinding(alerts: ReadonlyMap<string, Alert>, finding: Finding): ReadonlyMap<string, Alert> {
+	const previous = alerts.get(finding.id);
+	const occurrences = previous?.occurrences ?? [];
+	const seen = finding.occurrence === null ? previous !== undefined && !previous.resolved : occurrences.some(o => sameFailure(o, finding.occurrence!));
+	// a failure already counted and resolved since (the victim listens now) stays resolved
+	if (seen && previous?.resolved) return alerts;
+	const alert: Alert = {
+		...finding,
+		count: (previous?.count ?? 0) + (seen ? 0 : 1),
+		firstSeenAt: previous?.firstSeenAt ?? finding.detectedAt,
+		occurrences: seen || finding.occurrence === null ? occurrences : [...occurrences.slice(1 - OCCURRENCES_KEPT), finding.occurrence],
+		resolved: false,
+		resolvedAt: null,
+	};
+	return keepAlerts(withEntry(alerts, alert.id, alert));
+}
+
+function resolved(alerts: ReadonlyMap<string, Alert>, ids: readonly string[], at: number): ReadonlyMap<string, Alert> {
+	const open = ids.map(id => alerts.get(id)).filter((a): a is Alert => a !== undefined && !a.resolved);
+	if (open.length === 0) return alerts;
+	const next = new Map(alerts);
+	for (const a of open) next.set(a.id, {...a, resolved: true, resolvedAt: at});
+	return next;
+}
+
+/** An alert from a format-1 recording, which had no severity, hint or occurrences. */
+function legacyAlert(alert: AlertAction['alert']): Alert {
+	return {severity: 'error', hint: '', evidenceFrom: 'log', lookup: null, occurrence: null, occurrences: [], resolvedAt: null, ...alert};
+}
+
 export function reduce(state: State, action: Action): State {
 	switch (action.type) {
 		case 'host':
@@ -203,12 +247,16 @@ export function reduce(state: State, action: Action): State {
 			const identities = old && old.pid !== action.container.pid ? without(state.identities, action.container.id) : state.identities;
 			return {...state, containers: withEntry(state.containers, action.container.id, action.container), identities};
 		}
-		case 'container-removed':
+		case 'container-removed': {
+			// a container that is gone takes its alerts with it: they are resolved
+			const mine = [...state.alerts.values()].filter(a => a.containerId === action.id).map(a => a.id);
 			return {
 				...state,
 				containers: without(state.containers, action.id),
 				identities: without(state.identities, action.id),
+				alerts: resolved(state.alerts, mine, state.at),
 			};
+		}
 		case 'networks':
 			return {...state, networks: new Map(action.networks.map(n => [n.id, n]))};
 		case 'docker':
@@ -220,7 +268,11 @@ export function reduce(state: State, action: Action): State {
 			events.push(entry);
 			return {...state, containers: withStatus(state.containers, action.event), events, eventsTotal: state.eventsTotal + 1};
 		}
+		case 'diagnosis':
+			return {...state, alerts: withFinding(state.alerts, action.finding)};
+		case 'diagnosis-resolved':
+			return {...state, alerts: resolved(state.alerts, [action.id], action.at)};
 		case 'alert':
-			return {...state, alerts: keepAlerts(withEntry(state.alerts, action.alert.id, action.alert))};
+			return {...state, alerts: keepAlerts(withEntry(state.alerts, action.alert.id, legacyAlert(action.alert)))};
 	}
 }

@@ -3,7 +3,7 @@
  * every column at a fixed width, so that a row whose values did not change is byte-identical
  * to the one before and Ink's line diff leaves it alone.
  */
-import type {Alert} from '../alerts/types.js';
+import type {Alert} from '../diagnoses/types.js';
 import type {ContainerView, InterfaceView} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
@@ -163,12 +163,24 @@ export function eventRow(entry: EventEntry, width: number): Row {
 	return logRow(nanoToMillis(entry.event.timeNano), name, eventLabel(entry), eventTone(entry), width);
 }
 
-/** An alert's line in the event log. */
-export function alertLogRow(alert: Alert, width: number): Row {
+/** The tone an alert is drawn in: by its severity while it is open. */
+export function alertTone(alert: Alert): Tone {
+	if (alert.resolved) return 'dim';
+	return alert.severity === 'error' ? 'bad' : alert.severity === 'warning' ? 'warn' : 'plain';
+}
+
+/** What an alert is about, in a few words: `EADDRINUSE port 8080/tcp held by web1`, `dns-default-bridge web1`. */
+export function alertSubject(alert: Alert): string {
+	if (alert.lookup !== null) return `${alert.kind} ${alert.lookup}`;
 	const port = alert.port === null ? 'port unknown' : `port ${alert.port}/${alert.proto}`;
 	const holder = alert.holder ? ` held by ${alert.holder.containerName ?? alert.holder.command ?? `pid ${alert.holder.pid}`}` : '';
-	const label = `⚠ EADDRINUSE ${port}${holder}${alert.count > 1 ? ` ×${alert.count}` : ''}${alert.resolved ? ' (resolved)' : ''} · ${alert.evidence}`;
-	return logRow(alert.firstSeenAt, alert.containerName, label, alert.resolved ? 'dim' : 'bad', width);
+	return `${alert.kind} ${port}${holder}`;
+}
+
+/** An alert's line in the event log. */
+export function alertLogRow(alert: Alert, width: number): Row {
+	const label = `⚠ ${alertSubject(alert)}${alert.count > 1 ? ` ×${alert.count}` : ''}${alert.resolved ? ' (resolved)' : ''} · ${alert.evidence}`;
+	return logRow(alert.firstSeenAt, alert.containerName, label, alertTone(alert), width);
 }
 
 /** Lines of an alert's message in the selected container's pane, at most. */
@@ -180,8 +192,10 @@ const NOTE_LINES = 4;
  */
 export function alertNoteRows(alert: Alert, width: number): Row[] {
 	const message = wrapAnsi(sanitize(alert.message), Math.max(1, width - 2), {hard: true}).split('\n').slice(0, NOTE_LINES);
+	const tone = alertTone(alert);
 	return [
-		...message.map((line, i): Row => [[i === 0 ? '⚠ ' : '  ', 'bad'], [line, 'bad']]),
+		...message.map((line, i): Row => [[i === 0 ? '⚠ ' : '  ', tone], [line, tone]]),
+		...(alert.hint ? [[['  hint: ', 'dim'], [alert.hint, 'plain']] as Row] : []),
 		[['  evidence: ', 'dim'], [alert.evidence, 'plain']],
 	];
 }

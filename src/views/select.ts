@@ -1,7 +1,7 @@
 /**
  * Selectors: what the dashboard shows, derived from a snapshot and the UI state. Pure.
  */
-import type {Alert} from '../alerts/types.js';
+import {SEVERITY_RANK, type Alert} from '../diagnoses/types.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
@@ -95,9 +95,11 @@ export function paneInterfaces(s: Snapshot, c: ContainerView | null): readonly I
 	return c.interfaces;
 }
 
-/** Alerts not acknowledged yet (or that happened again since), oldest first. */
+/** Errors and warnings not acknowledged yet (or that happened again since): errors first, then oldest first. */
 export function shownAlerts(s: Snapshot, ui: Pick<UiState, 'acknowledged'>): Alert[] {
-	return s.alerts.filter(a => (ui.acknowledged.get(a.id) ?? 0) < a.count);
+	return s.alerts
+		.filter(a => a.severity !== 'info' && (ui.acknowledged.get(a.id) ?? 0) < a.count)
+		.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
 }
 
 /** Containers to mark in the list: alert victims and holders. */

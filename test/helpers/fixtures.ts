@@ -14,3 +14,11 @@ export function fixtureBytes(path: string): Buffer {
 export function fixtureJson<T = unknown>(path: string): T {
 	return JSON.parse(fixture(path)) as T;
 }
+
+/** A corpus: one JSON object per line. */
+export function corpus<T>(path: string): T[] {
+	return fixture(path)
+		.split('\n')
+		.filter(line => line.trim() !== '')
+		.map(line => JSON.parse(line) as T);
+}

@@ -5,7 +5,8 @@
 import type {ContainerInfo, InterfaceMeta, NetDevRow, NetworkInfo} from '../../src/model.js';
 import {parseContainerInspect, parseNetworkInspect} from '../../src/parsers/docker-container.js';
 import {parseNetDev} from '../../src/parsers/proc-net-dev.js';
-import {HOST_NS, type Action} from '../../src/store/actions.js';
+import {HOST_NS} from '../../src/model.js';
+import type {Action} from '../../src/store/actions.js';
 import {Store} from '../../src/store/store.js';
 import {fixture, fixtureJson} from './fixtures.js';
 

@@ -1,6 +1,7 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
-import type {Alert} from '../../src/alerts/types.js';
-import {HOST_NS, type Action} from '../../src/store/actions.js';
+import type {Alert, Finding} from '../../src/diagnoses/types.js';
+import {HOST_NS} from '../../src/model.js';
+import type {Action} from '../../src/store/actions.js';
 import {counterDelta, rate} from '../../src/store/rates.js';
 import {deriveSnapshot} from '../../src/store/snapshot.js';
 import {initialState, reduce, type State} from '../../src/store/state.js';
@@ -139,6 +140,13 @@ describe('Store', () => {
 		detectedAt: 1,
 		eventTimeNano: null,
 		resolved: false,
+		resolvedAt: null,
+		severity: 'error',
+		hint: '',
+		evidenceFrom: 'log',
+		lookup: null,
+		occurrence: null,
+		occurrences: [],
 	};
 	// the clock is Vitest's: these are rules about order and spacing, not timings
 	beforeEach(() => vi.useFakeTimers({toFake: ['setTimeout', 'clearTimeout', 'performance']}));
@@ -220,5 +228,62 @@ describe('Store', () => {
 		expect(seen).toHaveLength(2);
 		expect(store.getSnapshot().containers.map(c => c.id).sort()).toEqual(listed.map(c => c.id).sort());
 		store.close();
+	});
+});
+
+describe('alerts in the store', () => {
+	const finding = (occurrence: string | null, detectedAt = 1): Finding => ({
+		id: 'x:EADDRINUSE:tcp/8080',
+		kind: 'EADDRINUSE',
+		severity: 'error',
+		containerId: 'x',
+		containerName: 'web2',
+		networkMode: 'host network',
+		message: 'web2 (host network) exited 1: port 8080/tcp is already in use',
+		hint: 'stop the holder',
+		evidence: 'httpd: bind: Address in use',
+		evidenceFrom: 'log',
+		port: 8080,
+		proto: 'tcp',
+		portSource: 'command',
+		holder: null,
+		holderUnknown: 'needs root',
+		lookup: null,
+		source: 'exit',
+		exitCode: 1,
+		occurrence,
+		detectedAt,
+		eventTimeNano: null,
+	});
+	const apply = (actions: readonly Action[]) => actions.reduce(reduce, initialState('x'));
+	const found = (f: Finding): Action => ({type: 'diagnosis', finding: f});
+
+	it('counts one failure once, whichever ways it is seen: the followed log, then the exit', () => {
+		const s = apply([found({...finding('run:T1|2026-12-02T10:00:00.1Z'), source: 'running'}), found(finding('run:T1', 2))]);
+		expect(s.alerts.get('x:EADDRINUSE:tcp/8080')).toMatchObject({count: 1, source: 'exit', firstSeenAt: 1, detectedAt: 2});
+		// and the other way round
+		expect(apply([found(finding('run:T1')), found({...finding('run:T1|2026-12-02T10:00:00.1Z'), source: 'running'})]).alerts.get('x:EADDRINUSE:tcp/8080')!.count).toBe(1);
+	});
+
+	it('counts each new failure: a restart loop, or a supervisor within one run', () => {
+		const s = apply([found(finding('run:T1')), found(finding('run:T2')), found(finding('run:T3|a')), found(finding('run:T3|b'))]);
+		expect(s.alerts.get('x:EADDRINUSE:tcp/8080')!.count).toBe(4);
+	});
+
+	it('counts a standing condition once while it lasts, and again when it comes back', () => {
+		const resolvedAt: Action = {type: 'diagnosis-resolved', id: 'x:EADDRINUSE:tcp/8080', at: 5};
+		const s = apply([found(finding(null)), found(finding(null)), resolvedAt]);
+		expect(s.alerts.get('x:EADDRINUSE:tcp/8080')).toMatchObject({count: 1, resolved: true, resolvedAt: 5});
+		expect(apply([found(finding(null)), resolvedAt, found(finding(null))]).alerts.get('x:EADDRINUSE:tcp/8080')).toMatchObject({count: 2, resolved: false});
+	});
+
+	it('keeps a resolved failure resolved when it is seen again the other way', () => {
+		const s = apply([found(finding('run:T1|a')), {type: 'diagnosis-resolved', id: 'x:EADDRINUSE:tcp/8080', at: 5}, found(finding('run:T1'))]);
+		expect(s.alerts.get('x:EADDRINUSE:tcp/8080')).toMatchObject({count: 1, resolved: true});
+	});
+
+	it('resolves the alerts of a container that is removed', () => {
+		const s = apply([found(finding('run:T1')), {type: 'container-removed', id: 'x'}]);
+		expect(s.alerts.get('x:EADDRINUSE:tcp/8080')!.resolved).toBe(true);
 	});
 });

@@ -1,6 +1,7 @@
-/** Open alerts, at the top of the dashboard, until each is acknowledged with `a`. No blinking. */
-import type {Alert} from '../../alerts/types.js';
+/** Errors and warnings, at the top of the dashboard, until each is acknowledged with `a`. No blinking. */
+import type {Alert} from '../../diagnoses/types.js';
 import {ago} from '../../util/format.js';
+import {alertTone} from '../rows.js';
 import {RowText} from '../RowText.js';
 import {Pane} from './Pane.js';
 
@@ -21,7 +22,7 @@ export function AlertBanner({alerts, width, height, shown, now}: AlertBannerProp
 			key={a.id}
 			row={[
 				[a.resolved ? 'resolved: ' : '', 'good'],
-				[a.message, a.resolved ? 'dim' : 'bad'],
+				[a.message, alertTone(a)],
 				[`${a.count > 1 ? `  ×${a.count}` : ''}  ${ago(a.detectedAt, now)} ago`, 'dim'],
 			]}
 		/>

@@ -1,9 +1,9 @@
 /**
- * `explain`, on the captured fixture: fx-h2 (host network) died with "httpd: bind: Address
+ * `diagnoseBind`, on the captured fixture: fx-h2 (host network) died with "httpd: bind: Address
  * already in use" while fx-h1 held 8090; fx-p2 could not publish 18472, held by fx-p1.
  */
 import {describe, expect, it} from 'vitest';
-import {explain} from '../../src/alerts/explain.js';
+import {diagnoseBind, type BindInput} from '../../src/diagnoses/bind.js';
 import type {ContainerInfo, ListeningSocket} from '../../src/model.js';
 import {findBindFailure} from '../../src/parsers/bind-errors.js';
 import {logLines} from '../../src/parsers/docker-logs.js';
@@ -35,7 +35,10 @@ function hostSockets(owner: Partial<ListeningSocket> | null): ListeningSocket[] 
 	}));
 }
 
-describe('explain', () => {
+/** The bind diagnosis, with what only the engine knows (the occurrence, the clock) left out. */
+const explain = (input: Omit<BindInput, 'occurrence' | 'detectedAt' | 'eventTimeNano'>) => diagnoseBind({...input, occurrence: null, detectedAt: 0, eventTimeNano: null});
+
+describe('diagnoseBind', () => {
 	it('takes the port from the command line, and names the container that holds it', () => {
 		const sockets = hostSockets({pid: h1.pid, command: 'httpd -f -p 8090 -h /www', containerId: h1.id, ownerUnknown: null});
 		const alert = explain({victim: h2, failure: h2Failure, source: 'exit', sockets, containers})!;
@@ -104,5 +107,21 @@ describe('explain', () => {
 		expect(explain({victim: h2, failure, source: 'running', sockets: free, containers})).toBeNull();
 		const taken = hostSockets({pid: 9, command: 'httpd -f -p 8090', containerId: h1.id, ownerUnknown: null});
 		expect(explain({victim: h2, failure, source: 'running', sockets: taken, containers})!.message).toContain('supervisord reports httpd exiting; port 8090/tcp');
+	});
+
+	it('says why a privileged port is refused, from the host sysctl for a host-network container', () => {
+		const victim: ContainerInfo = {...h2, user: '1000', command: ['httpd', '-f', '-p', '80']};
+		const failure = findBindFailure(['httpd: bind: Permission denied'])!;
+		const alert = explain({victim, failure, source: 'exit', sockets: [], containers, unprivilegedPortStart: 1024})!;
+		expect(alert).toMatchObject({kind: 'EACCES', severity: 'error', port: 80, portSource: 'command', holder: null});
+		expect(alert.message).toBe("fx-h2 (host network) exited 1: port 80/tcp (port from its command line) needs privilege and it runs as user 1000: a host-network container uses the host's net.ipv4.ip_unprivileged_port_start (1024), and only root may bind below it");
+		expect(alert.hint).toMatch(/CAP_NET_BIND_SERVICE/);
+	});
+
+	it('says which addresses the namespace has when the one asked for is not there', () => {
+		const failure = findBindFailure(['2026-12-02 11:05:01.123 UTC [1] LOG:  could not bind IPv4 address "10.9.9.9": Cannot assign requested address', 'HINT:  Is another postmaster already running on port 5432?'])!;
+		const alert = explain({victim: h2, failure, source: 'exit', sockets: [], containers, addresses: ['127.0.0.1', '10.0.2.15']})!;
+		expect(alert).toMatchObject({kind: 'EADDRNOTAVAIL', port: 5432});
+		expect(alert.message).toBe('fx-h2 (host network) exited 1: cannot bind 10.9.9.9 for port 5432/tcp: its network namespace does not have that address (it has 127.0.0.1, 10.0.2.15)');
 	});
 });

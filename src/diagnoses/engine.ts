@@ -1,0 +1,360 @@
+/**
+ * The diagnoses, run over the store: every action the store applies comes here with the state
+ * after it, and the rules decide what it means. What they need from Docker beyond the store (an
+ * inspect, a log, a fresh read of the sockets) they ask through `DiagnosisDocker`, a narrow
+ * interface that tests replace with a fake. What they find goes back to the store as actions;
+ * the store keeps the alerts.
+ *
+ * Four ways in:
+ *  - a container dies with a non-zero exit code: read its run's log (bind errors, name lookups);
+ *  - a running container keeps failing: its log is followed live (at most `maxFollowers` at
+ *    once, host-network containers first), and only a failure in a form of its own is claimed;
+ *  - Docker cannot start a container (it could not publish a port): a network disconnect with
+ *    no start, and State.Error says why;
+ *  - standing conditions of the state, judged each tick: published ports with no listener or
+ *    a loopback-only one, port bindings on a host-network container.
+ * Everything is read-only: GET logs, GET inspect, /proc.
+ */
+import {HOST_NS, namespaceOwner, type ContainerInfo, type ListeningSocket} from '../model.js';
+import {findBindFailure, matchBindFailure} from '../parsers/bind-errors.js';
+import type {DockerEvent} from '../parsers/docker-events.js';
+import type {TimedLine} from '../parsers/docker-logs.js';
+import {findNameFailure, matchNameFailure} from '../parsers/name-errors.js';
+import type {Action} from '../store/actions.js';
+import type {State} from '../store/state.js';
+import {diagnoseBind} from './bind.js';
+import {containerNamed, diagnoseDns, layoutBlocks} from './dns.js';
+import {portFindings} from './published.js';
+import type {Alert, Finding} from './types.js';
+
+/** What the diagnoses may ask of Docker and of /proc, and nothing more. */
+export interface DiagnosisDocker {
+	/** What Docker says of the container now (null: it is gone). */
+	inspect(id: string): Promise<ContainerInfo | null>;
+	/** The last lines of its log since `since` (unix seconds). */
+	readLog(c: ContainerInfo, since: number | undefined): Promise<string[]>;
+	/** Follow its log from `since` (unix seconds) until `stop()` or the end of the run. */
+	followLog(c: ContainerInfo, since: number, on: {lines: (lines: readonly TimedLine[]) => void; end: () => void}): {stop(): void};
+	/** Every listening socket, read again now. */
+	scanSockets(): readonly ListeningSocket[];
+	/** The host's net.ipv4.ip_unprivileged_port_start, where it can be read. */
+	unprivilegedPortStart(): number | null;
+}
+
+/** The store, as the engine sees it. */
+export interface DiagnosisStore {
+	onAction(listener: (action: Action, state: State) => void): () => void;
+	getState(): State;
+	dispatch(action: Action): void;
+}
+
+export interface EngineOptions {
+	readonly store: DiagnosisStore;
+	readonly docker: DiagnosisDocker;
+	/** Logs followed at most at once. */
+	readonly maxFollowers?: number;
+	readonly now?: () => number;
+}
+
+/** Recent lines kept per followed container, for a failure's neighbouring lines. */
+const RECENT_LINES = 20;
+/** A followed container is judged at most this often. */
+const FOLLOW_COOLDOWN_MS = 1_000;
+/** A container not on the host network is followed once it has run this long (short-lived ones never are). */
+const SETTLE_MS = 2_000;
+/** A followed log starts at most this far back. */
+const FOLLOW_BACK_S = 10;
+/** At start-up, failures this recent are reported too, at most RECENT_FAILURES of them. */
+const RECENT_FAILURE_MS = 10 * 60_000;
+const RECENT_FAILURES = 20;
+
+const BIND_KINDS: ReadonlySet<string> = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
+
+interface Follower {
+	readonly follow: {stop(): void};
+	readonly run: string;
+	/** On the host network. */
+	readonly host: boolean;
+	readonly recent: TimedLine[];
+	lastCheck: number;
+}
+
+export class DiagnosisEngine {
+	private readonly followers = new Map<string, Follower>();
+	private unsubscribe: (() => void) | null = null;
+	private synced = false;
+	private exits: Promise<void> = Promise.resolve();
+	private stopped = false;
+	private readonly now: () => number;
+	private readonly maxFollowers: number;
+
+	constructor(private readonly options: EngineOptions) {
+		this.now = options.now ?? Date.now;
+		this.maxFollowers = options.maxFollowers ?? 32;
+	}
+
+	start(): void {
+		this.unsubscribe = this.options.store.onAction((action, state) => this.onAction(action, state));
+	}
+
+	stop(): void {
+		this.stopped = true;
+		this.unsubscribe?.();
+		for (const id of [...this.followers.keys()]) this.unfollow(id);
+	}
+
+	/** How many logs are followed now (for tests and the benchmark). */
+	get following(): number {
+		return this.followers.size;
+	}
+
+	/** The store is in the middle of applying an action: what the rules find goes in after it. */
+	private dispatch(action: Action): void {
+		queueMicrotask(() => {
+			if (!this.stopped) this.options.store.dispatch(action);
+		});
+	}
+
+	private found(finding: Finding | null): void {
+		if (finding) this.dispatch({type: 'diagnosis', finding});
+	}
+
+	private resolve(alert: Alert): void {
+		this.dispatch({type: 'diagnosis-resolved', id: alert.id, at: this.now()});
+	}
+
+	/** A detection that fails (the container went away mid-way, a log that will not read) finds nothing. */
+	private attempt(task: () => Promise<void>): void {
+		void task().catch(() => undefined);
+	}
+
+	/**
+	 * Exits are looked into one at a time, in the order the containers died: a crash storm reads
+	 * one log at a time, and what comes of an exit is known before what comes of a later one.
+	 */
+	private inOrder(task: () => Promise<void>): void {
+		this.exits = this.exits.then(task).catch(() => undefined);
+	}
+
+	private onAction(action: Action, state: State): void {
+		if (this.stopped) return;
+		switch (action.type) {
+			case 'event':
+				this.onEvent(action.event, state);
+				break;
+			case 'containers':
+				this.onSync(state);
+				this.checkLayouts(state);
+				break;
+			case 'container':
+				this.checkLayouts(state);
+				break;
+			case 'sockets':
+				this.checkListening(action.sockets, state);
+				break;
+			case 'tick':
+				this.followRunning(state);
+				this.checkStanding(state);
+				break;
+			default:
+				break;
+		}
+	}
+
+	private onEvent(event: DockerEvent, state: State): void {
+		const {kind, action, actorId, attributes} = event;
+		if (kind === 'container') {
+			if (action === 'die') {
+				this.unfollow(actorId);
+				if (attributes['exitCode'] !== '0') this.inOrder(() => this.checkExit(actorId, event.timeNano));
+			} else if (action === 'start') {
+				// it started after all: Docker's failure to start it is over
+				for (const alert of this.openAlerts(state)) if (alert.containerId === actorId && alert.source === 'docker-start') this.resolve(alert);
+			} else if (action === 'destroy') {
+				this.unfollow(actorId);
+			}
+		} else if (kind === 'network' && action === 'disconnect' && attributes['container']) {
+			const id = attributes['container'];
+			this.attempt(() => this.checkStart(id, event.timeNano));
+		}
+	}
+
+	private openAlerts(state: State): Alert[] {
+		return [...state.alerts.values()].filter(a => !a.resolved);
+	}
+
+	/** The first full list: failures of the last minutes are reported too. */
+	private onSync(state: State): void {
+		if (this.synced) return;
+		this.synced = true;
+		const now = this.now();
+		const recent = [...state.containers.values()]
+			.filter(c => (c.state === 'created' && c.error !== '') || (c.state === 'exited' && c.exitCode !== 0 && c.finishedAt !== null && now - Date.parse(c.finishedAt) < RECENT_FAILURE_MS))
+			.slice(0, RECENT_FAILURES);
+		for (const c of recent) {
+			if (c.state === 'created') this.attempt(() => this.checkStart(c.id, null));
+			else this.inOrder(() => this.checkExit(c.id, null));
+		}
+	}
+
+	private bindFinding(victim: ContainerInfo, lines: readonly string[], source: 'exit' | 'running' | 'docker-start', occurrence: string, eventTimeNano: string | null): Finding | null {
+		const failure = findBindFailure(lines);
+		if (!failure) return null;
+		// a running container's failure is claimed only from a form of its own
+		if (source === 'running' && !failure.specific) return null;
+		const state = this.options.store.getState();
+		const sockets = this.options.docker.scanSockets();
+		const ns = failure.publish ? HOST_NS : namespaceOwner(victim);
+		const addresses = Object.values(state.meta.get(ns) ?? {}).flatMap(m => m.addresses.map(a => a.split('/')[0]!));
+		const finding = diagnoseBind({
+			victim,
+			failure,
+			source,
+			sockets,
+			containers: state.containers,
+			addresses,
+			unprivilegedPortStart: this.options.docker.unprivilegedPortStart(),
+			occurrence,
+			detectedAt: this.now(),
+			eventTimeNano,
+		});
+		// one that runs and listens on that port itself (or may: its listener is untraced) is not failing to bind it
+		if (finding && source === 'running' && finding.port !== null) {
+			const own = sockets.some(s => s.netns === ns && s.port === finding.port && s.proto === finding.proto && (s.containerId === victim.id || s.pid === null));
+			if (own) return null;
+		}
+		return finding;
+	}
+
+	/** A container died with a non-zero exit code: did it fail to bind, or to look up a name? */
+	private async checkExit(id: string, eventTimeNano: string | null): Promise<void> {
+		const info = await this.options.docker.inspect(id);
+		if (!info || info.exitCode === 0 || info.exitCode === null || this.stopped) return;
+		const started = info.startedAt ? Date.parse(info.startedAt) : NaN;
+		let lines: string[];
+		try {
+			// a log line can carry a timestamp just before StartedAt: read from a second earlier
+			lines = await this.options.docker.readLog(info, Number.isFinite(started) ? (started - 1000) / 1000 : undefined);
+		} catch {
+			return; // no logs (the `none` log driver, or it is gone already)
+		}
+		if (this.stopped) return;
+		const occurrence = `run:${info.startedAt ?? info.finishedAt ?? id}`;
+		const bind = this.bindFinding(info, lines, 'exit', occurrence, eventTimeNano);
+		if (bind) return this.found(bind);
+		const name = findNameFailure(lines);
+		if (name) this.found(diagnoseDns({asker: info, failure: name, containers: this.options.store.getState().containers, source: 'exit', occurrence, detectedAt: this.now()}));
+	}
+
+	/** A container that stays `created` after a start: did Docker fail to publish its port? */
+	private async checkStart(id: string, eventTimeNano: string | null): Promise<void> {
+		const info = await this.options.docker.inspect(id);
+		if (!info || info.state !== 'created' || info.error === '' || this.stopped) return;
+		this.found(this.bindFinding(info, [info.error], 'docker-start', `start:${eventTimeNano ?? 'sync'}`, eventTimeNano));
+	}
+
+	/**
+	 * Follow the logs of running containers, while there is room: host-network ones at once (they
+	 * fight over the host's ports, and one takes the place of another container when there is
+	 * no room), the others once they have run SETTLE_MS, the newest first.
+	 */
+	private followRunning(state: State): void {
+		const now = this.now();
+		const candidates = [...state.containers.values()]
+			.filter(c => c.state === 'running' && c.startedAt !== null && !this.followers.has(c.id))
+			.sort((a, b) => Date.parse(b.startedAt!) - Date.parse(a.startedAt!));
+		for (const c of candidates.filter(c => c.rawNetworkMode === 'host')) {
+			if (this.followers.size >= this.maxFollowers) {
+				const other = [...this.followers.entries()].find(([, f]) => !f.host);
+				if (!other) break;
+				this.unfollow(other[0]);
+			}
+			this.follow(c);
+		}
+		for (const c of candidates.filter(c => c.rawNetworkMode !== 'host' && now - Date.parse(c.startedAt!) >= SETTLE_MS)) {
+			if (this.followers.size >= this.maxFollowers) break;
+			this.follow(c);
+		}
+	}
+
+	private follow(c: ContainerInfo): void {
+		const since = Math.max(Date.parse(c.startedAt!) / 1000 - 1, this.now() / 1000 - FOLLOW_BACK_S);
+		const run = c.startedAt!;
+		let follower: Follower | undefined;
+		const follow = this.options.docker.followLog(c, since, {
+			lines: lines => follower && this.onFollowedLines(c.id, follower, lines),
+			end: () => {
+				if (follower && this.followers.get(c.id) === follower) this.followers.delete(c.id);
+			},
+		});
+		follower = {follow, run, host: c.rawNetworkMode === 'host', recent: [], lastCheck: 0};
+		this.followers.set(c.id, follower);
+	}
+
+	private onFollowedLines(id: string, follower: Follower, lines: readonly TimedLine[]): void {
+		follower.recent.push(...lines);
+		if (follower.recent.length > RECENT_LINES) follower.recent.splice(0, follower.recent.length - RECENT_LINES);
+		const bind = lines.findLast(l => matchBindFailure(l.text)?.specific);
+		const name = lines.findLast(l => matchNameFailure(l.text)?.name);
+		if (!bind && !name) return;
+		const now = this.now();
+		if (now - follower.lastCheck < FOLLOW_COOLDOWN_MS) return;
+		follower.lastCheck = now;
+		const state = this.options.store.getState();
+		const info = state.containers.get(id);
+		if (!info || info.state !== 'running' || info.startedAt !== follower.run) return;
+		const texts = follower.recent.map(l => l.text);
+		const at = (line: TimedLine): string => `run:${follower.run}|${line.time}`;
+		if (bind) this.found(this.bindFinding(info, texts, 'running', at(bind), null));
+		else if (name) {
+			const failure = matchNameFailure(name.text)!;
+			this.found(diagnoseDns({asker: info, failure, containers: state.containers, source: 'running', occurrence: at(name), detectedAt: now}));
+		}
+	}
+
+	private unfollow(id: string): void {
+		const follower = this.followers.get(id);
+		this.followers.delete(id);
+		follower?.follow.stop();
+	}
+
+	/** A bind failure is over once its container listens on the port it wanted. */
+	private checkListening(sockets: readonly ListeningSocket[], state: State): void {
+		for (const alert of this.openAlerts(state)) {
+			if (!BIND_KINDS.has(alert.kind) || alert.port === null) continue;
+			const victim = state.containers.get(alert.containerId);
+			const ns = victim ? namespaceOwner(victim) : null;
+			// its process holds it, or (processes untraced, without root) it is in its own namespace
+			const mine = (s: ListeningSocket): boolean => s.containerId === alert.containerId || (s.pid === null && ns !== HOST_NS && s.netns === ns);
+			if (sockets.some(s => mine(s) && s.port === alert.port && s.proto === alert.proto)) this.resolve(alert);
+		}
+	}
+
+	/** A name lookup that the networks' layout explained is over once the layout allows it. */
+	private checkLayouts(state: State): void {
+		for (const alert of this.openAlerts(state)) {
+			if ((alert.kind !== 'dns-default-bridge' && alert.kind !== 'dns-other-network') || alert.lookup === null) continue;
+			const asker = state.containers.get(alert.containerId);
+			const target = asker ? containerNamed(alert.lookup, state.containers, asker.id) : null;
+			if (!asker || !target || layoutBlocks(asker, target) === null) this.resolve(alert);
+		}
+	}
+
+	/**
+	 * Standing conditions: open what holds now and is not open yet, resolve what no longer holds.
+	 * A new one is confirmed on a fresh read of the sockets first: a namespace whose turn to be
+	 * read has not come yet must not look empty.
+	 */
+	private checkStanding(state: State): void {
+		const holds = new Map(portFindings(state).map(f => [f.id, f]));
+		const open = new Set<string>();
+		for (const alert of this.openAlerts(state)) {
+			if (alert.source !== 'state') continue;
+			open.add(alert.id);
+			if (!holds.has(alert.id)) this.resolve(alert);
+		}
+		if ([...holds.keys()].every(id => open.has(id))) return;
+		const confirmed = portFindings({...state, sockets: this.options.docker.scanSockets()});
+		for (const finding of confirmed) if (!open.has(finding.id) && holds.has(finding.id)) this.found(finding);
+	}
+}
