@@ -15,7 +15,7 @@ import type {Action} from '../store/actions.js';
 import type {DockerApi} from '../docker/api.js';
 import {containerNamespace, hostNamespace, type NamespaceInterfaces} from './interfaces.js';
 import {readProcFileOrNull} from './procfs.js';
-import {SocketCollector, type NamespaceRef} from './sockets.js';
+import {SocketCollector, type Fresh, type NamespaceRef} from './sockets.js';
 import {StatsApiSampler} from './stats-api.js';
 
 export interface SamplerOptions {
@@ -78,13 +78,13 @@ export class Sampler {
 		return () => this.socketListeners.delete(listener);
 	}
 
-	/** The listening sockets as they are now: every namespace read again, not from the last tick. */
-	scanSockets(): readonly ListeningSocket[] {
-		this.readSockets(true);
+	/** The listening sockets as they are now: every namespace (or these) read again, not from the last tick. */
+	scanSockets(only?: ReadonlySet<string>): readonly ListeningSocket[] {
+		this.readSockets(only ?? true);
 		return this.sockets.current;
 	}
 
-	private readSockets(fresh = false): void {
+	private readSockets(fresh: Fresh = false): void {
 		const sockets = this.sockets.sample(this.socketNamespaces, fresh);
 		if (!sockets) return;
 		this.options.dispatch({type: 'sockets', sockets});

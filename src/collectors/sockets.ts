@@ -61,6 +61,9 @@ interface Owner {
 }
 
 const FILES: readonly SocketFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
+
+/** Which namespaces to read now, whatever their turn: none, all, or these (by key). */
+export type Fresh = boolean | ReadonlySet<string>;
 const HOST_REFRESH_MS = 3_000;
 const NEW_NAMESPACE_DELAYS_MS = [1_000, 3_000, 10_000];
 const NAMESPACE_REFRESH_MS = 60_000;
@@ -176,8 +179,9 @@ export class SocketCollector {
 		return parseSockstat(`${readProcFileOrNull(this.netPath(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.netPath(ns, 'sockstat6')) ?? ''}`);
 	}
 
-	/** Read the tables that are due, most overdue first, within the tick's budget (or all, fresh). */
-	private refresh(namespaces: readonly NamespaceRef[], fresh: boolean, now: number): void {
+	/** Read the tables that are due, most overdue first, within the tick's budget (or all of the fresh namespaces). */
+	private refresh(namespaces: readonly NamespaceRef[], fresh: Fresh, now: number): void {
+		const isFresh = (ns: NamespaceRef): boolean => fresh === true || (fresh !== false && fresh.has(ns.key));
 		const wanted = new Set(namespaces.flatMap(ns => FILES.map(file => `${ns.key}/${file}`)));
 		for (const key of this.tables.keys()) if (!wanted.has(key)) this.tables.delete(key);
 		const due: {ns: NamespaceRef; file: SocketFile; key: string; since: number}[] = [];
@@ -187,7 +191,7 @@ export class SocketCollector {
 				const table = this.tables.get(key);
 				// a new table, or a new process in the namespace: due now
 				const dueAt = !table || table.pid !== ns.pid ? -Infinity : table.dueAt;
-				if (fresh || dueAt <= now) due.push({ns, file, key, since: dueAt});
+				if (isFresh(ns) || dueAt <= now) due.push({ns, file, key, since: dueAt});
 			}
 		}
 		due.sort((a, b) => a.since - b.since);
@@ -195,7 +199,7 @@ export class SocketCollector {
 		const started = performance.now();
 		for (const [i, {ns, file, key, since}] of due.entries()) {
 			const budget = since === -Infinity ? NEW_TABLE_BUDGET_MS : TICK_BUDGET_MS;
-			if (!fresh && i > 0 && performance.now() - started > budget) break;
+			if (!isFresh(ns) && i > 0 && performance.now() - started > budget) continue;
 			const previous = this.tables.get(key);
 			const same = previous !== undefined && previous.pid === ns.pid;
 			const reads = same ? previous.reads + 1 : 1;
@@ -205,7 +209,7 @@ export class SocketCollector {
 			const inUse = count[file];
 			const kept = ns.pid === null ? KEPT_HOST_MS : KEPT_NAMESPACE_MS;
 			const unchanged =
-				!fresh &&
+				!isFresh(ns) &&
 				same &&
 				inUse !== undefined &&
 				previous.inUse === inUse &&
@@ -224,16 +228,17 @@ export class SocketCollector {
 
 	/**
 	 * The listening sockets of these namespaces (the host's read now, the others as recently
-	 * as their turn allows, or all read now with `fresh`); null when nothing changed.
+	 * as their turn allows, or read now: all with `fresh` true, or those `fresh` names); null
+	 * when nothing changed.
 	 */
-	sample(namespaces: readonly NamespaceRef[], fresh = false): readonly ListeningSocket[] | null {
+	sample(namespaces: readonly NamespaceRef[], fresh: Fresh = false): readonly ListeningSocket[] | null {
 		const now = Date.now();
 		this.refresh(namespaces, fresh, now);
 		const found: {ns: string; row: SocketRow}[] = namespaces.flatMap(ns =>
 			FILES.flatMap(file => (this.tables.get(`${ns.key}/${file}`)?.rows ?? []).map(row => ({ns: ns.key, row}))),
 		);
 		const key = found.map(f => `${f.ns}/${f.row.inode}`).sort().join(',');
-		const walkDue = fresh || now - this.lastWalk >= TRACE_EVERY_MS;
+		const walkDue = fresh !== false || now - this.lastWalk >= TRACE_EVERY_MS;
 		if (key === this.lastKey && !(this.untraced && walkDue)) return null;
 		this.lastKey = key;
 

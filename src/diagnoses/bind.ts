@@ -149,7 +149,7 @@ export function diagnoseBind(input: BindInput): Finding | null {
 	} else {
 		const address = failure.address && failure.address !== '' ? failure.address : 'the address it asked for';
 		const has = input.addresses && input.addresses.length > 0 ? ` (it has ${input.addresses.join(', ')})` : '';
-		what = `cannot bind ${address}${chosen ? ` for ${port(chosen)}` : ''}: its network namespace does not have that address${has}`;
+		what = `cannot bind ${port(chosen)} on ${address}: its network namespace does not have that address${has}`;
 		hint = host ? 'bind an address the host has, or 0.0.0.0' : "bind 0.0.0.0 or the container's own address: the host's addresses are not inside a container's namespace";
 	}
 	const said = source === 'exit' ? `exited ${victim.exitCode ?? '?'}` : source === 'running' ? 'keeps failing to bind while it runs' : 'could not start';

@@ -35,8 +35,8 @@ export interface DiagnosisDocker {
 	readLog(c: ContainerInfo, since: number | undefined): Promise<string[]>;
 	/** Follow its log from `since` (unix seconds) until `stop()` or the end of the run. */
 	followLog(c: ContainerInfo, since: number, on: {lines: (lines: readonly TimedLine[]) => void; end: () => void}): {stop(): void};
-	/** Every listening socket, read again now. */
-	scanSockets(): readonly ListeningSocket[];
+	/** Every listening socket, with those of every namespace (or of these, by key) read again now. */
+	scanSockets(only?: ReadonlySet<string>): readonly ListeningSocket[];
 	/** The host's net.ipv4.ip_unprivileged_port_start, where it can be read. */
 	unprivilegedPortStart(): number | null;
 }
@@ -67,6 +67,8 @@ const FOLLOW_BACK_S = 10;
 /** At start-up, failures this recent are reported too, at most RECENT_FAILURES of them. */
 const RECENT_FAILURE_MS = 10 * 60_000;
 const RECENT_FAILURES = 20;
+/** The namespaces of open standing conditions are read again this often. */
+const RECHECK_MS = 5_000;
 
 const BIND_KINDS: ReadonlySet<string> = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
 
@@ -83,6 +85,7 @@ export class DiagnosisEngine {
 	private readonly followers = new Map<string, Follower>();
 	private unsubscribe: (() => void) | null = null;
 	private synced = false;
+	private recheckedAt = Number.NEGATIVE_INFINITY;
 	private exits: Promise<void> = Promise.resolve();
 	private stopped = false;
 	private readonly now: () => number;
@@ -205,7 +208,14 @@ export class DiagnosisEngine {
 		const state = this.options.store.getState();
 		const sockets = this.options.docker.scanSockets();
 		const ns = failure.publish ? HOST_NS : namespaceOwner(victim);
-		const addresses = Object.values(state.meta.get(ns) ?? {}).flatMap(m => m.addresses.map(a => a.split('/')[0]!));
+		// what its interfaces carry, and what Docker gave it on its networks
+		const owner = state.containers.get(ns);
+		const addresses = [
+			...new Set([
+				...Object.values(state.meta.get(ns) ?? {}).flatMap(m => m.addresses.map(a => a.split('/')[0]!)),
+				...(owner?.networks.map(n => n.ipAddress).filter(ip => ip !== '') ?? []),
+			]),
+		];
 		const finding = diagnoseBind({
 			victim,
 			failure,
@@ -254,25 +264,23 @@ export class DiagnosisEngine {
 	}
 
 	/**
-	 * Follow the logs of running containers, while there is room: host-network ones at once (they
-	 * fight over the host's ports, and one takes the place of another container when there is
-	 * no room), the others once they have run SETTLE_MS, the newest first.
+	 * Follow the logs of running containers: host-network ones at once (they fight over the
+	 * host's ports), the others once they have run SETTLE_MS. When all MAX followers are busy,
+	 * the newest containers win: a deployment is what is being watched. A host-network container
+	 * takes the place of another; another takes the place of the one that started longest ago.
 	 */
 	private followRunning(state: State): void {
 		const now = this.now();
 		const candidates = [...state.containers.values()]
 			.filter(c => c.state === 'running' && c.startedAt !== null && !this.followers.has(c.id))
-			.sort((a, b) => Date.parse(b.startedAt!) - Date.parse(a.startedAt!));
-		for (const c of candidates.filter(c => c.rawNetworkMode === 'host')) {
+			.filter(c => c.rawNetworkMode === 'host' || now - Date.parse(c.startedAt!) >= SETTLE_MS)
+			.sort((a, b) => Number(b.rawNetworkMode === 'host') - Number(a.rawNetworkMode === 'host') || Date.parse(b.startedAt!) - Date.parse(a.startedAt!));
+		for (const c of candidates) {
 			if (this.followers.size >= this.maxFollowers) {
-				const other = [...this.followers.entries()].find(([, f]) => !f.host);
-				if (!other) break;
-				this.unfollow(other[0]);
+				const oldest = [...this.followers.entries()].filter(([, f]) => !f.host).sort(([, a], [, b]) => Date.parse(a.run) - Date.parse(b.run))[0];
+				if (!oldest || (c.rawNetworkMode !== 'host' && Date.parse(oldest[1].run) >= Date.parse(c.startedAt!))) break;
+				this.unfollow(oldest[0]);
 			}
-			this.follow(c);
-		}
-		for (const c of candidates.filter(c => c.rawNetworkMode !== 'host' && now - Date.parse(c.startedAt!) >= SETTLE_MS)) {
-			if (this.followers.size >= this.maxFollowers) break;
 			this.follow(c);
 		}
 	}
@@ -304,11 +312,12 @@ export class DiagnosisEngine {
 		const info = state.containers.get(id);
 		if (!info || info.state !== 'running' || info.startedAt !== follower.run) return;
 		const texts = follower.recent.map(l => l.text);
-		const at = (line: TimedLine): string => `run:${follower.run}|${line.time}`;
-		if (bind) this.found(this.bindFinding(info, texts, 'running', at(bind), null));
+		// a supervisor restarts the server within one run: each failed start is a failure of its own
+		if (bind) this.found(this.bindFinding(info, texts, 'running', `run:${follower.run}|${bind.time}`, null));
 		else if (name) {
 			const failure = matchNameFailure(name.text)!;
-			this.found(diagnoseDns({asker: info, failure, containers: state.containers, source: 'running', occurrence: at(name), detectedAt: now}));
+			// a client that retries its lookup fails once per run, not once per retry
+			this.found(diagnoseDns({asker: info, failure, containers: state.containers, source: 'running', occurrence: `run:${follower.run}`, detectedAt: now}));
 		}
 	}
 
@@ -343,16 +352,21 @@ export class DiagnosisEngine {
 	/**
 	 * Standing conditions: open what holds now and is not open yet, resolve what no longer holds.
 	 * A new one is confirmed on a fresh read of the sockets first: a namespace whose turn to be
-	 * read has not come yet must not look empty.
+	 * read has not come yet must not look empty. And the namespaces of open ones are read again
+	 * every RECHECK_MS, so that a server that starts listening resolves its alert soon.
 	 */
 	private checkStanding(state: State): void {
-		const holds = new Map(portFindings(state).map(f => [f.id, f]));
-		const open = new Set<string>();
-		for (const alert of this.openAlerts(state)) {
-			if (alert.source !== 'state') continue;
-			open.add(alert.id);
-			if (!holds.has(alert.id)) this.resolve(alert);
+		const standing = this.openAlerts(state).filter(a => a.source === 'state');
+		let judged = state;
+		const now = this.now();
+		if (standing.length > 0 && now - this.recheckedAt >= RECHECK_MS) {
+			this.recheckedAt = now;
+			const victims = standing.map(a => state.containers.get(a.containerId)).filter((c): c is ContainerInfo => c !== undefined);
+			judged = {...state, sockets: this.options.docker.scanSockets(new Set(victims.map(namespaceOwner)))};
 		}
+		const holds = new Map(portFindings(judged).map(f => [f.id, f]));
+		const open = new Set(standing.map(a => a.id));
+		for (const alert of standing) if (!holds.has(alert.id)) this.resolve(alert);
 		if ([...holds.keys()].every(id => open.has(id))) return;
 		const confirmed = portFindings({...state, sockets: this.options.docker.scanSockets()});
 		for (const finding of confirmed) if (!open.has(finding.id) && holds.has(finding.id)) this.found(finding);

@@ -100,6 +100,10 @@ export interface JsonContainer {
 export interface JsonAlert {
 	type: 'alert';
 	kind: string;
+	severity: 'error' | 'warning' | 'info';
+	hint: string;
+	evidenceFrom: string;
+	lookup: string | null;
 	container: string;
 	containerId: string;
 	networkMode: string;

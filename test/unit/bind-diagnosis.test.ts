@@ -122,6 +122,6 @@ describe('diagnoseBind', () => {
 		const failure = findBindFailure(['2026-12-02 11:05:01.123 UTC [1] LOG:  could not bind IPv4 address "10.9.9.9": Cannot assign requested address', 'HINT:  Is another postmaster already running on port 5432?'])!;
 		const alert = explain({victim: h2, failure, source: 'exit', sockets: [], containers, addresses: ['127.0.0.1', '10.0.2.15']})!;
 		expect(alert).toMatchObject({kind: 'EADDRNOTAVAIL', port: 5432});
-		expect(alert.message).toBe('fx-h2 (host network) exited 1: cannot bind 10.9.9.9 for port 5432/tcp: its network namespace does not have that address (it has 127.0.0.1, 10.0.2.15)');
+		expect(alert.message).toBe('fx-h2 (host network) exited 1: cannot bind port 5432/tcp on 10.9.9.9: its network namespace does not have that address (it has 127.0.0.1, 10.0.2.15)');
 	});
 });
