@@ -228,10 +228,13 @@ export class DiagnosisEngine {
 			detectedAt: this.now(),
 			eventTimeNano,
 		});
-		// one that runs and listens on that port itself (or may: its listener is untraced) is not failing to bind it
-		if (finding && source === 'running' && finding.port !== null) {
-			const own = sockets.some(s => s.netns === ns && s.port === finding.port && s.proto === finding.proto && (s.containerId === victim.id || s.pid === null));
-			if (own) return null;
+		if (finding && source === 'running') {
+			if (finding.port === null) return null;
+			const listeners = sockets.filter(s => s.netns === ns && s.port === finding.port && s.proto === finding.proto);
+			// one that listens on that port itself (or may: its listener is untraced) is not failing to bind it
+			if (listeners.some(s => s.containerId === victim.id || s.pid === null)) return null;
+			// and a port is in use only while something holds it: a retry that won leaves no holder
+			if (finding.kind === 'EADDRINUSE' && listeners.length === 0) return null;
 		}
 		return finding;
 	}

@@ -53,14 +53,19 @@ const T0 = Date.parse('2026-11-28T02:32:00Z');
 let engine: DiagnosisEngine | undefined;
 afterEach(() => engine?.stop());
 
-function setup(extra: Action[] = [], now = T0) {
+function setup(extra: Action[] = []) {
 	const store = new Store({endpoint: 'x', coalesceMs: 1});
 	const docker = new FakeDocker();
+	let now = T0;
 	engine = new DiagnosisEngine({store, docker, now: () => now});
 	engine.start();
 	for (const action of [...fixtureActions(), ...extra]) store.dispatch(action);
 	const alerts = (): Alert[] => [...store.getState().alerts.values()];
-	return {store, docker, alerts};
+	/** The engine's clock moves on (a followed container is judged at most once a second). */
+	const later = (ms: number): void => {
+		now += ms;
+	};
+	return {store, docker, alerts, later};
 }
 
 /** What the engine found is dispatched after the action it saw; let that and any read finish. */
@@ -100,15 +105,26 @@ describe('bind failures', () => {
 		expect(alerts()).toMatchObject([{source: 'exit', count: 1, exitCode: 1}]);
 	});
 
-	it('a running container: nothing from words that only look like it, or from a port it holds itself', async () => {
+	it('a running container: nothing from words that only look like it, or from a port it holds itself, or that nothing holds', async () => {
 		const running: ContainerInfo = {...h2, state: 'running', exitCode: null, pid: 6000};
-		const {docker, alerts} = setup([{type: 'container', container: running}, tick(T0)]);
+		const {docker, alerts, later} = setup([{type: 'container', container: running}, tick(T0)]);
 		docker.sockets = [socket(HOST_NS, 8090, {pid: 6000, command: 'httpd -f -p 8090', containerId: h2.id, ownerUnknown: null})];
-		docker.say(running, '2026-11-28T02:31:38Z', 'signup rejected: the email address was already in use');
-		docker.say(running, '2026-11-28T02:31:40Z', 'bind failed, retrying', 'Address already in use');
-		docker.say(running, '2026-11-28T02:31:42Z', 'httpd: bind: Address already in use');
-		await settle();
+		const says = async (time: string, ...lines: string[]) => {
+			later(1_500);
+			docker.say(running, time, ...lines);
+			await settle();
+		};
+		await says('2026-11-28T02:31:38Z', 'signup rejected: the email address was already in use');
+		await says('2026-11-28T02:31:40Z', 'bind failed, retrying', 'Address already in use');
+		await says('2026-11-28T02:31:42Z', 'httpd: bind: Address already in use');
+		// nothing holds the port at all: a retry that won, or a line about another time
+		docker.sockets = [];
+		await says('2026-11-28T02:31:44Z', 'httpd: bind: Address already in use');
 		expect(alerts()).toEqual([]);
+		// the same line, with another container holding the port: that is the failure
+		docker.sockets = [H1_HOLDS];
+		await says('2026-11-28T02:31:46Z', 'httpd: bind: Address already in use');
+		expect(alerts()).toMatchObject([{kind: 'EADDRINUSE', source: 'running', holder: {containerName: 'fx-h1'}}]);
 	});
 
 	it('is resolved as soon as the victim listens on its port', async () => {
