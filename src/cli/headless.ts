@@ -3,7 +3,7 @@
  * and the plain table that a non-terminal stdout gets.
  */
 import {alertRecord, eventRecord, onceDocument, snapshotRecord, stringify} from '../output/json.js';
-import {plainReport} from '../output/table.js';
+import {plainReport, type PlainOptions} from '../output/table.js';
 import type {Action} from '../store/actions.js';
 import type {Snapshot} from '../store/snapshot.js';
 import type {State} from '../store/state.js';
@@ -29,8 +29,15 @@ function waitForTicks(session: Session, count: number): Promise<Snapshot> {
 	});
 }
 
-/** One reading: two samples after Docker answered (so rates exist), printed once. */
-export async function runOnce(session: Session, io: HeadlessIo, json: boolean, unit: RateUnit = 'bytes'): Promise<number> {
+export interface OnceOptions extends PlainOptions {
+	readonly json: boolean;
+}
+
+/**
+ * One reading: two samples after Docker answered (so rates exist), then the sockets read again
+ * with their owners traced, printed once: a script gets what the stream would say a moment later.
+ */
+export async function runOnce(session: Session, io: HeadlessIo, {json, ...plain}: OnceOptions): Promise<number> {
 	await Promise.race([session.dockerReady, new Promise(r => setTimeout(r, DOCKER_WAIT_MS).unref())]);
 	// start the sample grid now, so that both samples see the containers Docker listed
 	const twoSamples = waitForTicks(session, 2);
@@ -40,9 +47,10 @@ export async function runOnce(session: Session, io: HeadlessIo, json: boolean, u
 	for (let extra = 0; extra < 2 && snapshot.containers.some(c => c.source === 'stats-api' && c.rxRate === null); extra++) {
 		snapshot = await waitForTicks(session, 1);
 	}
+	session.sampler.scanSockets();
 	session.store.flush();
 	const final = session.store.getSnapshot();
-	io.stdout.write(json ? `${stringify(onceDocument(final))}\n` : plainReport(final, unit));
+	io.stdout.write(json ? `${stringify(onceDocument(final))}\n` : plainReport(final, plain));
 	if (final.docker.error) {
 		warn(io.stderr, final.docker.error);
 		return EXIT.docker;

@@ -54,7 +54,7 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 	const session = startSession({interval: options.interval, host: options.host, context: options.context, env: io.env, recorder});
 	try {
 		const isTty = (io.stdout as NodeJS.WriteStream).isTTY === true;
-		if (options.once || (!options.json && !isTty)) return await runOnce(session, io, options.json, options.bits ? 'bits' : 'bytes');
+		if (options.once || (!options.json && !isTty)) return await runOnce(session, io, {json: options.json, unit: options.bits ? 'bits' : 'bytes', whole: !isTty});
 		if (options.json) return await runJsonStream(session, io, untilSignal());
 		const {runInteractive} = await import('./dashboard.js');
 		return await runInteractive(session.store, {...options, fault: io.env['NETWATCH_FAULT'] === 'view'}, terminalIo(io));

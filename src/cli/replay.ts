@@ -36,7 +36,7 @@ export async function runReplay(options: ReplayOptions, io: Io): Promise<number>
 	}
 	if ((io.stdout as NodeJS.WriteStream).isTTY !== true) {
 		const state = recording.actions.reduce((s, a) => reduce(s, a.action), initialState(''));
-		io.stdout.write(plainReport(deriveSnapshot(state, 1), options.bits ? 'bits' : 'bytes'));
+		io.stdout.write(plainReport(deriveSnapshot(state, 1), {unit: options.bits ? 'bits' : 'bytes', whole: true}));
 		if (recording.damage) warn(io.stderr, `${options.file}: ${recording.damage}; shown up to there`);
 		return EXIT.ok;
 	}

@@ -3,7 +3,7 @@
  * the dashboard and the plain-text table. Nothing here is sanitised: callers put the result
  * through `cell` (or Ink's <Text> via `cell`) before it is shown.
  */
-import type {ContainerView, InterfaceView, ListeningView} from '../store/snapshot.js';
+import type {ContainerView, InterfaceView} from '../store/snapshot.js';
 import {isQuietAction} from '../parsers/docker-events.js';
 import type {EventEntry} from '../store/state.js';
 import type {DockerStatus} from '../model.js';
@@ -64,11 +64,34 @@ export function hostBanner(interfaces: readonly InterfaceView[]): string {
 	return `the host's network namespace: ${interfaces.length} interfaces, ${veths.length} veths (${owned} to containers)`;
 }
 
-/** `80/tcp 8080/tcp`: the distinct ports a container listens on. */
-export function portsLabel(listening: readonly ListeningView[]): string {
-	const seen = new Set<string>();
-	for (const l of [...listening].sort((a, b) => a.port - b.port)) seen.add(`${l.port}/${l.proto}`);
-	return [...seen].join(' ');
+/**
+ * `127.0.0.1:18080→80/tcp 8080/tcp`: the distinct ports a container listens on, each with the
+ * host ports that publish it, as `docker ps` shows them; then a published port with nothing
+ * listening behind it, marked, where its namespace was read (so that nothing is a fact).
+ */
+export function portsLabel(c: Pick<ContainerView, 'listening' | 'ports' | 'netns'>): string {
+	const published = (port: number, proto: string): string[] =>
+		c.ports.filter(p => p.containerPort === port && p.proto === proto).map(p => `${p.hostIp === '' ? '0.0.0.0' : p.hostIp}:${p.hostPort}`);
+	const label = (port: number, proto: string): string => {
+		const hosts = published(port, proto);
+		return `${hosts.length > 0 ? `${hosts.join(',')}→` : ''}${port}/${proto}`;
+	};
+	const listened = new Set<string>();
+	const out: string[] = [];
+	for (const l of [...c.listening].sort((a, b) => a.port - b.port)) {
+		const key = `${l.port}/${l.proto}`;
+		if (listened.has(key)) continue;
+		listened.add(key);
+		out.push(label(l.port, l.proto));
+	}
+	if (c.netns !== null) {
+		const idle = new Set(c.ports.filter(p => !listened.has(`${p.containerPort}/${p.proto}`)).map(p => `${p.containerPort}/${p.proto}`));
+		for (const key of idle) {
+			const [port, proto] = key.split('/') as [string, string];
+			out.push(`${label(Number(port), proto)} (nothing listens)`);
+		}
+	}
+	return out.join(' ');
 }
 
 /** `running`, `exited (1)`, `created: port is already allocated` */

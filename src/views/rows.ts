@@ -7,6 +7,7 @@ import type {Alert} from '../diagnoses/types.js';
 import type {ContainerView, InterfaceView} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
+import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import {cell, clock, formatRate, formatTotal, sparkline, type RateUnit} from '../util/format.js';
 import {sanitize} from '../util/sanitize.js';
@@ -28,19 +29,31 @@ export interface InterfaceColumns {
 	readonly spark: number;
 }
 
+/** The interface column's width at most: a veth and a long container name. */
+const NAME_CAP = 40;
+/** ...and what it gets when the names are not known. */
+const NAME_DEFAULT = 20;
+
 /**
- * Columns for an interface table `inner` characters wide. The name gets what is left; on a
- * narrow pane the sparkline goes first, then the totals.
+ * Columns for an interface table `inner` characters wide whose longest label is `longest`
+ * wide. The names get the width they need (up to NAME_CAP) before anything is cut: on a
+ * narrow pane the sparkline goes first, then the totals, and only then are names cut.
  */
-export function interfaceColumns(inner: number): InterfaceColumns {
+export function interfaceColumns(inner: number, longest = NAME_DEFAULT): InterfaceColumns {
 	const state = 4;
+	const want = Math.min(NAME_CAP, Math.max(9, longest));
 	// name, then state and the two rates, each after a gap
 	let left = inner - (1 + state + 2 * (1 + RATE));
-	const totals = left - 2 * (1 + TOTAL) >= 14;
+	const totals = left - 2 * (1 + TOTAL) >= Math.max(14, want);
 	if (totals) left -= 2 * (1 + TOTAL);
-	const spark = left - 1 - 20 >= 8 ? Math.min(24, left - 1 - 20) : 0;
+	const spark = left - 1 - want >= 8 ? Math.min(24, left - 1 - want) : 0;
 	if (spark) left -= spark + 1;
 	return {name: Math.max(1, left), state, totals, spark};
+}
+
+/** The width of the longest label among these interfaces. */
+export function longestLabel(interfaces: readonly InterfaceView[]): number {
+	return Math.max(0, ...interfaces.map(i => stringWidth(interfaceLabel(i))));
 }
 
 const STATE_SHORT: Record<string, string> = {up: 'up', down: 'down', unknown: 'unkn', lowerlayerdown: 'lldn', dormant: 'dorm', notpresent: 'gone', testing: 'test'};
@@ -142,7 +155,7 @@ export function containerRow(c: ContainerView, cols: ContainerColumns, unit: Rat
 		[cell(c.name, cols.name) + GAP + (cols.image ? cell(c.image, cols.image) + GAP : ''), mark ? (mark === 'victim' ? 'bad' : 'warn') : 'plain'],
 		[cell(stateLabel(c), cols.state), containerStateTone(c)],
 		[GAP + cell(modeLabel(c), cols.network), c.networkKind === 'host' ? 'accent' : 'plain'],
-		[GAP + cell(portsLabel(c.listening), cols.ports), 'plain'],
+		[GAP + cell(portsLabel(c), cols.ports), 'plain'],
 		[GAP + rateCell(c, 'rxRate', unit) + GAP + rateCell(c, 'txRate', unit) + (cols.restarts ? GAP + cell(String(c.restartCount), 4, 'right') : ''), 'plain'],
 	];
 }

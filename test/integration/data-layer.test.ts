@@ -130,6 +130,16 @@ describe('listening sockets', () => {
 		expect(find(doc, c.name).listening).toEqual([expect.objectContaining({port, proto: 'tcp'})]);
 	});
 
+	it('--once traces before it prints: a bridge httpd listed with its pid and command, first time', async () => {
+		const c = await bed.container('traced', [], ['httpd', '-f', '-p', '80', '-h', '/www']);
+		// once netwatch can see the listener at all, the one reading that lists it names its owner too
+		const doc = await waitFor('the listener', async () => {
+			const d = await snapshotOnce();
+			return find(d, c.name).listening.length > 0 ? d : undefined;
+		});
+		expect(find(doc, c.name).listening).toEqual([expect.objectContaining({port: 80, pid: await bed.pid(c.name), command: 'httpd -f -p 80 -h /www'})]);
+	});
+
 	it('traces a published port held by docker-proxy to its container', async () => {
 		const port = await freePort();
 		const c = await bed.container('pub', ['-p', `127.0.0.1:${port}:80`], ['httpd', '-f', '-p', '80', '-h', '/www']);

@@ -8,7 +8,9 @@ import {afterEach, describe, expect, it} from 'vitest';
 import type {Snapshot} from '../../src/store/snapshot.js';
 import {App} from '../../src/views/App.js';
 import {Dashboard, dashboardModel} from '../../src/views/Dashboard.js';
-import {modeBanner} from '../../src/views/describe.js';
+import {plainReport} from '../../src/output/table.js';
+import {modeBanner, portsLabel} from '../../src/views/describe.js';
+import {interfaceColumns} from '../../src/views/rows.js';
 import {makeTheme, ThemeContext} from '../../src/views/theme.js';
 import {initialUiState, type UiState} from '../../src/views/ui-state.js';
 import {containers, fixtureStore} from '../helpers/snapshots.js';
@@ -280,5 +282,35 @@ describe('the App under key presses', () => {
 		const a = await start();
 		expect(a.lastFrame()).toContain('Events 0');
 		await type(a, 'e', f => !f.includes('Events 0'));
+	});
+});
+
+describe('what a first-time user trips over', () => {
+	const snapshot = fixtureStore().getSnapshot();
+	const view = (name: string) => snapshot.containers.find(c => c.name === name)!;
+
+	it('shows each published port beside the port that listens behind it, and one with nothing behind it', () => {
+		const p1 = view('fx-p1');
+		const listening = [{...p1.listening[0]!, port: 80, proto: 'tcp' as const}];
+		expect(portsLabel({...p1, listening})).toBe('127.0.0.1:18472→80/tcp');
+		expect(portsLabel({...p1, listening: [], netns: 'net:[1]'})).toBe('127.0.0.1:18472→80/tcp (nothing listens)');
+		// a namespace that was not read says nothing about what listens in it
+		expect(portsLabel({...p1, listening: [], netns: null})).toBe('');
+	});
+
+	it('gives interface names the width they need before anything is cut', () => {
+		const inner = 77;
+		expect(interfaceColumns(inner).name).toBe(20);
+		const wide = interfaceColumns(inner, 'veth75d5b78 → nw-user-client'.length);
+		expect(wide.name).toBeGreaterThanOrEqual(28);
+		expect(wide.totals).toBe(true);
+		// capped: a very long name does not take the rates' room
+		expect(interfaceColumns(inner, 200).name).toBeLessThanOrEqual(50);
+	});
+
+	it('prints whole values when stdout is not a terminal, and cuts them to the columns otherwise', () => {
+		const long = {...snapshot, containers: [{...view('fx-b1'), image: 'registry.example.com/team/netwatch/busybox:2026.12.02'}]};
+		expect(plainReport(long, {whole: true})).toContain('registry.example.com/team/netwatch/busybox:2026.12.02');
+		expect(plainReport(long)).toContain('registry.example.co…');
 	});
 });

@@ -6,7 +6,7 @@ import {Text} from 'ink';
 import type {InterfaceView} from '../../store/snapshot.js';
 import {cell, type RateUnit} from '../../util/format.js';
 import {RowText} from '../RowText.js';
-import {interfaceColumns, interfaceHeader, interfaceRow, type Row} from '../rows.js';
+import {interfaceColumns, longestLabel, interfaceHeader, interfaceRow, type Row} from '../rows.js';
 import {useTheme, type Tone} from '../theme.js';
 import {Pane} from './Pane.js';
 
@@ -39,7 +39,7 @@ export function interfaceRowsFit(height: number): number {
 export function InterfacePane(props: InterfacePaneProps) {
 	const theme = useTheme();
 	const inner = props.width - 2;
-	const cols = interfaceColumns(inner);
+	const cols = interfaceColumns(inner, longestLabel(props.interfaces));
 	const notes = props.notes ?? [];
 	const fit = Math.max(0, interfaceRowsFit(props.height) - notes.length);
 	const start = Math.max(0, Math.min(props.scroll, props.interfaces.length - fit));
