@@ -26,6 +26,8 @@ export interface WatchOptions {
 	readonly color: boolean;
 	readonly ascii: boolean;
 	readonly bits: boolean;
+	/** `--plain`: the plain table once per interval, as on a terminal that cannot draw the dashboard */
+	readonly plain: boolean;
 	readonly host: string | undefined;
 	readonly context: string | undefined;
 }
@@ -43,7 +45,7 @@ export type Command = WatchOptions | ReplayOptions | {readonly command: 'help'} 
 
 export class UsageError extends Error {}
 
-export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N]';
+export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--plain] [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N]';
 
 export const HELP = `netwatch: watch a Docker host's network live
 
@@ -61,6 +63,8 @@ Options:
       --once              take one reading (two samples, so rates exist), print it
                           and exit: one JSON document with --json, else a table
       --record FILE       also write the session to FILE, for 'netwatch replay'
+      --plain             no dashboard: print the plain table once per interval,
+                          as on TERM=dumb or a terminal terminfo does not know
   -H, --host ADDRESS      the Docker engine: unix:///path, tcp://host:port or
                           ssh://user@host (default: $DOCKER_HOST, else the current
                           docker context, else /var/run/docker.sock)
@@ -164,6 +168,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 				once: {type: 'boolean'},
 				record: {type: 'string'},
 				bell: {type: 'boolean'},
+				plain: {type: 'boolean'},
 				host: {type: 'string', short: 'H'},
 				context: {type: 'string', short: 'c'},
 			},
@@ -189,6 +194,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 		color: color(values['no-color']),
 		ascii: values.ascii ?? false,
 		bits: values.bits ?? false,
+		plain: values.plain ?? false,
 		host: values.host,
 		context: values.context,
 	};

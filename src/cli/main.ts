@@ -5,9 +5,9 @@
 import {readFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {EXIT, HELP, parseCommandLine, USAGE, UsageError, type Command, type WatchOptions} from './args.js';
-import {runJsonStream, runOnce} from './headless.js';
+import {runJsonStream, runOnce, runPlainStream} from './headless.js';
 import {terminalIo, warn, type Io} from './io.js';
-import {restoreTerminal} from './terminal.js';
+import {plainTerminalReason, restoreTerminal} from './terminal.js';
 import {Recorder} from '../record/recorder.js';
 import {startSession} from './session.js';
 
@@ -56,6 +56,8 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		const isTty = (io.stdout as NodeJS.WriteStream).isTTY === true;
 		if (options.once || (!options.json && !isTty)) return await runOnce(session, io, options.json, options.bits ? 'bits' : 'bytes');
 		if (options.json) return await runJsonStream(session, io, untilSignal());
+		const plain = options.plain ? 'asked for with --plain' : plainTerminalReason(io.env);
+		if (plain !== null) return await runPlainStream(session, io, untilSignal(), plain, options.bits ? 'bits' : 'bytes');
 		const {runInteractive} = await import('./dashboard.js');
 		return await runInteractive(session.store, {...options, fault: io.env['NETWATCH_FAULT'] === 'view'}, terminalIo(io));
 	} finally {

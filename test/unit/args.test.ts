@@ -15,14 +15,14 @@ describe('parseCommandLine', () => {
 	it('has sensible defaults', () => {
 		expect(parseCommandLine([])).toEqual({
 			command: 'watch', interval: 1, json: false, once: false, record: null, bell: false,
-			color: true, ascii: false, bits: false, host: undefined, context: undefined,
+			color: true, ascii: false, bits: false, plain: false, host: undefined, context: undefined,
 		});
 	});
 
 	it('reads every option, short forms included', () => {
-		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color'])).toEqual({
+		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color', '--plain'])).toEqual({
 			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', bell: true,
-			color: false, ascii: true, bits: true, host: 'tcp://h:2375', context: undefined,
+			color: false, ascii: true, bits: true, plain: true, host: 'tcp://h:2375', context: undefined,
 		});
 		expect(parseCommandLine(['--interval=2'])).toMatchObject({interval: 2});
 		expect(parseCommandLine(['-c', 'rootless'])).toMatchObject({host: undefined, context: 'rootless'});
