@@ -88,8 +88,8 @@ When stdout is not a terminal, netwatch prints one plain table and exits
 (or NDJSON with --json). Mapping sockets to processes needs root, or read
 access to /proc/<pid>/fd; without it, owners show as "needs root".
 
-Exit status: 0 ok, 1 failure, 2 bad usage, 3 Docker unreachable (--once),
-4 a file cannot be read or written.`;
+Exit status: 0 ok, 1 failure, 2 bad usage, 3 Docker unreachable (--once) or
+its ssh host key refused, 4 a file cannot be read or written.`;
 
 function number(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
 	if (value === undefined) return fallback;

@@ -19,6 +19,8 @@ export interface DashboardOptions {
 	readonly bell?: boolean;
 	/** NETWATCH_FAULT=view: a view throws a second after its first frame (to test the way out). */
 	readonly fault?: boolean;
+	/** Ends the dashboard when it settles (the caller says why, once the terminal is back). */
+	readonly end?: Promise<unknown>;
 }
 
 export interface DashboardIo {
@@ -90,6 +92,7 @@ export async function runInteractive(
 		process.on(signal, handler);
 		return [signal, handler] as const;
 	});
+	void options.end?.then(() => instance.unmount());
 	try {
 		await instance.waitUntilExit();
 	} catch (error) {

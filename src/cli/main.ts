@@ -52,14 +52,28 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		return EXIT.file;
 	}
 	const session = startSession({interval: options.interval, host: options.host, context: options.context, env: io.env, recorder});
+	// a reason to stop that retrying cannot cure (ssh refused the host key): status 3
+	let fatal: string | null = null;
+	const failed = session.fatal.then(reason => {
+		fatal = reason;
+	});
+	const done = Promise.race([untilSignal(), failed]);
+	const unit = options.bits ? 'bits' : 'bytes';
 	try {
 		const isTty = (io.stdout as NodeJS.WriteStream).isTTY === true;
-		if (options.once || (!options.json && !isTty)) return await runOnce(session, io, options.json, options.bits ? 'bits' : 'bytes');
-		if (options.json) return await runJsonStream(session, io, untilSignal());
+		if (options.once || (!options.json && !isTty)) return await runOnce(session, io, options.json, unit);
+		let code: number;
 		const plain = options.plain ? 'asked for with --plain' : plainTerminalReason(io.env);
-		if (plain !== null) return await runPlainStream(session, io, untilSignal(), plain, options.bits ? 'bits' : 'bytes');
-		const {runInteractive} = await import('./dashboard.js');
-		return await runInteractive(session.store, {...options, fault: io.env['NETWATCH_FAULT'] === 'view'}, terminalIo(io));
+		if (options.json) code = await runJsonStream(session, io, done);
+		else if (plain !== null) code = await runPlainStream(session, io, done, plain, unit);
+		else {
+			const {runInteractive} = await import('./dashboard.js');
+			code = await runInteractive(session.store, {...options, fault: io.env['NETWATCH_FAULT'] === 'view', end: failed}, terminalIo(io));
+		}
+		if (fatal === null) return code;
+		// --json has said it already, as it says every Docker error
+		if (!options.json) warn(io.stderr, fatal);
+		return EXIT.docker;
 	} finally {
 		session.stop();
 		recorder?.close();
