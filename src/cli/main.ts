@@ -37,6 +37,12 @@ function untilSignal(): Promise<void> {
 }
 
 
+/** NETWATCH_FAULT=view or timer: a fault injected into the dashboard, for the tests of its ways out. */
+function faultAsked(env: Io['env']): 'view' | 'timer' | undefined {
+	const fault = env['NETWATCH_FAULT'];
+	return fault === 'view' || fault === 'timer' ? fault : undefined;
+}
+
 /** `--record FILE`, opened before anything happens, so that the file has it all. */
 function openRecorder(options: WatchOptions): Recorder | null {
 	if (options.record === null) return null;
@@ -68,7 +74,7 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		else if (plain !== null) code = await runPlainStream(session, io, done, plain, unit);
 		else {
 			const {runInteractive} = await import('./dashboard.js');
-			code = await runInteractive(session.store, {...options, fault: io.env['NETWATCH_FAULT'] === 'view', end: failed}, terminalIo(io));
+			code = await runInteractive(session.store, {...options, fault: faultAsked(io.env), end: failed}, terminalIo(io));
 		}
 		if (fatal === null) return code;
 		// --json has said it already, as it says every Docker error
