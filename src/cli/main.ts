@@ -8,6 +8,7 @@ import {EXIT, HELP, parseCommandLine, USAGE, UsageError, type Command, type Watc
 import {runJsonStream, runOnce, runPlainStream} from './headless.js';
 import {terminalIo, warn, type Io} from './io.js';
 import {plainTerminalReason, restoreTerminal} from './terminal.js';
+import type {MetricsServer} from '../output/metrics.js';
 import {Recorder} from '../record/recorder.js';
 import {startSession} from './session.js';
 
@@ -65,13 +66,29 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 	});
 	const done = Promise.race([untilSignal(), failed]);
 	const unit = options.bits ? 'bits' : 'bytes';
+	let metrics: MetricsServer | null = null;
 	try {
+		if (options.metrics) {
+			// prom-client is loaded only for --metrics
+			const {metricsRegistry, serveMetrics} = await import('../output/metrics.js');
+			try {
+				metrics = await serveMetrics(metricsRegistry(() => session.store.getSnapshot()), options.metrics);
+			} catch (error) {
+				warn(io.stderr, (error as Error).message);
+				return EXIT.failure;
+			}
+		}
 		const isTty = (io.stdout as NodeJS.WriteStream).isTTY === true;
-		if (options.once || (!options.json && !isTty)) return await runOnce(session, io, options.json, unit);
+		if (options.once || (!options.json && !isTty && !metrics)) return await runOnce(session, io, options.json, unit);
 		let code: number;
 		const plain = options.plain ? 'asked for with --plain' : plainTerminalReason(io.env);
 		if (options.json) code = await runJsonStream(session, io, done);
-		else if (plain !== null) code = await runPlainStream(session, io, done, plain, unit);
+		else if (!isTty) {
+			// --metrics alone, as a service: nothing on stdout
+			warn(io.stderr, `serving OpenMetrics at ${metrics!.url} until stopped`);
+			await done;
+			code = EXIT.ok;
+		} else if (plain !== null) code = await runPlainStream(session, io, done, plain, unit);
 		else {
 			const {runInteractive} = await import('./dashboard.js');
 			code = await runInteractive(session.store, {...options, fault: faultAsked(io.env), end: failed}, terminalIo(io));
@@ -81,6 +98,7 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		if (!options.json) warn(io.stderr, fatal);
 		return EXIT.docker;
 	} finally {
+		metrics?.server.close();
 		session.stop();
 		recorder?.close();
 		if (recorder?.error) warn(io.stderr, recorder.error);

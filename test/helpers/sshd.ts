@@ -6,25 +6,11 @@
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
-import {createServer} from 'node:net';
 import {tmpdir, userInfo} from 'node:os';
 import {join} from 'node:path';
-import {sh} from './docker.js';
+import {freeLoopbackPort, sh} from './docker.js';
 
 export const SSHD = '/usr/sbin/sshd';
-
-/** The first port of `from`..`to` that nothing listens on at 127.0.0.1. */
-async function freeLoopbackPort(from: number, to: number): Promise<number> {
-	for (let port = from; port <= to; port++) {
-		const free = await new Promise<boolean>(resolve => {
-			const server = createServer();
-			server.once('error', () => resolve(false));
-			server.listen({port, host: '127.0.0.1'}, () => server.close(() => resolve(true)));
-		});
-		if (free) return port;
-	}
-	throw new Error(`no free port from ${from} to ${to}`);
-}
 
 export interface Sshd {
 	readonly port: number;
