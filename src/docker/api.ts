@@ -15,7 +15,7 @@ import {sshCommand, SshAgent, type HostKeyError} from './ssh.js';
 
 /** Idle timeout of a request, and the longest wait for response headers (streams included). */
 export const REQUEST_TIMEOUT_MS = 10_000;
-/** The first request to an endpoint gives up sooner, so a bad address is reported quickly. */
+/** The first request to an endpoint gives up sooner, so a bad address is reported quickly (not over ssh). */
 export const PING_TIMEOUT_MS = 2_500;
 
 export interface VersionInfo {
@@ -121,7 +121,9 @@ export function createDockerApi(endpoint: Endpoint, sshCommandLine?: string): Do
 	return {
 		endpoint,
 		fatal,
-		version: signal => call(api.version, api, signal ? {abortSignal: signal} : {}) as Promise<VersionInfo>,
+		// over ssh, the first request waits for an SSH handshake (two, through a ProxyJump): it
+		// gets the request timeout, not the ping's
+		version: signal => call(api.version, api, signal && endpoint.kind !== 'ssh' ? {abortSignal: signal} : {}) as Promise<VersionInfo>,
 		events: since => call(stream.getEvents, stream, since === undefined ? {} : {since}) as Promise<IncomingMessage>,
 		listContainers: () => call(api.listContainers, api, {all: true}) as Promise<{Id: string}[]>,
 		inspectContainer: id => {
