@@ -94,8 +94,8 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 			code = await runInteractive(session.store, {...options, fault: faultAsked(io.env), end: failed}, terminalIo(io));
 		}
 		if (fatal === null) return code;
-		// --json has said it already, as it says every Docker error
-		if (!options.json) warn(io.stderr, fatal);
+		// --json says every Docker error as the collector reports it: this one too, if it came that way
+		if (!options.json || session.store.getState().docker.error !== fatal) warn(io.stderr, fatal);
 		return EXIT.docker;
 	} finally {
 		metrics?.server.close();

@@ -137,8 +137,9 @@ class SshConnection extends Duplex {
 				return;
 			}
 			const failure = sshFailure(`${this.hostKey}\n${this.stderr}`, target) ?? new SshError(`ssh ended with status ${code ?? 'by a signal'}`, 'ESSH');
-			if (failure instanceof HostKeyError) onHostKey(failure);
 			this.destroy(failure);
+			// once the request that failed has had the error (the collector reports it first)
+			if (failure instanceof HostKeyError) setImmediate(() => onHostKey(failure));
 		});
 	}
 
