@@ -30,7 +30,8 @@ export function plainTerminalReason(env: Readonly<Record<string, string | undefi
 	if (term === 'dumb') return 'TERM=dumb';
 	const probe = spawnSync('tput', ['-T', term, 'cup', '0', '0'], {stdio: 'ignore', timeout: 2_000});
 	if (probe.error) return null;
-	if (probe.status === 3) return `terminfo does not know TERM=${term}`;
+	// (kitty, alacritty and the like over SSH, to a host without their entry, speak xterm)
+	if (probe.status === 3) return `terminfo does not know TERM=${term}; with TERM=xterm-256color, an xterm-like terminal gets the dashboard`;
 	if (probe.status !== 0) return `TERM=${term} cannot address the cursor`;
 	return null;
 }

@@ -19,7 +19,7 @@ const tableClocks = (output: string): string[] => [...output.matchAll(/^netwatch
 describe('plain terminals', () => {
 	it.each([
 		{why: 'TERM=dumb', env: {TERM: 'dumb'}, args: [], says: 'TERM=dumb'},
-		{why: 'an unknown TERM', env: {TERM: 'nwt-no-such-terminal'}, args: [], says: 'terminfo does not know TERM=nwt-no-such-terminal'},
+		{why: 'an unknown TERM', env: {TERM: 'nwt-no-such-terminal'}, args: [], says: 'terminfo does not know TERM=nwt-no-such-terminal; with TERM=xterm-256color, an xterm-like terminal gets the dashboard'},
 		{why: '--plain on xterm', env: {}, args: ['--plain'], says: 'asked for with --plain'},
 	])('$why: the plain table once per sample, no escape sequences, said once; Ctrl-C stops', async ({env, args, says}) => {
 		screen = new PtyScreen(args, {cols: 160, rows: 48, env});
