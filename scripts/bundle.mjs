@@ -9,7 +9,8 @@ import {build} from 'esbuild';
 /**
  * Modules that export one function, loaded when it is first called instead of at start:
  * dockerode's BuildKit session (gRPC and protobuf, for building images, which netwatch never
- * does) and docker-modem's SSH transport (ssh2, for ssh:// hosts only). Each is bundled on its
+ * does) and docker-modem's SSH transport (ssh2, which netwatch never uses: ssh:// hosts are
+ * reached through the system's ssh, src/docker/ssh.ts). Each is bundled on its
  * own, into dist/bundle/deferred/, and the main bundle requires that file inside the function.
  * Together they are 1.4 MB of the 2.5 MB that Node would otherwise read, keep and pre-parse at
  * every start.

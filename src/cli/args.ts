@@ -3,6 +3,7 @@
  * parsed command or a usage error out. Built on node:util parseArgs.
  */
 import {parseArgs} from 'node:util';
+import type {MetricsAddress} from '../output/metrics.js';
 
 export const EXIT = {
 	ok: 0,
@@ -26,6 +27,10 @@ export interface WatchOptions {
 	readonly color: boolean;
 	readonly ascii: boolean;
 	readonly bits: boolean;
+	/** `--plain`: the plain table once per interval, as on a terminal that cannot draw the dashboard */
+	readonly plain: boolean;
+	/** `--metrics ADDR:PORT`: serve OpenMetrics there, beside whatever else runs */
+	readonly metrics: MetricsAddress | null;
 	readonly host: string | undefined;
 	readonly context: string | undefined;
 }
@@ -43,7 +48,7 @@ export type Command = WatchOptions | ReplayOptions | {readonly command: 'help'} 
 
 export class UsageError extends Error {}
 
-export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N]';
+export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--plain] [--metrics ADDR:PORT] [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N]';
 
 export const HELP = `netwatch: watch a Docker host's network live
 
@@ -61,6 +66,11 @@ Options:
       --once              take one reading (two samples, so rates exist), print it
                           and exit: one JSON document with --json, else a table
       --record FILE       also write the session to FILE, for 'netwatch replay'
+      --plain             no dashboard: print the plain table once per interval,
+                          as on TERM=dumb or a terminal terminfo does not know
+      --metrics ADDR:PORT serve OpenMetrics for Prometheus at http://ADDR:PORT/metrics
+                          (:PORT for every address), beside the dashboard or
+                          --json, or alone when stdout is not a terminal
   -H, --host ADDRESS      the Docker engine: unix:///path, tcp://host:port or
                           ssh://user@host (default: $DOCKER_HOST, else the current
                           docker context, else /var/run/docker.sock)
@@ -84,8 +94,8 @@ When stdout is not a terminal, netwatch prints one plain table and exits
 (or NDJSON with --json). Mapping sockets to processes needs root, or read
 access to /proc/<pid>/fd; without it, owners show as "needs root".
 
-Exit status: 0 ok, 1 failure, 2 bad usage, 3 Docker unreachable (--once),
-4 a file cannot be read or written.`;
+Exit status: 0 ok, 1 failure, 2 bad usage, 3 Docker unreachable (--once) or
+its ssh host key refused, 4 a file cannot be read or written.`;
 
 function number(name: string, value: string | undefined, fallback: number, min: number, max: number): number {
 	if (value === undefined) return fallback;
@@ -94,6 +104,15 @@ function number(name: string, value: string | undefined, fallback: number, min: 
 		throw new UsageError(`${name} must be a number from ${min} to ${max}, not '${value}'`);
 	}
 	return n;
+}
+
+/** `127.0.0.1:9464`, `[::1]:9464`, or `:9464` for every address; null when it is none of these. */
+export function parseMetricsAddress(text: string): MetricsAddress | null {
+	const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(text.trim());
+	if (!m) return null;
+	const port = Number(m[3]);
+	if (port < 1 || port > 65_535) return null;
+	return {host: m[1] ?? m[2] ?? '', port};
 }
 
 function explainParseError(error: unknown): UsageError {
@@ -164,6 +183,8 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 				once: {type: 'boolean'},
 				record: {type: 'string'},
 				bell: {type: 'boolean'},
+				plain: {type: 'boolean'},
+				metrics: {type: 'string'},
 				host: {type: 'string', short: 'H'},
 				context: {type: 'string', short: 'c'},
 			},
@@ -179,6 +200,9 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 	if (values.host !== undefined && values.host.trim() === '') throw new UsageError('--host needs an address');
 	if (values.context !== undefined && values.context.trim() === '') throw new UsageError('--context needs a name');
 	if (values.host !== undefined && values.context !== undefined) throw new UsageError('give --host or --context, not both');
+	const metrics = values.metrics === undefined ? null : parseMetricsAddress(values.metrics);
+	if (values.metrics !== undefined && metrics === null) throw new UsageError(`--metrics needs ADDR:PORT (127.0.0.1:9464, [::1]:9464 or :9464), not '${values.metrics}'`);
+	if (metrics !== null && values.once) throw new UsageError('--metrics serves until stopped: not with --once');
 	return {
 		command: 'watch',
 		interval: number('--interval', values.interval, 1, 0.2, 60),
@@ -189,6 +213,8 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 		color: color(values['no-color']),
 		ascii: values.ascii ?? false,
 		bits: values.bits ?? false,
+		plain: values.plain ?? false,
+		metrics,
 		host: values.host,
 		context: values.context,
 	};

@@ -17,8 +17,13 @@ export interface DashboardOptions {
 	readonly ascii: boolean;
 	readonly bits: boolean;
 	readonly bell?: boolean;
-	/** NETWATCH_FAULT=view: a view throws a second after its first frame (to test the way out). */
-	readonly fault?: boolean;
+	/**
+	 * NETWATCH_FAULT, to test the ways out: `view`, a view throws a second after its first frame;
+	 * `timer`, a timer outside React throws a second after the dashboard starts.
+	 */
+	readonly fault?: 'view' | 'timer' | undefined;
+	/** Ends the dashboard when it settles (the caller says why, once the terminal is back). */
+	readonly end?: Promise<unknown>;
 }
 
 export interface DashboardIo {
@@ -76,7 +81,7 @@ export async function runInteractive(
 				crash = error;
 				instance.unmount();
 			}}>
-				{options.fault ? <Fault>{app}</Fault> : app}
+				{options.fault === 'view' ? <Fault>{app}</Fault> : app}
 			</Crash>
 		</ThemeContext.Provider>,
 		{stdout: io.stdout, stdin: io.stdin, stderr: io.stderr, exitOnCtrlC: false, patchConsole: false, maxFps: 60, incrementalRendering: true},
@@ -90,6 +95,12 @@ export async function runInteractive(
 		process.on(signal, handler);
 		return [signal, handler] as const;
 	});
+	void options.end?.then(() => instance.unmount());
+	if (options.fault === 'timer') {
+		setTimeout(() => {
+			throw new Error('a fault injected by NETWATCH_FAULT=timer');
+		}, 1000);
+	}
 	try {
 		await instance.waitUntilExit();
 	} catch (error) {

@@ -1,6 +1,7 @@
 /**
  * The modes that draw nothing: `--json` (NDJSON until interrupted), `--once` (one reading),
- * and the plain table that a non-terminal stdout gets.
+ * the plain table that a non-terminal stdout gets, and that table once per sample on a
+ * terminal that cannot take the dashboard (or with `--plain`).
  */
 import {alertRecord, eventRecord, onceDocument, snapshotRecord, stringify} from '../output/json.js';
 import {plainReport, type PlainOptions} from '../output/table.js';
@@ -29,6 +30,11 @@ function waitForTicks(session: Session, count: number): Promise<Snapshot> {
 	});
 }
 
+/** Docker's first answer, or DOCKER_WAIT_MS, whichever comes first. */
+function dockerOrTimeout(session: Session): Promise<unknown> {
+	return Promise.race([session.dockerReady, new Promise(r => setTimeout(r, DOCKER_WAIT_MS).unref())]);
+}
+
 export interface OnceOptions extends PlainOptions {
 	readonly json: boolean;
 }
@@ -38,7 +44,7 @@ export interface OnceOptions extends PlainOptions {
  * with their owners traced, printed once: a script gets what the stream would say a moment later.
  */
 export async function runOnce(session: Session, io: HeadlessIo, {json, ...plain}: OnceOptions): Promise<number> {
-	await Promise.race([session.dockerReady, new Promise(r => setTimeout(r, DOCKER_WAIT_MS).unref())]);
+	await dockerOrTimeout(session);
 	// start the sample grid now, so that both samples see the containers Docker listed
 	const twoSamples = waitForTicks(session, 2);
 	session.sampler.restart();
@@ -100,4 +106,23 @@ export function runJsonStream(session: Session, io: HeadlessIo, done: Promise<vo
 		offActions();
 		return EXIT.ok;
 	});
+}
+
+/**
+ * The plain table once per sample until interrupted, as `top -b` prints: nothing but text and
+ * newlines, each table after a blank line. `reason` is said once, on stderr, first.
+ */
+export async function runPlainStream(session: Session, io: HeadlessIo, done: Promise<void>, reason: string, unit: RateUnit = 'bytes'): Promise<number> {
+	const every = session.store.getSnapshot().interval;
+	warn(io.stderr, `plain output (${reason}): the table every ${every} s; Ctrl-C stops`);
+	await Promise.race([dockerOrTimeout(session), done]);
+	let lastTick = session.store.getSnapshot().tick;
+	const off = session.store.subscribe(s => {
+		if (s.tick === lastTick) return;
+		lastTick = s.tick;
+		io.stdout.write(`\n${plainReport(s, {unit})}`);
+	});
+	await done;
+	off();
+	return EXIT.ok;
 }

@@ -5,9 +5,10 @@
 import {readFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {EXIT, HELP, parseCommandLine, USAGE, UsageError, type Command, type WatchOptions} from './args.js';
-import {runJsonStream, runOnce} from './headless.js';
+import {runJsonStream, runOnce, runPlainStream} from './headless.js';
 import {terminalIo, warn, type Io} from './io.js';
-import {restoreTerminal} from './terminal.js';
+import {plainTerminalReason, restoreTerminal} from './terminal.js';
+import type {MetricsServer} from '../output/metrics.js';
 import {Recorder} from '../record/recorder.js';
 import {startSession} from './session.js';
 
@@ -37,6 +38,12 @@ function untilSignal(): Promise<void> {
 }
 
 
+/** NETWATCH_FAULT=view or timer: a fault injected into the dashboard, for the tests of its ways out. */
+function faultAsked(env: Io['env']): 'view' | 'timer' | undefined {
+	const fault = env['NETWATCH_FAULT'];
+	return fault === 'view' || fault === 'timer' ? fault : undefined;
+}
+
 /** `--record FILE`, opened before anything happens, so that the file has it all. */
 function openRecorder(options: WatchOptions): Recorder | null {
 	if (options.record === null) return null;
@@ -52,13 +59,46 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		return EXIT.file;
 	}
 	const session = startSession({interval: options.interval, host: options.host, context: options.context, env: io.env, recorder});
+	// a reason to stop that retrying cannot cure (ssh refused the host key): status 3
+	let fatal: string | null = null;
+	const failed = session.fatal.then(reason => {
+		fatal = reason;
+	});
+	const done = Promise.race([untilSignal(), failed]);
+	const unit = options.bits ? 'bits' : 'bytes';
+	let metrics: MetricsServer | null = null;
 	try {
+		if (options.metrics) {
+			// prom-client is loaded only for --metrics
+			const {metricsRegistry, serveMetrics} = await import('../output/metrics.js');
+			try {
+				metrics = await serveMetrics(metricsRegistry(() => session.store.getSnapshot()), options.metrics);
+			} catch (error) {
+				warn(io.stderr, (error as Error).message);
+				return EXIT.failure;
+			}
+		}
 		const isTty = (io.stdout as NodeJS.WriteStream).isTTY === true;
-		if (options.once || (!options.json && !isTty)) return await runOnce(session, io, {json: options.json, unit: options.bits ? 'bits' : 'bytes', whole: !isTty});
-		if (options.json) return await runJsonStream(session, io, untilSignal());
-		const {runInteractive} = await import('./dashboard.js');
-		return await runInteractive(session.store, {...options, fault: io.env['NETWATCH_FAULT'] === 'view'}, terminalIo(io));
+		if (options.once || (!options.json && !isTty && !metrics)) return await runOnce(session, io, {json: options.json, unit, whole: !isTty});
+		let code: number;
+		const plain = options.plain ? 'asked for with --plain' : plainTerminalReason(io.env);
+		if (options.json) code = await runJsonStream(session, io, done);
+		else if (!isTty) {
+			// --metrics alone, as a service: nothing on stdout
+			warn(io.stderr, `serving OpenMetrics at ${metrics!.url} until stopped`);
+			await done;
+			code = EXIT.ok;
+		} else if (plain !== null) code = await runPlainStream(session, io, done, plain, unit);
+		else {
+			const {runInteractive} = await import('./dashboard.js');
+			code = await runInteractive(session.store, {...options, fault: faultAsked(io.env), end: failed}, terminalIo(io));
+		}
+		if (fatal === null) return code;
+		// --json says every Docker error as the collector reports it: this one too, if it came that way
+		if (!options.json || session.store.getState().docker.error !== fatal) warn(io.stderr, fatal);
+		return EXIT.docker;
 	} finally {
+		metrics?.server.close();
 		session.stop();
 		recorder?.close();
 		if (recorder?.error) warn(io.stderr, recorder.error);

@@ -12,6 +12,7 @@ import {DiagnosisEngine, type DiagnosisDocker} from '../diagnoses/engine.js';
 import {createDockerApi} from '../docker/api.js';
 import {locateEngine, type Engine, type Files} from '../docker/context.js';
 import {EndpointError} from '../docker/endpoint.js';
+import {explainDockerError} from '../docker/errors.js';
 import type {Recorder} from '../record/recorder.js';
 import {Store} from '../store/store.js';
 
@@ -32,6 +33,8 @@ export interface Session {
 	readonly sampler: Sampler;
 	/** Resolves when Docker has answered once (or failed to). */
 	readonly dockerReady: Promise<void>;
+	/** Settles with a one-line reason when watching cannot go on (ssh refused the host key). */
+	readonly fatal: Promise<string>;
 	stop(): void;
 }
 
@@ -102,13 +105,12 @@ export function startSession(options: SessionOptions): Session {
 		});
 	}
 
-	const docker = engine
-		? new DockerCollector({api: createDockerApi(engine.endpoint), dispatch, local: engine.endpoint.kind === 'unix', context: engine.context})
-		: null;
+	const api = engine ? createDockerApi(engine.endpoint, options.env['NETWATCH_SSH_COMMAND']) : null;
+	const docker = api && engine ? new DockerCollector({api, dispatch, local: engine.endpoint.kind === 'unix', context: engine.context}) : null;
 	const sampler = new Sampler({
 		dispatch,
 		containers: () => store.getState().containers.values(),
-		api: docker?.api ?? null,
+		api,
 		interval: options.interval,
 	});
 	const diagnoses = docker ? new DiagnosisEngine({store, docker: diagnosisDocker(docker, sampler)}) : null;
@@ -130,6 +132,7 @@ export function startSession(options: SessionOptions): Session {
 		docker,
 		sampler,
 		dockerReady,
+		fatal: api ? api.fatal.then(error => explainDockerError(error, api.endpoint)) : new Promise(() => undefined),
 		stop() {
 			stopped = true;
 			sampler.stop();

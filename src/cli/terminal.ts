@@ -5,6 +5,8 @@
  * no terminal left to write to.
  */
 
+import {spawnSync} from 'node:child_process';
+
 export const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H\u001b[2J';
 export const LEAVE_ALT_SCREEN = '\u001b[?1049l';
 export const NO_WRAP = '\u001b[?7l';
@@ -14,6 +16,24 @@ export const SHOW_CURSOR = '\u001b[?25h';
 export interface TerminalStreams {
 	readonly stdout: NodeJS.WriteStream;
 	readonly stdin: NodeJS.ReadStream;
+}
+
+/**
+ * Why this terminal cannot take the dashboard, or null if it can. The dashboard needs the
+ * alternate screen and cursor addressing: TERM=dumb has neither, and a TERM that terminfo does
+ * not know may have neither. `tput` answers from the same database as every curses program
+ * (status 1: no such capability, 3: an unknown terminal); without tput, TERM is trusted.
+ */
+export function plainTerminalReason(env: Readonly<Record<string, string | undefined>>): string | null {
+	const term = env['TERM'] ?? '';
+	if (term === '') return 'TERM is not set';
+	if (term === 'dumb') return 'TERM=dumb';
+	const probe = spawnSync('tput', ['-T', term, 'cup', '0', '0'], {stdio: 'ignore', timeout: 2_000});
+	if (probe.error) return null;
+	// (kitty, alacritty and the like over SSH, to a host without their entry, speak xterm)
+	if (probe.status === 3) return `terminfo does not know TERM=${term}; with TERM=xterm-256color, an xterm-like terminal gets the dashboard`;
+	if (probe.status !== 0) return `TERM=${term} cannot address the cursor`;
+	return null;
 }
 
 function tryWrite(stream: NodeJS.WriteStream, text: string): void {

@@ -11,10 +11,11 @@ import type {IncomingMessage} from 'node:http';
 import {join} from 'node:path';
 import Dockerode from 'dockerode';
 import type {Endpoint} from './endpoint.js';
+import {sshCommand, SshAgent, type HostKeyError} from './ssh.js';
 
 /** Idle timeout of a request, and the longest wait for response headers (streams included). */
 export const REQUEST_TIMEOUT_MS = 10_000;
-/** The first request to an endpoint gives up sooner, so a bad address is reported quickly. */
+/** The first request to an endpoint gives up sooner, so a bad address is reported quickly (not over ssh). */
 export const PING_TIMEOUT_MS = 2_500;
 
 export interface VersionInfo {
@@ -33,6 +34,8 @@ export interface LogOptions {
 
 export interface DockerApi {
 	readonly endpoint: Endpoint;
+	/** Settles when the engine cannot be trusted, and retrying will not help: ssh refused its host key. */
+	readonly fatal: Promise<HostKeyError>;
 	/** GET /version */
 	version(signal?: AbortSignal): Promise<VersionInfo>;
 	/** GET /events?since=…, the raw stream; `since` is `<sec>.<nsec>`. */
@@ -52,14 +55,17 @@ export interface DockerApi {
 	followLogs(id: string, options: LogOptions): Promise<IncomingMessage>;
 }
 
-function options(endpoint: Endpoint, timeout: number | undefined): Dockerode.DockerOptions {
+/** How many short requests run at once over ssh: each connection is an ssh process. */
+const SSH_REQUEST_CONNECTIONS = 4;
+
+function options(endpoint: Endpoint, timeout: number | undefined, agent: SshAgent | undefined): Dockerode.DockerOptions {
 	// Every key is set, even to undefined: docker-modem merges its own reading of DOCKER_HOST
 	// under these, and `-H` must win over it.
 	const base = {
 		socketPath: undefined as string | undefined,
 		host: undefined as string | undefined,
 		port: undefined as number | undefined,
-		protocol: undefined as 'http' | 'https' | 'ssh' | undefined,
+		protocol: undefined as 'http' | 'https' | undefined,
 		username: undefined as string | undefined,
 		timeout,
 		connectionTimeout: REQUEST_TIMEOUT_MS,
@@ -70,14 +76,10 @@ function options(endpoint: Endpoint, timeout: number | undefined): Dockerode.Doc
 		case 'tcp':
 			return {...base, host: endpoint.host, port: endpoint.port, protocol: endpoint.tls ? 'https' : 'http', ...(endpoint.certDir ? tlsFiles(endpoint.certDir) : {})};
 		case 'ssh':
-			return {
-				...base,
-				host: endpoint.host,
-				port: endpoint.port,
-				protocol: 'ssh',
-				username: endpoint.username ?? undefined,
-				sshOptions: {agent: process.env['SSH_AUTH_SOCK']},
-			};
+			// plain HTTP over the agent's connections, which are ssh processes (see ssh.ts); the
+			// host only names the engine in the requests. (docker-modem hands `agent` to each
+			// request; @types/dockerode does not list it.)
+			return Object.assign({...base, host: endpoint.host, protocol: 'http' as const}, {agent});
 	}
 }
 
@@ -103,14 +105,25 @@ function logQuery(options: LogOptions): Record<string, unknown> {
 	};
 }
 
-export function createDockerApi(endpoint: Endpoint): DockerApi {
-	const api = new Dockerode(options(endpoint, REQUEST_TIMEOUT_MS));
-	const stream = new Dockerode(options(endpoint, undefined));
+/**
+ * @param sshCommandLine NETWATCH_SSH_COMMAND, for an ssh:// endpoint: the ssh to run and its own
+ * options (`ssh -F FILE`)
+ */
+export function createDockerApi(endpoint: Endpoint, sshCommandLine?: string): DockerApi {
+	let refused: (error: HostKeyError) => void = () => undefined;
+	const fatal = new Promise<HostKeyError>(resolve => (refused = resolve));
+	const agent = (maxSockets: number): SshAgent | undefined =>
+		endpoint.kind === 'ssh' ? new SshAgent(endpoint, sshCommand(endpoint, sshCommandLine), refused, {maxSockets}) : undefined;
+	const api = new Dockerode(options(endpoint, REQUEST_TIMEOUT_MS, agent(SSH_REQUEST_CONNECTIONS)));
+	const stream = new Dockerode(options(endpoint, undefined, agent(Infinity)));
 	const call = (fn: unknown, self: unknown, opts?: Record<string, unknown>): Promise<unknown> =>
 		(fn as Loose).call(self, opts);
 	return {
 		endpoint,
-		version: signal => call(api.version, api, signal ? {abortSignal: signal} : {}) as Promise<VersionInfo>,
+		fatal,
+		// over ssh, the first request waits for an SSH handshake (two, through a ProxyJump): it
+		// gets the request timeout, not the ping's
+		version: signal => call(api.version, api, signal && endpoint.kind !== 'ssh' ? {abortSignal: signal} : {}) as Promise<VersionInfo>,
 		events: since => call(stream.getEvents, stream, since === undefined ? {} : {since}) as Promise<IncomingMessage>,
 		listContainers: () => call(api.listContainers, api, {all: true}) as Promise<{Id: string}[]>,
 		inspectContainer: id => {

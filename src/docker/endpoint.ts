@@ -18,7 +18,15 @@ export type Endpoint =
 			readonly certDir: string | null;
 			readonly url: string;
 	  }
-	| {readonly kind: 'ssh'; readonly host: string; readonly port: number; readonly username: string | null; readonly url: string};
+	| {
+			readonly kind: 'ssh';
+			readonly host: string;
+			/** null when the address has none: ~/.ssh/config's Port applies */
+			readonly port: number | null;
+			/** null when the address has none: ~/.ssh/config's User applies */
+			readonly username: string | null;
+			readonly url: string;
+	  };
 
 export const DEFAULT_SOCKET = '/var/run/docker.sock';
 
@@ -80,9 +88,9 @@ export function resolveEndpoint(host: string | undefined, env: EndpointEnv, sock
 	}
 	if (scheme === 'ssh') {
 		if (hostname === '') throw bad('the ssh host is empty');
-		const port = url.port === '' ? 22 : Number(url.port);
+		const port = url.port === '' ? null : Number(url.port);
 		const username = url.username === '' ? null : decodeURIComponent(url.username);
-		return {kind: 'ssh', host: hostname, port, username, url: `ssh://${username ? `${username}@` : ''}${hostname}${url.port ? `:${port}` : ''}`};
+		return {kind: 'ssh', host: hostname, port, username, url: `ssh://${username ? `${username}@` : ''}${hostname}${port !== null ? `:${port}` : ''}`};
 	}
 	throw bad(`unknown scheme ${scheme}://`);
 }

@@ -1,5 +1,6 @@
 /** One-line explanations of why Docker cannot be used, each with a hint. */
 import type {Endpoint} from './endpoint.js';
+import {HostKeyError} from './ssh.js';
 
 interface ErrorLike {
 	code?: unknown;
@@ -14,6 +15,7 @@ function oneLine(text: string): string {
 
 /** Any failure to talk to Docker -> one line that says what is wrong and what to do. */
 export function explainDockerError(error: unknown, endpoint: Endpoint): string {
+	if (error instanceof HostKeyError) return `ssh to ${endpoint.url}: ${error.message}`;
 	const e = (error ?? {}) as ErrorLike;
 	const code = typeof e.code === 'string' ? e.code : '';
 	const message = oneLine(typeof e.message === 'string' ? e.message : String(error));
@@ -25,9 +27,9 @@ export function explainDockerError(error: unknown, endpoint: Endpoint): string {
 		case 'EPERM':
 			return `permission denied on ${where}: run as root or join the docker group`;
 		case 'ECONNREFUSED':
-			return endpoint.kind === 'unix'
-				? `nothing answers on ${where}: the Docker engine is not running (start dockerd)`
-				: `connection refused by ${where}: is dockerd listening there? (check DOCKER_HOST)`;
+			if (endpoint.kind === 'unix') return `nothing answers on ${where}: the Docker engine is not running (start dockerd)`;
+			if (endpoint.kind === 'ssh') return `connection refused by ${where}: is sshd listening there? (ssh said: ${message})`;
+			return `connection refused by ${where}: is dockerd listening there? (check DOCKER_HOST)`;
 		case 'ENOTFOUND':
 		case 'EAI_AGAIN':
 			return `cannot resolve the host in ${where}: check DOCKER_HOST`;
@@ -52,7 +54,7 @@ export function explainDockerError(error: unknown, endpoint: Endpoint): string {
 		return `TLS with ${where} failed: ${message} (check DOCKER_CERT_PATH and DOCKER_TLS_VERIFY)`;
 	}
 	if (endpoint.kind === 'ssh') {
-		return `ssh to ${where} failed: ${message} (is your key loaded in ssh-agent, with SSH_AUTH_SOCK set?)`;
+		return `ssh to ${where} failed: ${message} (see what 'ssh ${endpoint.host} docker version' says)`;
 	}
 	if (/timeout|timed out/i.test(message) || message === '') {
 		return `no answer from ${where} in time: check DOCKER_HOST and that dockerd is running`;

@@ -98,14 +98,18 @@ describe('Docker out of reach, in the dashboard', () => {
 	});
 });
 
-describe('a view that throws', () => {
-	it('ends with one line and status 1, and the terminal restored', async () => {
-		screen = new PtyScreen([], {cols: 120, rows: 40, env: {NETWATCH_FAULT: 'view'}, shell: `bin/netwatch.js; echo "STATUS=$?"; ${TTY_REPORT}`});
+describe('a throw', () => {
+	it.each([
+		['in a view', 'view', 'netwatch: the dashboard failed: a fault injected by NETWATCH_FAULT=view'],
+		['from a timer, outside React', 'timer', 'netwatch: a fault injected by NETWATCH_FAULT=timer'],
+	])('%s: ends with one line and status 1, and the terminal restored', async (_, fault, line) => {
+		screen = new PtyScreen([], {cols: 120, rows: 40, env: {NETWATCH_FAULT: fault}, shell: `bin/netwatch.js; echo "STATUS=$?"; ${TTY_REPORT}`});
 		const s = screen;
 		await s.waitFor(/Containers \d+/);
 		const text = await s.waitFor(TTY_REPORT_END, 10_000);
-		expect(text).toContain('netwatch: the dashboard failed: a fault injected by NETWATCH_FAULT=view');
-		expect(text).toContain('STATUS=1');
+		// the line, alone, on the normal screen: no frame drawn after it
+		const lines = text.split('\n').map(l => l.trimEnd());
+		expect(lines.filter(l => l !== '').slice(0, 2)).toEqual([line, 'STATUS=1']);
 		expect(text).not.toMatch(/\n\s+at /);
 		expect(s.inAlternateScreen()).toBe(false);
 		expect(s.cursorShown()).toBe(true);

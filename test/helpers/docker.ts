@@ -56,6 +56,22 @@ export async function freePort(): Promise<number> {
 	throw new Error('no free port found');
 }
 
+/**
+ * The first port of `from`..`to` that nothing listens on at 127.0.0.1: for servers a test runs
+ * (sshd, Prometheus, netwatch's --metrics), in the range of ports given to the test run.
+ */
+export async function freeLoopbackPort(from: number, to: number): Promise<number> {
+	for (let port = from; port <= to; port++) {
+		const free = await new Promise<boolean>(resolve => {
+			const server = createServer();
+			server.once('error', () => resolve(false));
+			server.listen({port, host: '127.0.0.1'}, () => server.close(() => resolve(true)));
+		});
+		if (free) return port;
+	}
+	throw new Error(`no free port from ${from} to ${to}`);
+}
+
 export interface Container {
 	readonly id: string;
 	readonly name: string;

@@ -15,6 +15,8 @@ export interface Recorded {
 export class DockerProxy {
 	readonly requests: Recorded[] = [];
 	private readonly server: Server;
+	/** The next request for this path waits at the proxy until `released` settles. */
+	private hold: {readonly path: string; readonly arrived: () => void; readonly released: Promise<void>} | undefined;
 	/** Requests whose answer is still on its way (streams: for as long as they last). */
 	private readonly open = new Set<{readonly path: string; readonly res: ServerResponse}>();
 
@@ -27,20 +29,26 @@ export class DockerProxy {
 			const entry = {path: req.url ?? '', res};
 			this.open.add(entry);
 			res.on('close', () => this.open.delete(entry));
-			const forward = request({socketPath: this.upstream, method: req.method, path: req.url, headers: req.headers}, answer => {
-				res.writeHead(answer.statusCode ?? 502, answer.headers);
-				// at once, as the daemon does: /events sends its headers long before its first event
-				res.flushHeaders();
-				answer.pipe(res);
-				answer.on('error', () => res.destroy());
+			const hold = this.hold?.path === entry.path.replace(/\?.*/, '') ? this.hold : undefined;
+			if (hold) this.hold = undefined;
+			hold?.arrived();
+			void (hold?.released ?? Promise.resolve()).then(() => {
+				if (res.destroyed) return;
+				const forward = request({socketPath: this.upstream, method: req.method, path: req.url, headers: req.headers}, answer => {
+					res.writeHead(answer.statusCode ?? 502, answer.headers);
+					// at once, as the daemon does: /events sends its headers long before its first event
+					res.flushHeaders();
+					answer.pipe(res);
+					answer.on('error', () => res.destroy());
+				});
+				forward.on('error', () => {
+					// the daemon is not there: close, as its own socket would
+					if (!res.headersSent) res.destroy();
+					else res.end();
+				});
+				res.on('close', () => forward.destroy());
+				req.pipe(forward);
 			});
-			forward.on('error', () => {
-				// the daemon is not there: close, as its own socket would
-				if (!res.headersSent) res.destroy();
-				else res.end();
-			});
-			res.on('close', () => forward.destroy());
-			req.pipe(forward);
 		});
 	}
 
@@ -63,6 +71,17 @@ export class DockerProxy {
 		const cut = [...this.open].filter(o => o.path.replace(/\?.*/, '') === path);
 		for (const o of cut) o.res.destroy();
 		return cut.length;
+	}
+
+	/**
+	 * Hold the next request for `path` (e.g. /events) at the proxy, unanswered and not yet sent
+	 * to the daemon, until `release()`. `arrived` settles when that request comes.
+	 */
+	holdNext(path: string): {readonly arrived: Promise<void>; release(): void} {
+		let release!: () => void;
+		const released = new Promise<void>(resolve => (release = resolve));
+		const arrived = new Promise<void>(resolve => (this.hold = {path, arrived: resolve, released}));
+		return {arrived, release};
 	}
 
 	/** Every request that was not a GET or a HEAD. */

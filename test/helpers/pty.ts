@@ -56,7 +56,8 @@ export class PtyScreen {
 		this.term = new Terminal({cols, rows, allowProposedApi: true, scrollback: 1000});
 		const env = childEnv({TERM: 'xterm-256color', COLORTERM: 'truecolor', ...options.env}) as Record<string, string>;
 		const [file, argv] = options.shell !== undefined ? ['sh', ['-c', options.shell]] : [BIN, [...args]];
-		this.process = pty.spawn(file, argv, {name: 'xterm-256color', cols, rows, cwd: process.cwd(), env});
+		// node-pty sets TERM to `name`: the terminal a test asks for (TERM=dumb) is the name
+		this.process = pty.spawn(file, argv, {name: env['TERM']!, cols, rows, cwd: process.cwd(), env});
 		this.process.onData(data => {
 			this.output += data;
 			// a frame ends where a synchronized update ends: the screen is whole there

@@ -48,8 +48,8 @@ describe('Docker out of reach', () => {
 	it.each([
 		['a missing socket', {DOCKER_HOST: 'unix:///tmp/netwatch-no-such.sock'}, /no Docker socket at \/tmp\/netwatch-no-such\.sock: is the Docker engine running\?/],
 		['a refused TCP port', {DOCKER_HOST: 'tcp://127.0.0.1:1'}, /connection refused by tcp:\/\/127\.0\.0\.1:1: is dockerd listening there\? \(check DOCKER_HOST\)/],
-		// through ssh2, loaded on first use; and no Node deprecation warning (docker-modem's DEP0170)
-		['a refused SSH port', {DOCKER_HOST: 'ssh://nobody@127.0.0.1:1'}, /connection refused by ssh:\/\/nobody@127\.0\.0\.1:1: is dockerd listening there\?/],
+		// through the system's ssh; and no Node deprecation warning (docker-modem's DEP0170)
+		['a refused SSH port', {DOCKER_HOST: 'ssh://nobody@127.0.0.1:1'}, /connection refused by ssh:\/\/nobody@127\.0\.0\.1:1: is sshd listening there\? \(ssh said: ssh: connect to host 127\.0\.0\.1 port 1: Connection refused\)/],
 		['a malformed DOCKER_HOST', {DOCKER_HOST: 'tcp://127.0.0.1:notaport'}, /DOCKER_HOST=tcp:\/\/127\.0\.0\.1:notaport is not a Docker address .*use unix:\/\/\/path/],
 		['an unknown scheme', {DOCKER_HOST: 'http://127.0.0.1:2375'}, /unknown scheme http:\/\//],
 	])('%s: --json --once reports the host, says why in one line, and exits 3', async (_, env, reason) => {

@@ -60,7 +60,7 @@ describe('nothing is lost under churn', () => {
 });
 
 describe('a dropped events stream', () => {
-	it('reconnects from the last event seen: nothing lost, nothing twice', async () => {
+	it('reconnects from the last event seen: nothing lost, nothing twice, the events of the gap included', async () => {
 		// the daemon keeps running; a proxy in front of it cuts netwatch's /events connection
 		const proxy = new DockerProxy(`/tmp/netwatch-cut-${process.pid}.sock`);
 		await proxy.listen();
@@ -69,6 +69,8 @@ describe('a dropped events stream', () => {
 			await stream.until('connected through the proxy', s => s.snapshots().at(-1)?.docker.state === 'connected');
 			const reference = await Reference.start(bed, `label=${LABEL}=${bed.run}`);
 			let made = 0;
+			const gaps: string[] = [];
+			const gapMs: number[] = [];
 			for (let cut = 0; cut < 3; cut++) {
 				const batch = Array.from({length: 3}, () => bed.name(`cut${made++}`));
 				const churn = pool(batch, 3, async name => {
@@ -77,7 +79,21 @@ describe('a dropped events stream', () => {
 				});
 				// in the middle of it: once a container of the batch has started
 				await waitFor('a container of the batch started', () => reference.lines.some(l => batch.some(name => l.includes(`"name":"${name}"`)) && /"Action":"start"/.test(l)), 60_000, 10);
+				// the new /events request waits at the proxy while more containers come and go: the
+				// events of that gap reach netwatch only through `since`
+				const held = proxy.holdNext('/events');
 				expect(proxy.cut('/events')).toBe(1);
+				await held.arrived;
+				const heldAt = performance.now();
+				const gap = Array.from({length: 2}, () => bed.name(`gap${made++}`));
+				gaps.push(...gap);
+				await pool(gap, 2, async name => {
+					await docker('run', '-d', '--name', name, '--label', `${LABEL}=${bed.run}`, IMAGE, 'sleep', '60');
+					await docker('rm', '-f', name);
+				});
+				await waitFor('the gap containers destroyed', () => gap.every(name => reference.lines.some(l => l.includes(`"name":"${name}"`) && /"Action":"destroy"/.test(l))), 60_000, 10);
+				held.release();
+				gapMs.push(performance.now() - heldAt);
 				await churn;
 			}
 			const last = await reference.mark();
@@ -91,6 +107,11 @@ describe('a dropped events stream', () => {
 			// create, start, kill, die, destroy at least, for each container
 			expect(theirs.length).toBeGreaterThanOrEqual(made * 5);
 			expect(ours.sort()).toEqual(theirs.sort());
+			// the gaps: each held the new request for about a second or more, and every container
+			// that came and went in one is there, its destroy included
+			expect(Math.min(...gapMs), `held for ${gapMs.map(Math.round).join(', ')} ms`).toBeGreaterThan(800);
+			const destroyed = new Set(stream.events().filter(e => e.action === 'destroy').map(e => e.container?.name));
+			expect(gaps.filter(name => !destroyed.has(name))).toEqual([]);
 			// three reconnects, each from where the last stream ended
 			const subscriptions = proxy.requests.filter(r => r.path.startsWith('/events'));
 			expect(subscriptions).toHaveLength(4);

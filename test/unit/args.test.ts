@@ -15,18 +15,28 @@ describe('parseCommandLine', () => {
 	it('has sensible defaults', () => {
 		expect(parseCommandLine([])).toEqual({
 			command: 'watch', interval: 1, json: false, once: false, record: null, bell: false,
-			color: true, ascii: false, bits: false, host: undefined, context: undefined,
+			color: true, ascii: false, bits: false, plain: false, metrics: null, host: undefined, context: undefined,
 		});
 	});
 
 	it('reads every option, short forms included', () => {
-		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color'])).toEqual({
+		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color', '--plain'])).toEqual({
 			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', bell: true,
-			color: false, ascii: true, bits: true, host: 'tcp://h:2375', context: undefined,
+			color: false, ascii: true, bits: true, plain: true, metrics: null, host: 'tcp://h:2375', context: undefined,
 		});
 		expect(parseCommandLine(['--interval=2'])).toMatchObject({interval: 2});
 		expect(parseCommandLine(['-c', 'rootless'])).toMatchObject({host: undefined, context: 'rootless'});
 		expect(parseCommandLine(['--context=rootless'])).toMatchObject({context: 'rootless'});
+	});
+
+	it('reads --metrics ADDR:PORT, and refuses what is not one, or --once beside it', () => {
+		expect(parseCommandLine(['--metrics', '127.0.0.1:9464'])).toMatchObject({metrics: {host: '127.0.0.1', port: 9464}});
+		expect(parseCommandLine(['--metrics=[::1]:9464'])).toMatchObject({metrics: {host: '::1', port: 9464}});
+		expect(parseCommandLine(['--metrics', ':9464', '--json'])).toMatchObject({metrics: {host: '', port: 9464}, json: true});
+		for (const bad of ['9464', 'host:', 'host:0', 'host:70000', '::1:9464']) {
+			expect(usageError(['--metrics', bad])).toBe(`--metrics needs ADDR:PORT (127.0.0.1:9464, [::1]:9464 or :9464), not '${bad}'`);
+		}
+		expect(usageError(['--metrics', ':9464', '--once'])).toBe('--metrics serves until stopped: not with --once');
 	});
 
 	it('honours NO_COLOR', () => {

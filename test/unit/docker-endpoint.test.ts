@@ -37,7 +37,7 @@ describe('resolveEndpoint', () => {
 
 	it('reads ssh with user and port', () => {
 		expect(resolveEndpoint(undefined, {DOCKER_HOST: 'ssh://ops@box:2222'}, none)).toEqual({kind: 'ssh', host: 'box', port: 2222, username: 'ops', url: 'ssh://ops@box:2222'});
-		expect(resolveEndpoint(undefined, {DOCKER_HOST: 'ssh://box'}, none)).toMatchObject({port: 22, username: null});
+		expect(resolveEndpoint(undefined, {DOCKER_HOST: 'ssh://box'}, none)).toMatchObject({port: null, username: null});
 	});
 
 	it.each([
