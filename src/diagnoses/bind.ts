@@ -3,11 +3,10 @@
  * port, who holds it, and why it matters for this container's network mode. Pure: the failure,
  * the container and the listening sockets in; the finding out.
  */
-import {HOST_NS, namespaceOwner, type ContainerInfo, type ListeningSocket, type SocketProto} from '../model.js';
+import {HOST_NS, namespaceOwner, type AlertHolder, type ContainerInfo, type Finding, type FindingSource, type ListeningSocket, type SocketProto} from '../model.js';
 import type {BindFailure} from '../parsers/bind-errors.js';
 import {portsFromCommand} from '../parsers/command-port.js';
 import {Relations} from '../store/relations.js';
-import type {AlertHolder, Finding, FindingSource} from './types.js';
 
 export interface BindInput {
 	readonly victim: ContainerInfo;

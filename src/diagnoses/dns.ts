@@ -4,10 +4,9 @@
  * only for containers on a network that the asker shares. Pure: the failure and the state in,
  * the finding out; and the test that says when the layout no longer explains it.
  */
-import type {ContainerInfo} from '../model.js';
+import type {ContainerInfo, Finding} from '../model.js';
 import type {NameFailure} from '../parsers/name-errors.js';
 import {Relations} from '../store/relations.js';
-import type {Finding} from './types.js';
 
 /** Networks whose DNS answers container names: user-defined ones (not the default bridge, host or none). */
 function namedNetworks(c: ContainerInfo): Set<string> {

@@ -15,7 +15,7 @@
  *    a loopback-only one, port bindings on a host-network container.
  * Everything is read-only: GET logs, GET inspect, /proc.
  */
-import {HOST_NS, namespaceOwner, type ContainerInfo, type ListeningSocket} from '../model.js';
+import {HOST_NS, namespaceOwner, type Alert, type ContainerInfo, type Finding, type ListeningSocket} from '../model.js';
 import {findBindFailure, matchBindFailure} from '../parsers/bind-errors.js';
 import type {DockerEvent} from '../parsers/docker-events.js';
 import type {TimedLine} from '../parsers/docker-logs.js';
@@ -25,7 +25,6 @@ import type {State} from '../store/state.js';
 import {diagnoseBind} from './bind.js';
 import {containerNamed, diagnoseDns, layoutBlocks} from './dns.js';
 import {portFindings} from './published.js';
-import type {Alert, Finding} from './types.js';
 
 /** What the diagnoses may ask of Docker and of /proc, and nothing more. */
 export interface DiagnosisDocker {

@@ -3,10 +3,9 @@
  * and the sockets that listen in each namespace. Pure: the state in, the findings that hold now
  * out. Each is a standing condition: it is open while it holds, and resolved when it ends.
  */
-import {namespaceOwner, type ContainerInfo, type ListeningSocket, type PortBinding} from '../model.js';
+import {namespaceOwner, type ContainerInfo, type Finding, type ListeningSocket, type PortBinding} from '../model.js';
 import type {State} from '../store/state.js';
 import {Relations} from '../store/relations.js';
-import type {Finding} from './types.js';
 
 /** How long a started container has to listen on its published ports. */
 export const PUBLISH_GRACE_MS = 10_000;

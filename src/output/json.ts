@@ -4,7 +4,7 @@
  * Text that came from containers is not sanitised here: JSON escapes control characters, and
  * `stringify` also escapes DEL and C1 controls, which JSON.stringify leaves raw.
  */
-import type {Alert} from '../diagnoses/types.js';
+import type {Alert} from '../model.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
 import type {ContainerView, InterfaceView, ListeningView, Snapshot} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';

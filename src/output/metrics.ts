@@ -8,7 +8,7 @@
  */
 import {createServer, type Server} from 'node:http';
 import {Counter, Gauge, Registry, type OpenMetricsContentType} from 'prom-client';
-import type {DiagnosisKind} from '../diagnoses/types.js';
+import type {DiagnosisKind} from '../model.js';
 import type {ContainerView, InterfaceView, ListeningView, Snapshot} from '../store/snapshot.js';
 
 export interface MetricsAddress {

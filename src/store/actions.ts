@@ -3,16 +3,8 @@
  * them back from a recording and dispatches the same ones, so a replayed dashboard is built by
  * the same code as a live one. Every action is plain JSON.
  */
-import type {
-	ContainerInfo,
-	DockerStatus,
-	InterfaceMeta,
-	ListeningSocket,
-	NetDevRow,
-	NetworkInfo,
-} from '../model.js';
+import type {Alert, ContainerInfo, DockerStatus, Finding, InterfaceMeta, ListeningSocket, NetDevRow, NetworkInfo} from '../model.js';
 import type {DockerEvent} from '../parsers/docker-events.js';
-import type {Alert, Finding} from '../diagnoses/types.js';
 
 export interface HostAction {
 	readonly type: 'host';

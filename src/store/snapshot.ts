@@ -4,8 +4,7 @@
  * container, a container's eth0 to its host peer, a socket to its owner, a network mode to its
  * plain name.
  */
-import type {Alert} from '../diagnoses/types.js';
-import {HOST_NS, unknownMeta, type ContainerInfo, type DockerStatus, type InterfaceKind, type InterfaceMeta, type ListeningSocket, type SocketProto} from '../model.js';
+import {HOST_NS, unknownMeta, type Alert, type ContainerInfo, type DockerStatus, type InterfaceKind, type InterfaceMeta, type ListeningSocket, type SocketProto} from '../model.js';
 import {Relations, type ContainerRef, type Mode, type NetworkKind} from './relations.js';
 
 export type {ContainerRef, NetworkKind} from './relations.js';

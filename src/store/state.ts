@@ -2,17 +2,8 @@
  * The store's state and its reducer: `reduce(state, action)` returns a new state and never
  * changes the old one. Pure and synchronous, so live collection and replay share it.
  */
-import type {Alert, Finding} from '../diagnoses/types.js';
-import type {
-	ContainerInfo,
-	DockerStatus,
-	InterfaceMeta,
-	ListeningSocket,
-	NetDevRow,
-	NetworkInfo,
-} from '../model.js';
+import {HOST_NS, type Alert, type ContainerInfo, type DockerStatus, type Finding, type InterfaceMeta, type ListeningSocket, type NetDevRow, type NetworkInfo} from '../model.js';
 import {statusAfter, type DockerEvent} from '../parsers/docker-events.js';
-import {HOST_NS} from '../model.js';
 import type {Action, AlertAction, TickAction} from './actions.js';
 import {interfaceRates, pushHistory} from './rates.js';
 

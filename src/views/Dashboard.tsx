@@ -3,7 +3,7 @@
  * everything it shows; `Dashboard` lays it out. No hooks but the theme, no I/O.
  */
 import {Box, Text} from 'ink';
-import type {Alert} from '../diagnoses/types.js';
+import type {Alert} from '../model.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
 import {containerTitle, hostBanner, modeBanner} from './describe.js';
 import {computeLayout, MIN_COLUMNS, MIN_ROWS, paneWidths, type Layout} from './layout.js';

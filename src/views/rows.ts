@@ -3,7 +3,7 @@
  * every column at a fixed width, so that a row whose values did not change is byte-identical
  * to the one before and Ink's line diff leaves it alone.
  */
-import type {Alert} from '../diagnoses/types.js';
+import type {Alert} from '../model.js';
 import type {ContainerView, InterfaceView} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';

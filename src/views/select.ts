@@ -1,7 +1,7 @@
 /**
  * Selectors: what the dashboard shows, derived from a snapshot and the UI state. Pure.
  */
-import {SEVERITY_RANK, type Alert} from '../diagnoses/types.js';
+import {SEVERITY_RANK, type Alert} from '../model.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';

@@ -4,8 +4,7 @@
  */
 import {afterEach, describe, expect, it} from 'vitest';
 import {DiagnosisEngine, type DiagnosisDocker} from '../../src/diagnoses/engine.js';
-import type {Alert} from '../../src/diagnoses/types.js';
-import {HOST_NS, type ContainerInfo, type ListeningSocket} from '../../src/model.js';
+import {HOST_NS, type Alert, type ContainerInfo, type ListeningSocket} from '../../src/model.js';
 import type {TimedLine} from '../../src/parsers/docker-logs.js';
 import type {Action} from '../../src/store/actions.js';
 import {Store} from '../../src/store/store.js';

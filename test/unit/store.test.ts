@@ -1,6 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
-import type {Alert, Finding} from '../../src/diagnoses/types.js';
-import {HOST_NS} from '../../src/model.js';
+import {HOST_NS, type Alert, type Finding} from '../../src/model.js';
 import type {Action} from '../../src/store/actions.js';
 import {counterDelta, rate} from '../../src/store/rates.js';
 import {deriveSnapshot} from '../../src/store/snapshot.js';

@@ -1,5 +1,5 @@
 /** Errors and warnings, at the top of the dashboard, until each is acknowledged with `a`. No blinking. */
-import type {Alert} from '../../diagnoses/types.js';
+import type {Alert} from '../../model.js';
 import {ago} from '../../util/format.js';
 import {alertTone} from '../rows.js';
 import {RowText} from '../RowText.js';
