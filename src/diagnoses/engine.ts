@@ -74,6 +74,8 @@ const BIND_KINDS: ReadonlySet<string> = new Set(['EADDRINUSE', 'EACCES', 'EADDRN
 interface Follower {
 	readonly follow: {stop(): void};
 	readonly run: string;
+	/** When that run started, ms since the epoch. */
+	readonly started: number;
 	/** On the host network. */
 	readonly host: boolean;
 	readonly recent: TimedLine[];
@@ -273,22 +275,27 @@ export class DiagnosisEngine {
 	 */
 	private followRunning(state: State): void {
 		const now = this.now();
-		const candidates = [...state.containers.values()]
-			.filter(c => c.state === 'running' && c.startedAt !== null && !this.followers.has(c.id))
-			.filter(c => c.rawNetworkMode === 'host' || now - Date.parse(c.startedAt!) >= SETTLE_MS)
-			.sort((a, b) => Number(b.rawNetworkMode === 'host') - Number(a.rawNetworkMode === 'host') || Date.parse(b.startedAt!) - Date.parse(a.startedAt!));
-		for (const c of candidates) {
+		const host = (c: ContainerInfo): boolean => c.rawNetworkMode === 'host';
+		const candidates: {c: ContainerInfo; started: number}[] = [];
+		for (const c of state.containers.values()) {
+			if (c.state !== 'running' || c.startedAt === null || this.followers.has(c.id)) continue;
+			const started = Date.parse(c.startedAt);
+			if (host(c) || now - started >= SETTLE_MS) candidates.push({c, started});
+		}
+		candidates.sort((a, b) => Number(host(b.c)) - Number(host(a.c)) || b.started - a.started);
+		for (const {c, started} of candidates) {
 			if (this.followers.size >= this.maxFollowers) {
-				const oldest = [...this.followers.entries()].filter(([, f]) => !f.host).sort(([, a], [, b]) => Date.parse(a.run) - Date.parse(b.run))[0];
-				if (!oldest || (c.rawNetworkMode !== 'host' && Date.parse(oldest[1].run) >= Date.parse(c.startedAt!))) break;
+				let oldest: [string, Follower] | undefined;
+				for (const entry of this.followers) if (!entry[1].host && (!oldest || entry[1].started < oldest[1].started)) oldest = entry;
+				if (!oldest || (!host(c) && oldest[1].started >= started)) break;
 				this.unfollow(oldest[0]);
 			}
-			this.follow(c);
+			this.follow(c, started);
 		}
 	}
 
-	private follow(c: ContainerInfo): void {
-		const since = Math.max(Date.parse(c.startedAt!) / 1000 - 1, this.now() / 1000 - FOLLOW_BACK_S);
+	private follow(c: ContainerInfo, started: number): void {
+		const since = Math.max(started / 1000 - 1, this.now() / 1000 - FOLLOW_BACK_S);
 		const run = c.startedAt!;
 		let follower: Follower | undefined;
 		const follow = this.options.docker.followLog(c, since, {
@@ -297,7 +304,7 @@ export class DiagnosisEngine {
 				if (follower && this.followers.get(c.id) === follower) this.followers.delete(c.id);
 			},
 		});
-		follower = {follow, run, host: c.rawNetworkMode === 'host', recent: [], lastCheck: 0};
+		follower = {follow, run, started, host: c.rawNetworkMode === 'host', recent: [], lastCheck: 0};
 		this.followers.set(c.id, follower);
 	}
 

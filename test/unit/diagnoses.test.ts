@@ -52,11 +52,11 @@ const T0 = Date.parse('2026-11-28T02:32:00Z');
 let engine: DiagnosisEngine | undefined;
 afterEach(() => engine?.stop());
 
-function setup(extra: Action[] = []) {
+function setup(extra: Action[] = [], maxFollowers?: number) {
 	const store = new Store({endpoint: 'x', coalesceMs: 1});
 	const docker = new FakeDocker();
 	let now = T0;
-	engine = new DiagnosisEngine({store, docker, now: () => now});
+	engine = new DiagnosisEngine({store, docker, now: () => now, ...(maxFollowers ? {maxFollowers} : {})});
 	engine.start();
 	for (const action of [...fixtureActions(), ...extra]) store.dispatch(action);
 	const alerts = (): Alert[] => [...store.getState().alerts.values()];
@@ -162,6 +162,19 @@ describe('bind failures', () => {
 		await settle();
 		expect(alerts().find(a => a.containerId === b1.id)).toMatchObject({kind: 'EADDRNOTAVAIL', port: 80});
 		expect(alerts().find(a => a.containerId === b1.id)!.message).toMatch(/does not have that address \(it has .*172\.17\.0\.2/);
+	});
+});
+
+describe('log followers', () => {
+	it('follow at most maxFollowers logs: host-network containers first, then the newest, which take the place of the oldest', async () => {
+		const {store, docker} = setup([], 2);
+		const followed = () => [...docker.followed.keys()].map(id => store.getState().containers.get(id)!.name).sort();
+		store.dispatch(tick(T0));
+		// fx-h1 (host network), then the newest of the others: fx-o1 started last
+		expect(followed()).toEqual(['fx-h1', 'fx-o1']);
+		store.dispatch({type: 'container', container: {...b1, id: 'f'.repeat(64), name: 'fresh', startedAt: '2026-11-28T02:31:57Z'}});
+		store.dispatch(tick(T0 + 1_000));
+		expect(followed()).toEqual(['fresh', 'fx-h1']);
 	});
 });
 
