@@ -28,7 +28,6 @@
  */
 import {closeSync, existsSync, openSync, readSync, readdirSync, readlinkSync} from 'node:fs';
 import {basename, join} from 'node:path';
-import {performance} from 'node:perf_hooks';
 import type {ListeningSocket} from '../model.js';
 import {containerIdFromCgroup} from '../parsers/cgroup.js';
 import {parseSockets, type SocketFile, type SocketRow} from '../parsers/proc-net-sockets.js';
@@ -196,6 +195,7 @@ export class SocketCollector {
 		}
 		due.sort((a, b) => a.since - b.since);
 		const counts = new Map<string, SocketsInUse>();
+		// the global performance, not node:perf_hooks' binding: a test's fake clock replaces the global only
 		const started = performance.now();
 		for (const [i, {ns, file, key, since}] of due.entries()) {
 			const budget = since === -Infinity ? NEW_TABLE_BUDGET_MS : TICK_BUDGET_MS;
