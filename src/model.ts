@@ -124,3 +124,45 @@ export interface DockerStatus {
 	/** Lines of the events stream that did not parse, skipped and counted. */
 	readonly badEventLines: number;
 }
+
+/** One end of a TCP connection, or a connected UDP socket, as its namespace's table shows it. */
+export interface Connection {
+	readonly proto: SocketProto;
+	readonly family: 4 | 6;
+	/** IPv4 peers of dual-stack sockets are written as IPv4. */
+	readonly local: string;
+	readonly localPort: number;
+	readonly remote: string;
+	readonly remotePort: number;
+	/** `established`, `syn-sent`, `time-wait`, `close-wait`, ... (a connected UDP socket: `established`) */
+	readonly state: string;
+	readonly txQueue: number;
+	readonly rxQueue: number;
+	readonly timer: 'retransmit' | 'keepalive' | 'time-wait' | 'probe' | null;
+	/** When the timer fires, ms from the read; null without a timer. */
+	readonly timerMs: number | null;
+	readonly retransmits: number;
+	/** 0 for TIME_WAIT, which no process holds. */
+	readonly inode: number;
+}
+
+/** A process that holds sockets. */
+export interface ProcessRef {
+	readonly pid: number;
+	readonly command: string;
+	/** The container it runs in, by its cgroup. */
+	readonly containerId: string | null;
+}
+
+/** A connection that Docker's DNAT rewrote, from /proc/net/nf_conntrack. */
+export interface NatConnection {
+	readonly proto: SocketProto;
+	/** What the client connected to (a published port) and from where. */
+	readonly client: string;
+	readonly clientPort: number;
+	readonly published: string;
+	readonly publishedPort: number;
+	/** Where it really went: the container's address and port. */
+	readonly target: string;
+	readonly targetPort: number;
+}

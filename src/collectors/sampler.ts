@@ -13,6 +13,7 @@ import {performance} from 'node:perf_hooks';
 import type {ContainerInfo, ListeningSocket, NetDevRow} from '../model.js';
 import {HOST_NS, type Action} from '../store/actions.js';
 import type {DockerCollector} from './docker.js';
+import {ConnectionCollector, connectionNamespaces} from './connections.js';
 import {containerNamespace, hostNamespace, type NamespaceInterfaces} from './interfaces.js';
 import {readProcFileOrNull} from './procfs.js';
 import {SocketCollector, type NamespaceRef} from './sockets.js';
@@ -51,6 +52,7 @@ export class Sampler {
 	private readonly proc: string;
 	private readonly host: NamespaceInterfaces;
 	private readonly sockets: SocketCollector;
+	readonly connections: ConnectionCollector;
 	private readonly tracked = new Map<string, Tracked>();
 	private readonly stats: StatsApiSampler | null;
 	private readonly ownNetns: string | null;
@@ -65,6 +67,7 @@ export class Sampler {
 		this.proc = options.proc ?? '/proc';
 		this.host = hostNamespace(this.proc, options.sys ?? '/sys');
 		this.sockets = new SocketCollector(this.proc);
+		this.connections = new ConnectionCollector(this.proc);
 		this.stats = options.docker ? new StatsApiSampler(options.docker.docker) : null;
 		this.ownNetns = readLink(join(this.proc, 'self/ns/net'));
 	}
@@ -162,6 +165,8 @@ export class Sampler {
 
 		this.socketNamespaces = socketNamespaces;
 		this.readSockets();
+		const connections = this.connections.sample(connectionNamespaces(socketNamespaces, containers, {...namespaces, [HOST_NS]: host.rows}));
+		if (connections) dispatch(connections);
 		dispatch({
 			type: 'tick',
 			at: Date.now(),

@@ -4,12 +4,15 @@
  * the same code as a live one. Every action is plain JSON.
  */
 import type {
+	Connection,
 	ContainerInfo,
 	DockerStatus,
 	InterfaceMeta,
 	ListeningSocket,
 	NetDevRow,
+	NatConnection,
 	NetworkInfo,
+	ProcessRef,
 } from '../model.js';
 import type {DockerEvent} from '../parsers/docker-events.js';
 import type {Alert} from '../alerts/types.js';
@@ -61,6 +64,22 @@ export interface SocketsAction {
 	readonly sockets: readonly ListeningSocket[];
 }
 
+/**
+ * Connections of the namespaces read this time (the others are as they were), and what else
+ * was learned: owners of sockets newly traced, and the DNAT connections when conntrack was read.
+ */
+export interface ConnectionsAction {
+	readonly type: 'connections';
+	/** Keyed like the tick's namespaces (`host`, or the owning container's id); replaces what the store had. */
+	readonly read: Readonly<Record<string, readonly Connection[]>>;
+	/** Namespaces that are gone. */
+	readonly gone: readonly string[];
+	/** By inode. */
+	readonly owners: Readonly<Record<string, ProcessRef>>;
+	/** Read again when present; null: this kernel has no /proc/net/nf_conntrack. */
+	readonly nat?: readonly NatConnection[] | null;
+}
+
 /** The full container list, after connecting or reconnecting: replaces what the store had. */
 export interface ContainersAction {
 	readonly type: 'containers';
@@ -103,6 +122,7 @@ export type Action =
 	| InterfacesAction
 	| NamespaceAction
 	| SocketsAction
+	| ConnectionsAction
 	| ContainersAction
 	| ContainerAction
 	| ContainerRemovedAction

@@ -4,15 +4,18 @@
  */
 import type {Alert} from '../alerts/types.js';
 import type {
+	Connection,
 	ContainerInfo,
 	DockerStatus,
 	InterfaceMeta,
 	ListeningSocket,
 	NetDevRow,
+	NatConnection,
 	NetworkInfo,
+	ProcessRef,
 } from '../model.js';
 import {statusAfter, type DockerEvent} from '../parsers/docker-events.js';
-import {HOST_NS, type Action, type TickAction} from './actions.js';
+import {HOST_NS, type Action, type ConnectionsAction, type TickAction} from './actions.js';
 import {interfaceRates, pushHistory} from './rates.js';
 
 export interface InterfaceSample {
@@ -59,6 +62,12 @@ export interface State {
 	readonly identities: ReadonlyMap<string, NamespaceIdentity>;
 	readonly networks: ReadonlyMap<string, NetworkInfo>;
 	readonly sockets: readonly ListeningSocket[];
+	/** Each namespace's connections as last read (keyed like namespaces, `host` included). */
+	readonly connections: ReadonlyMap<string, readonly Connection[]>;
+	/** Owners of sockets in namespaces shared by several containers (the host's included), by inode. */
+	readonly socketOwners: ReadonlyMap<number, ProcessRef>;
+	/** Docker's DNAT connections from conntrack; null when the kernel has no conntrack table. */
+	readonly nat: readonly NatConnection[] | null;
 	/** The newest events, oldest first, at most EVENT_LOG_SIZE. */
 	readonly events: readonly EventEntry[];
 	readonly eventsTotal: number;
@@ -85,6 +94,9 @@ export function initialState(endpoint: string, context: string | null = null): S
 		identities: new Map(),
 		networks: new Map(),
 		sockets: [],
+		connections: new Map(),
+		socketOwners: new Map(),
+		nat: [],
 		events: [],
 		eventsTotal: 0,
 		alerts: new Map(),
@@ -177,6 +189,18 @@ function keepAlerts(alerts: Map<string, Alert>): Map<string, Alert> {
 	return alerts;
 }
 
+function reduceConnections(state: State, action: ConnectionsAction): State {
+	const connections = new Map(state.connections);
+	for (const key of action.gone) connections.delete(key);
+	for (const [key, list] of Object.entries(action.read)) connections.set(key, list);
+	// owners of sockets that are gone go with them
+	const inodes = new Set<number>();
+	for (const list of connections.values()) for (const c of list) inodes.add(c.inode);
+	const socketOwners = new Map([...state.socketOwners].filter(([inode]) => inodes.has(inode)));
+	for (const [inode, owner] of Object.entries(action.owners)) socketOwners.set(Number(inode), owner);
+	return {...state, connections, socketOwners, nat: action.nat === undefined ? state.nat : action.nat};
+}
+
 export function reduce(state: State, action: Action): State {
 	switch (action.type) {
 		case 'host':
@@ -192,6 +216,8 @@ export function reduce(state: State, action: Action): State {
 			};
 		case 'sockets':
 			return {...state, sockets: action.sockets};
+		case 'connections':
+			return reduceConnections(state, action);
 		case 'containers': {
 			const containers = new Map(action.containers.map(c => [c.id, c]));
 			const identities = new Map([...state.identities].filter(([id]) => containers.has(id)));

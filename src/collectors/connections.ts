@@ -1,0 +1,225 @@
+/**
+ * Connections: the TCP sockets and connected UDP sockets of every network namespace, read once
+ * per namespace (containers that share one, and host-network containers, are not read again),
+ * plus the DNAT connections of the host's conntrack table and the owners of sockets where a
+ * namespace holds more than one container's processes.
+ *
+ * A table is read only when something says it may have changed, as the listeners' are:
+ * - the namespace's sockstat counts (sockets in use, TIME_WAIT) moved: a connection came or went;
+ * - packets moved on its interfaces (net/dev, read by the sampler anyway) and the last read is
+ *   MIN_GAP_MS old: a state, a queue or a retransmission can change only with packets;
+ * - the last read is MAX_AGE_MS old and had connections: an application can read its receive
+ *   queue without a packet moving.
+ * A count of 0 in use and none in TIME_WAIT proves a namespace empty without reading it. The
+ * kernel walks its whole connection hash for each TCP table, so a tick reads the due namespaces,
+ * the longest waiting first, until TICK_BUDGET_MS is spent (always at least one).
+ */
+import {existsSync} from 'node:fs';
+import {join} from 'node:path';
+import {performance} from 'node:perf_hooks';
+import type {Connection, ContainerInfo, NatConnection, NetDevRow, ProcessRef} from '../model.js';
+import type {ConnectionsAction} from '../store/actions.js';
+import {isDnat, parseConntrack} from '../parsers/conntrack.js';
+import {parseConnections, stateName, timerName, USER_HZ} from '../parsers/proc-net-connections.js';
+import type {SocketFile, SocketRow} from '../parsers/proc-net-sockets.js';
+import {findOwners} from './owners.js';
+import {readProcFileOrNull} from './procfs.js';
+import type {NamespaceRef} from './sockets.js';
+
+export interface ConnectionNamespace extends NamespaceRef {
+	/** Packets in and out over its interfaces, as last read (net/dev); null when not known. */
+	readonly packets: number | null;
+	/** Its sockets are held by more than one container (the host; a namespace shared with `container:`). */
+	readonly traceOwners: boolean;
+}
+
+interface Read {
+	readonly pid: number | null;
+	readonly at: number;
+	readonly counts: string;
+	readonly packets: number | null;
+	readonly empty: boolean;
+}
+
+const FILES: readonly SocketFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
+const MIN_GAP_MS = 1_000;
+const HOST_MIN_GAP_MS = 3_000;
+const MAX_AGE_MS = 10_000;
+const TICK_BUDGET_MS = 4;
+const TRACE_EVERY_MS = 3_000;
+const UNKNOWN_RETRY_MS = 10_000;
+const CONNTRACK_EVERY_MS = 2_000;
+
+/** The per-namespace counts of sockstat and sockstat6: `TCP 3 1|UDP 0|TCP6 2|UDP6 0` (inuse, tw). */
+export function namespaceCounts(text: string): {key: string; empty: boolean} {
+	const parts: string[] = [];
+	let total = 0;
+	for (const match of text.matchAll(/^(TCP6?|UDP6?): inuse (\d+)(?: orphan \d+ tw (\d+))?/gm)) {
+		parts.push(`${match[1]} ${match[2]} ${match[3] ?? ''}`);
+		total += Number(match[2]) + Number(match[3] ?? 0);
+	}
+	return {key: parts.join('|'), empty: parts.length > 0 && total === 0};
+}
+
+export function toConnection(row: SocketRow): Connection {
+	const timer = timerName(row.timer);
+	return {
+		proto: row.proto,
+		family: row.family,
+		local: row.localAddress,
+		localPort: row.localPort,
+		remote: row.remoteAddress,
+		remotePort: row.remotePort,
+		state: stateName(row.state) ?? String(row.state),
+		txQueue: row.txQueue,
+		rxQueue: row.rxQueue,
+		timer,
+		timerMs: timer === null ? null : Math.round((row.timerTicks * 1000) / USER_HZ),
+		retransmits: row.retransmits,
+		inode: row.inode,
+	};
+}
+
+/** Docker's DNAT connections of a conntrack table. */
+export function natConnections(text: string): NatConnection[] {
+	return parseConntrack(text)
+		.filter(isDnat)
+		.map(e => ({
+			proto: e.proto,
+			client: e.original.src,
+			clientPort: e.original.sport,
+			published: e.original.dst,
+			publishedPort: e.original.dport,
+			target: e.reply.src,
+			targetPort: e.reply.sport,
+		}));
+}
+
+export class ConnectionCollector {
+	private readonly reads = new Map<string, Read>();
+	private readonly owners = new Map<number, ProcessRef>();
+	private readonly unknown = new Map<number, number>();
+	/** Inodes of the traced namespaces, as last read. */
+	private readonly traced = new Map<string, readonly number[]>();
+	private lastWalk = -Infinity;
+	private lastConntrack = -Infinity;
+	private natKey: string | undefined;
+	private tables = 0;
+
+	constructor(private readonly proc = '/proc') {}
+
+	/** How many socket tables were read (for tests and the benchmark). */
+	get tablesRead(): number {
+		return this.tables;
+	}
+
+	private path(ns: NamespaceRef, file: string): string {
+		return join(this.proc, ...(ns.pid === null ? [] : [String(ns.pid)]), 'net', file);
+	}
+
+	private readNamespace(ns: NamespaceRef): Connection[] {
+		const connections: Connection[] = [];
+		for (const file of FILES) {
+			const text = readProcFileOrNull(this.path(ns, file));
+			this.tables += 1;
+			if (text !== null) for (const row of parseConnections(text, file)) connections.push(toConnection(row));
+		}
+		return connections;
+	}
+
+	/** The connections of the namespaces that were due; null when nothing was read and nothing changed. */
+	sample(namespaces: readonly ConnectionNamespace[], now = Date.now()): ConnectionsAction | null {
+		const wanted = new Set(namespaces.map(ns => ns.key));
+		const gone = [...this.reads.keys()].filter(key => !wanted.has(key));
+		for (const key of gone) {
+			this.reads.delete(key);
+			this.traced.delete(key);
+		}
+
+		const due: {ns: ConnectionNamespace; counts: {key: string; empty: boolean}; since: number}[] = [];
+		for (const ns of namespaces) {
+			const last = this.reads.get(ns.key);
+			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`);
+			const fresh = !last || last.pid !== ns.pid;
+			const moved = last !== undefined && counts.key !== last.counts;
+			const gap = ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
+			const traffic = last !== undefined && ns.packets !== last.packets && now - last.at >= gap;
+			const old = last !== undefined && !last.empty && now - last.at >= MAX_AGE_MS;
+			if (fresh || moved || traffic || old) due.push({ns, counts, since: fresh ? -Infinity : last.at});
+		}
+		due.sort((a, b) => a.since - b.since);
+
+		const read: Record<string, Connection[]> = {};
+		const started = performance.now();
+		for (const [i, {ns, counts}] of due.entries()) {
+			if (i > 0 && performance.now() - started > TICK_BUDGET_MS) break;
+			const connections = counts.empty ? [] : this.readNamespace(ns);
+			read[ns.key] = connections;
+			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, empty: connections.length === 0});
+			if (ns.traceOwners) this.traced.set(ns.key, connections.map(c => c.inode).filter(inode => inode !== 0));
+		}
+
+		const owners = this.trace(namespaces.length > 0 && Object.keys(read).length > 0, now);
+		const nat = Object.keys(read).length > 0 ? this.readConntrack(now) : undefined;
+		if (Object.keys(read).length === 0 && gone.length === 0 && Object.keys(owners).length === 0 && nat === undefined) return null;
+		return {type: 'connections', read, gone, owners, ...(nat !== undefined ? {nat} : {})};
+	}
+
+	/** Find the owners of sockets in traced namespaces not seen before; forget those that are gone. */
+	private trace(changed: boolean, now: number): Record<string, ProcessRef> {
+		if (!changed) return {};
+		const inodes = new Set([...this.traced.values()].flat());
+		for (const inode of this.owners.keys()) if (!inodes.has(inode)) this.owners.delete(inode);
+		for (const inode of this.unknown.keys()) if (!inodes.has(inode)) this.unknown.delete(inode);
+		const missing = new Set([...inodes].filter(inode => !this.owners.has(inode) && !((this.unknown.get(inode) ?? -Infinity) > now - UNKNOWN_RETRY_MS)));
+		if (missing.size === 0 || now - this.lastWalk < TRACE_EVERY_MS) return {};
+		this.lastWalk = now;
+		const {found} = findOwners(this.proc, missing);
+		const owners: Record<string, ProcessRef> = {};
+		for (const [inode, {pid, command, containerId}] of found) {
+			const owner = {pid, command, containerId};
+			this.owners.set(inode, owner);
+			owners[inode] = owner;
+		}
+		for (const inode of missing) this.unknown.set(inode, now);
+		return owners;
+	}
+
+	/** The DNAT connections, when due and changed; null when this kernel has no conntrack table. */
+	private readConntrack(now: number): readonly NatConnection[] | null | undefined {
+		if (now - this.lastConntrack < CONNTRACK_EVERY_MS) return undefined;
+		this.lastConntrack = now;
+		const path = join(this.proc, 'net/nf_conntrack');
+		const text = readProcFileOrNull(path);
+		const nat = text === null && !existsSync(path) ? null : natConnections(text ?? '');
+		const key = JSON.stringify(nat);
+		if (key === this.natKey) return undefined;
+		this.natKey = key;
+		return nat;
+	}
+}
+
+/**
+ * The container whose namespace a `container:` mode container uses (a name, an id or its
+ * prefix, as given to docker run). A local version of what src/model.ts is to get.
+ */
+function sharedOwner(c: ContainerInfo, containers: readonly ContainerInfo[]): string | null {
+	if (!c.rawNetworkMode.startsWith('container:')) return null;
+	const ref = c.rawNetworkMode.slice('container:'.length);
+	return containers.find(o => o.id === ref || o.name === ref || (ref.length >= 12 && o.id.startsWith(ref)))?.id ?? null;
+}
+
+/** The namespaces to read, with their packet counts, and whether their sockets' owners are wanted. */
+export function connectionNamespaces(
+	refs: readonly NamespaceRef[],
+	containers: Iterable<ContainerInfo>,
+	rows: Readonly<Record<string, readonly NetDevRow[]>>,
+): ConnectionNamespace[] {
+	const all = [...containers];
+	const shared = new Set(all.filter(c => c.pid !== null).map(c => sharedOwner(c, all)));
+	return refs.map(ref => ({
+		...ref,
+		packets: rows[ref.key]?.reduce((sum, row) => sum + row.rxPackets + row.txPackets, 0) ?? null,
+		traceOwners: ref.pid === null || shared.has(ref.key),
+	}));
+}
