@@ -8,6 +8,7 @@ import type {Alert} from '../alerts/types.js';
 import {unknownMeta} from '../model.js';
 import type {ContainerInfo, DockerStatus, InterfaceKind, InterfaceMeta, ListeningSocket, SocketProto} from '../model.js';
 import {HOST_NS} from './actions.js';
+import {connectionsOf, type ConnectionView, type EdgeView} from './edges.js';
 import {Relations, type ContainerRef, type Mode, type NetworkKind} from './relations.js';
 
 export type {ContainerRef, NetworkKind} from './relations.js';
@@ -82,6 +83,27 @@ export interface ContainerView extends Pick<ContainerInfo, DockerFields> {
 	/** Sum over its own interfaces except lo; null when it has none of its own. */
 	readonly rxRate: number | null;
 	readonly txRate: number | null;
+	/** The connections its processes hold (its namespace's, when they cannot be told apart), most active first. */
+	readonly connections: readonly ConnectionView[];
+	readonly connectionCounts: ConnectionCounts;
+}
+
+/** Connections by state; `other` is every state but these. */
+export interface ConnectionCounts {
+	readonly established: number;
+	readonly synSent: number;
+	readonly timeWait: number;
+	readonly closeWait: number;
+	readonly other: number;
+}
+
+export function countStates(connections: readonly ConnectionView[]): ConnectionCounts {
+	const counts = {established: 0, synSent: 0, timeWait: 0, closeWait: 0, other: 0};
+	for (const c of connections) {
+		const key = c.state === 'established' ? 'established' : c.state === 'syn-sent' ? 'synSent' : c.state === 'time-wait' ? 'timeWait' : c.state === 'close-wait' ? 'closeWait' : 'other';
+		counts[key] += 1;
+	}
+	return counts;
 }
 
 export interface Snapshot {
@@ -95,7 +117,16 @@ export interface Snapshot {
 	readonly hostname: string;
 	readonly os: string | null;
 	readonly docker: DockerStatus;
-	readonly host: {readonly interfaces: readonly InterfaceView[]; readonly listening: readonly ListeningView[]};
+	readonly host: {
+		readonly interfaces: readonly InterfaceView[];
+		readonly listening: readonly ListeningView[];
+		/** Host processes' connections (docker-proxy's included). */
+		readonly connections: readonly ConnectionView[];
+	};
+	/** Who talks to whom: every pair of ends, grouped by client, server, port and the way through. */
+	readonly edges: readonly EdgeView[];
+	/** Whether /proc/net/nf_conntrack exists: without it, DNAT connections stay two halves. */
+	readonly conntrack: boolean;
 	/** Sorted by name. */
 	readonly containers: readonly ContainerView[];
 	readonly counts: {readonly running: number; readonly stopped: number; readonly total: number};
@@ -237,6 +268,7 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 		listeningBy.set(l.container.id, list);
 	}
 	const vethOwner = new Map<string, ContainerRef>();
+	const {byHolder, edges} = connectionsOf(state);
 
 	const containers = [...state.containers.values()].sort(compareNames).map((c): ContainerView => {
 		const mode = relations.mode(c);
@@ -286,6 +318,8 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 			listening: listeningBy.get(c.id) ?? [],
 			rxRate: sumRates(interfaces, 'rxRate'),
 			txRate: sumRates(interfaces, 'txRate'),
+			connections: byHolder.get(c.id) ?? [],
+			connectionCounts: countStates(byHolder.get(c.id) ?? []),
 		};
 	});
 
@@ -302,7 +336,9 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 		hostname: state.hostname,
 		os: state.os,
 		docker: state.docker,
-		host: {interfaces: hostInterfaces, listening: listening.filter(l => l.netns === HOST_NS)},
+		host: {interfaces: hostInterfaces, listening: listening.filter(l => l.netns === HOST_NS), connections: byHolder.get(HOST_NS) ?? []},
+		edges,
+		conntrack: state.nat !== null,
 		containers,
 		counts: {running, stopped: containers.length - running, total: containers.length},
 		// a network event can arrive before its container was inspected: name it now if it can be
