@@ -13,14 +13,14 @@
  *   queue without a packet moving.
  * A count of 0 in use (and none in TIME_WAIT, for TCP) proves a table empty without reading it.
  * The kernel walks its whole connection hash for each TCP table (262,144 buckets here: 8 to 10 ms
- * a table on the test machine, whatever the namespace holds), so a tick reads the due namespaces,
- * the longest waiting first, until TICK_BUDGET_MS is spent (NEW_BUDGET_MS while namespaces never
- * read are waiting; always at least one).
+ * a table on the test machine, whatever the namespace holds), so a tick reads the namespaces
+ * never read before (a table whose sockets are all listeners is not read at all), then the due
+ * ones, the longest waiting first, until TICK_BUDGET_MS is spent (always at least one).
  */
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
-import type {Connection, ContainerInfo, NatConnection, NetDevRow, ProcessRef} from '../model.js';
+import type {Connection, ContainerInfo, ListeningSocket, NatConnection, NetDevRow, ProcessRef} from '../model.js';
 import type {ConnectionsAction} from '../store/actions.js';
 import {isDnat, parseConntrack} from '../parsers/conntrack.js';
 import {parseConnections, stateName, timerName, USER_HZ} from '../parsers/proc-net-connections.js';
@@ -34,6 +34,8 @@ export interface ConnectionNamespace extends NamespaceRef {
 	readonly packets: number | null;
 	/** Its sockets are held by more than one container (the host; a namespace shared with `container:`). */
 	readonly traceOwners: boolean;
+	/** Its listening sockets per table, as the socket collector last read them. */
+	readonly listeners?: Partial<Record<SocketFile, number>>;
 }
 
 interface Read {
@@ -49,17 +51,16 @@ const MIN_GAP_MS = 2_000;
 const HOST_MIN_GAP_MS = 3_000;
 const MAX_AGE_MS = 10_000;
 const TICK_BUDGET_MS = 4;
-/** ...or while namespaces never read are waiting (at start, or when many containers start). */
-const NEW_BUDGET_MS = 25;
 const TRACE_EVERY_MS = 3_000;
 const UNKNOWN_RETRY_MS = 10_000;
 const CONNTRACK_EVERY_MS = 2_000;
 
 /**
  * The per-namespace counts of sockstat and sockstat6 (`TCP 3 1|UDP 0 |TCP6 2 |UDP6 0 `: in use,
- * TIME_WAIT), and the tables they say have something in them (all, when the counts are missing).
+ * TIME_WAIT), and the tables they say hold connections: more sockets in use than listeners (all,
+ * when the counts are missing). A server that nobody is connected to costs no read.
  */
-export function namespaceCounts(text: string): {key: string; files: readonly SocketFile[]} {
+export function namespaceCounts(text: string, listeners: Partial<Record<SocketFile, number>> = {}): {key: string; files: readonly SocketFile[]} {
 	const parts: string[] = [];
 	const inUse = new Map<string, number>();
 	let timeWait = 0;
@@ -69,7 +70,7 @@ export function namespaceCounts(text: string): {key: string; files: readonly Soc
 		timeWait += Number(match[3] ?? 0);
 	}
 	// TIME_WAIT is counted once for both families
-	const files = FILES.filter(file => (inUse.get(file) ?? 1) > 0 || (file.startsWith('tcp') && timeWait > 0));
+	const files = FILES.filter(file => (inUse.get(file) ?? Infinity) > (listeners[file] ?? 0) || (file.startsWith('tcp') && timeWait > 0));
 	return {key: parts.join('|'), files};
 }
 
@@ -151,7 +152,7 @@ export class ConnectionCollector {
 		const due: {ns: ConnectionNamespace; counts: ReturnType<typeof namespaceCounts>; since: number}[] = [];
 		for (const ns of namespaces) {
 			const last = this.reads.get(ns.key);
-			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`);
+			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
 			const fresh = !last || last.pid !== ns.pid;
 			const moved = last !== undefined && counts.key !== last.counts;
 			const gap = ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
@@ -164,8 +165,7 @@ export class ConnectionCollector {
 		const read: Record<string, Connection[]> = {};
 		const started = performance.now();
 		for (const [i, {ns, counts, since}] of due.entries()) {
-			const budget = since === -Infinity ? NEW_BUDGET_MS : TICK_BUDGET_MS;
-			if (i > 0 && performance.now() - started > budget) break;
+			if (i > 0 && since !== -Infinity && performance.now() - started > TICK_BUDGET_MS) break;
 			const connections = this.readNamespace(ns, counts.files);
 			read[ns.key] = connections;
 			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, empty: connections.length === 0});
@@ -227,12 +227,21 @@ export function connectionNamespaces(
 	refs: readonly NamespaceRef[],
 	containers: Iterable<ContainerInfo>,
 	rows: Readonly<Record<string, readonly NetDevRow[]>>,
+	listening: readonly ListeningSocket[],
 ): ConnectionNamespace[] {
 	const all = [...containers];
 	const shared = new Set(all.filter(c => c.pid !== null).map(c => sharedOwner(c, all)));
+	const listeners = new Map<string, Partial<Record<SocketFile, number>>>();
+	for (const s of listening) {
+		const counts = listeners.get(s.netns) ?? {};
+		const file: SocketFile = `${s.proto}${s.family === 6 ? '6' : ''}`;
+		counts[file] = (counts[file] ?? 0) + 1;
+		listeners.set(s.netns, counts);
+	}
 	return refs.map(ref => ({
 		...ref,
 		packets: rows[ref.key]?.reduce((sum, row) => sum + row.rxPackets + row.txPackets, 0) ?? null,
 		traceOwners: ref.pid === null || shared.has(ref.key),
+		listeners: listeners.get(ref.key) ?? {},
 	}));
 }

@@ -165,7 +165,7 @@ export class Sampler {
 
 		this.socketNamespaces = socketNamespaces;
 		this.readSockets();
-		const connections = this.connections.sample(connectionNamespaces(socketNamespaces, containers, {...namespaces, [HOST_NS]: host.rows}));
+		const connections = this.connections.sample(connectionNamespaces(socketNamespaces, containers, {...namespaces, [HOST_NS]: host.rows}, this.sockets.current));
 		if (connections) dispatch(connections);
 		dispatch({
 			type: 'tick',

@@ -139,7 +139,12 @@ export function deriveConnections(input: ConnectionInput): Connections {
 		if (input.hostAddresses.has(e.c.remote) || (e.ns === HOST_NS && isLoopback(e.c.remote))) return {kind: 'host', pid: null, command: null};
 		return {kind: 'external', address: e.c.remote};
 	};
+	/**
+	 * The end is the server's: it listens on its local port; where its namespace's listeners are
+	 * not known (yet), its port is the lower and below the ephemeral range (32768 by default).
+	 */
 	const listens = (e: End): boolean => listening.has(`${e.ns}|${e.c.proto}|${e.c.localPort}`);
+	const serves = (e: End): boolean => listens(e) || (e.c.localPort < e.c.remotePort && e.c.localPort < 32768);
 
 	// docker-proxy: its accepted connections (clients) and its connections to the container
 	const proxyClients = new Map<number, Peer[]>();
@@ -223,12 +228,12 @@ export function deriveConnections(input: ConnectionInput): Connections {
 			direction = 'in';
 		} else if (other) {
 			peer = other.holder;
-			const server = listens(e) === listens(other) ? e.c.localPort < e.c.remotePort : listens(e);
+			const server = listens(e) === listens(other) ? serves(e) : listens(e);
 			direction = server ? 'in' : 'out';
 			if (!server) addEdge(e.holder, peer, e.c.remotePort, null, e.c);
 		} else {
 			peer = byAddress(e);
-			direction = listens(e) ? 'in' : 'out';
+			direction = serves(e) ? 'in' : 'out';
 			if (direction === 'in') addEdge(peer, e.holder, e.c.localPort, null, e.c);
 			else addEdge(e.holder, peer, e.c.remotePort, null, e.c);
 		}

@@ -36,6 +36,10 @@ describe('namespaceCounts', () => {
 		// fx17-u2: nothing in UDP6 (nor TCP6, but TIME_WAIT is counted for both families)
 		const u2 = namespaceCounts(`${fixture('proc/conn-u2-sockstat.txt')}\n${fixture('proc/conn-u2-sockstat6.txt')}`);
 		expect(u2.files).toEqual(['tcp', 'udp']);
+		// fx17-srv: one listener in tcp6 beside four connections, one connection in tcp
+		const srv = `${fixture('proc/conn-srv-sockstat.txt')}\n${fixture('proc/conn-srv-sockstat6.txt')}`;
+		expect(namespaceCounts(srv, {tcp6: 1}).files).toEqual(['tcp', 'tcp6']);
+		expect(namespaceCounts(srv, {tcp6: 5, tcp: 1}).files).toEqual([]);
 		expect(namespaceCounts('TCP: inuse 0 orphan 0 tw 0 alloc 28 mem 340\nUDP: inuse 0 mem 0\nTCP6: inuse 0\nUDP6: inuse 0').files).toEqual([]);
 	});
 });
