@@ -166,3 +166,27 @@ export interface NatConnection {
 	readonly target: string;
 	readonly targetPort: number;
 }
+
+/** A namespace's TCP trouble counters (/proc/net/snmp and netstat), and what they did lately. */
+export interface TcpStats {
+	readonly retransSegs: number;
+	readonly outRsts: number;
+	readonly estabResets: number;
+	readonly listenOverflows: number;
+	readonly listenDrops: number;
+	/** Per second since the reading before; null on the first reading. */
+	readonly retransRate: number | null;
+	readonly resetRate: number | null;
+	/** The last time ListenOverflows went up while netwatch watched, with the evidence; null if never. */
+	readonly overflow: ListenOverflow | null;
+}
+
+export interface ListenOverflow {
+	/** ms since the epoch */
+	readonly at: number;
+	/** How much ListenOverflows and ListenDrops went up between two readings. */
+	readonly overflows: number;
+	readonly drops: number;
+	/** The listeners whose accept queue was not empty then (LISTEN rx_queue). */
+	readonly queues: readonly {readonly address: string; readonly port: number; readonly queue: number}[];
+}

@@ -27,6 +27,7 @@ import {parseConnections, stateName, timerName, USER_HZ} from '../parsers/proc-n
 import type {SocketFile, SocketRow} from '../parsers/proc-net-sockets.js';
 import {findOwners} from './owners.js';
 import {readProcFileOrNull} from './procfs.js';
+import {TcpStatsCollector} from './tcp-stats.js';
 import type {NamespaceRef} from './sockets.js';
 
 export interface ConnectionNamespace extends NamespaceRef {
@@ -118,8 +119,11 @@ export class ConnectionCollector {
 	private lastConntrack = -Infinity;
 	private natKey: string | undefined;
 	private tables = 0;
+	private readonly tcp: TcpStatsCollector;
 
-	constructor(private readonly proc = '/proc') {}
+	constructor(private readonly proc = '/proc') {
+		this.tcp = new TcpStatsCollector(proc);
+	}
 
 	/** How many socket tables were read (for tests and the benchmark). */
 	get tablesRead(): number {
@@ -174,8 +178,9 @@ export class ConnectionCollector {
 
 		const owners = this.trace(namespaces.length > 0 && Object.keys(read).length > 0, now);
 		const nat = Object.keys(read).length > 0 ? this.readConntrack(now) : undefined;
-		if (Object.keys(read).length === 0 && gone.length === 0 && Object.keys(owners).length === 0 && nat === undefined) return null;
-		return {type: 'connections', read, gone, owners, ...(nat !== undefined ? {nat} : {})};
+		const tcp = this.tcp.sample(namespaces, performance.now(), now);
+		if (Object.keys(read).length === 0 && gone.length === 0 && Object.keys(owners).length === 0 && nat === undefined && tcp === null) return null;
+		return {type: 'connections', read, gone, owners, ...(nat !== undefined ? {nat} : {}), ...(tcp ? {tcp} : {})};
 	}
 
 	/** Find the owners of sockets in traced namespaces not seen before; forget those that are gone. */

@@ -82,6 +82,7 @@ function containerRecord(c: ContainerView) {
 		txRate: rate(c.txRate),
 		connections: c.connections,
 		connectionCounts: c.connectionCounts,
+		tcp: c.tcp,
 		labels: c.labels,
 	};
 }
@@ -139,7 +140,7 @@ function body(s: Snapshot) {
 		os: s.os,
 		interval: s.interval,
 		docker: s.docker,
-		host: {interfaces: s.host.interfaces.map(interfaceRecord), listening: s.host.listening.map(listeningRecord), connections: s.host.connections},
+		host: {interfaces: s.host.interfaces.map(interfaceRecord), listening: s.host.listening.map(listeningRecord), connections: s.host.connections, tcp: s.host.tcp},
 		containers: s.containers.map(containerRecord),
 		edges: s.edges,
 		conntrack: s.conntrack,

@@ -81,6 +81,16 @@ const connection = shape({
 	inode: num,
 });
 const nat = shape({proto: str, client: str, clientPort: num, published: str, publishedPort: num, target: str, targetPort: num});
+const tcpStats = shape({
+	retransSegs: num,
+	outRsts: num,
+	estabResets: num,
+	listenOverflows: num,
+	listenDrops: num,
+	retransRate: nullable(num),
+	resetRate: nullable(num),
+	overflow: nullable(shape({at: num, overflows: num, drops: num, queues: arrayOf(shape({address: str, port: num, queue: num}))})),
+});
 const network = shape({id: str, name: str, driver: str, parent: nullable(str), bridge: nullable(str)});
 const optional = (check: Check): Check => v => v === undefined || check(v);
 const status = shape({endpoint: str, context: optional(nullable(str)), version: nullable(str), apiVersion: nullable(str), error: nullable(str), state: str, local: bool, badEventLines: num});
@@ -126,6 +136,7 @@ const ACTIONS: Record<Action['type'], Check> = {
 		gone: arrayOf(str),
 		owners: recordOf(shape({pid: num, command: str, containerId: nullable(str)})),
 		nat: optional(nullable(arrayOf(nat))),
+		tcp: optional(recordOf(tcpStats)),
 	}),
 	containers: shape({containers: arrayOf(container)}),
 	container: shape({container}),

@@ -13,6 +13,7 @@ import type {
 	NatConnection,
 	NetworkInfo,
 	ProcessRef,
+	TcpStats,
 } from '../model.js';
 import type {DockerEvent} from '../parsers/docker-events.js';
 import type {Alert} from '../alerts/types.js';
@@ -78,6 +79,8 @@ export interface ConnectionsAction {
 	readonly owners: Readonly<Record<string, ProcessRef>>;
 	/** Read again when present; null: this kernel has no /proc/net/nf_conntrack. */
 	readonly nat?: readonly NatConnection[] | null;
+	/** TCP counters of the namespaces whose counters changed. */
+	readonly tcp?: Readonly<Record<string, TcpStats>>;
 }
 
 /** The full container list, after connecting or reconnecting: replaces what the store had. */

@@ -6,7 +6,7 @@
  */
 import type {Alert} from '../alerts/types.js';
 import {unknownMeta} from '../model.js';
-import type {ContainerInfo, DockerStatus, InterfaceKind, InterfaceMeta, ListeningSocket, SocketProto} from '../model.js';
+import type {ContainerInfo, DockerStatus, InterfaceKind, InterfaceMeta, ListeningSocket, SocketProto, TcpStats} from '../model.js';
 import {HOST_NS} from './actions.js';
 import {connectionsOf, type ConnectionView, type EdgeView} from './edges.js';
 import {Relations, type ContainerRef, type Mode, type NetworkKind} from './relations.js';
@@ -86,6 +86,20 @@ export interface ContainerView extends Pick<ContainerInfo, DockerFields> {
 	/** The connections its processes hold (its namespace's, when they cannot be told apart), most active first. */
 	readonly connections: readonly ConnectionView[];
 	readonly connectionCounts: ConnectionCounts;
+	/** TCP counters of its own namespace (a `container:` container's are its owner's; null in host mode). */
+	readonly tcp: TcpView | null;
+}
+
+/** How long a listen queue overflow counts as current after it was seen. */
+export const OVERFLOW_SHOWN_MS = 60_000;
+
+export interface TcpView extends TcpStats {
+	/** The overflow was seen within OVERFLOW_SHOWN_MS of the last sample. */
+	readonly overflowing: boolean;
+}
+
+function tcpView(stats: TcpStats | undefined, at: number): TcpView | null {
+	return stats ? {...stats, overflowing: stats.overflow !== null && at - stats.overflow.at <= OVERFLOW_SHOWN_MS} : null;
 }
 
 /** Connections by state; `other` is every state but these. */
@@ -122,6 +136,7 @@ export interface Snapshot {
 		readonly listening: readonly ListeningView[];
 		/** Host processes' connections (docker-proxy's included). */
 		readonly connections: readonly ConnectionView[];
+		readonly tcp: TcpView | null;
 	};
 	/** Who talks to whom: every pair of ends, grouped by client, server, port and the way through. */
 	readonly edges: readonly EdgeView[];
@@ -320,6 +335,7 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 			txRate: sumRates(interfaces, 'txRate'),
 			connections: byHolder.get(c.id) ?? [],
 			connectionCounts: countStates(byHolder.get(c.id) ?? []),
+			tcp: running && mode.kind !== 'host' ? tcpView(state.tcp.get(mode.sharesWith ?? c.id), state.at) : null,
 		};
 	});
 
@@ -336,7 +352,7 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 		hostname: state.hostname,
 		os: state.os,
 		docker: state.docker,
-		host: {interfaces: hostInterfaces, listening: listening.filter(l => l.netns === HOST_NS), connections: byHolder.get(HOST_NS) ?? []},
+		host: {interfaces: hostInterfaces, listening: listening.filter(l => l.netns === HOST_NS), connections: byHolder.get(HOST_NS) ?? [], tcp: tcpView(state.tcp.get(HOST_NS), state.at)},
 		edges,
 		conntrack: state.nat !== null,
 		containers,

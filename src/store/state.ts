@@ -13,6 +13,7 @@ import type {
 	NatConnection,
 	NetworkInfo,
 	ProcessRef,
+	TcpStats,
 } from '../model.js';
 import {statusAfter, type DockerEvent} from '../parsers/docker-events.js';
 import {HOST_NS, type Action, type ConnectionsAction, type TickAction} from './actions.js';
@@ -68,6 +69,8 @@ export interface State {
 	readonly socketOwners: ReadonlyMap<number, ProcessRef>;
 	/** Docker's DNAT connections from conntrack; null when the kernel has no conntrack table. */
 	readonly nat: readonly NatConnection[] | null;
+	/** Each namespace's TCP counters and rates. */
+	readonly tcp: ReadonlyMap<string, TcpStats>;
 	/** The newest events, oldest first, at most EVENT_LOG_SIZE. */
 	readonly events: readonly EventEntry[];
 	readonly eventsTotal: number;
@@ -97,6 +100,7 @@ export function initialState(endpoint: string, context: string | null = null): S
 		connections: new Map(),
 		socketOwners: new Map(),
 		nat: [],
+		tcp: new Map(),
 		events: [],
 		eventsTotal: 0,
 		alerts: new Map(),
@@ -198,7 +202,9 @@ function reduceConnections(state: State, action: ConnectionsAction): State {
 	for (const list of connections.values()) for (const c of list) inodes.add(c.inode);
 	const socketOwners = new Map([...state.socketOwners].filter(([inode]) => inodes.has(inode)));
 	for (const [inode, owner] of Object.entries(action.owners)) socketOwners.set(Number(inode), owner);
-	return {...state, connections, socketOwners, nat: action.nat === undefined ? state.nat : action.nat};
+	const tcp = new Map([...state.tcp].filter(([key]) => !action.gone.includes(key)));
+	for (const [key, stats] of Object.entries(action.tcp ?? {})) tcp.set(key, stats);
+	return {...state, connections, socketOwners, nat: action.nat === undefined ? state.nat : action.nat, tcp};
 }
 
 export function reduce(state: State, action: Action): State {

@@ -7,7 +7,7 @@ import type {Alert} from '../alerts/types.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
 import {containerTitle, hostBanner, modeBanner} from './describe.js';
 import {computeLayout, MIN_COLUMNS, MIN_ROWS, paneWidths, type Layout} from './layout.js';
-import {countsLabel} from './connection-rows.js';
+import {countsLabel, overflowLabel, tcpLabel} from './connection-rows.js';
 import {AlertBanner} from './panes/AlertBanner.js';
 import {ConnectionsPane} from './panes/Connections.js';
 import {ContainerTable} from './panes/ContainerTable.js';
@@ -96,7 +96,8 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 	const host = ui.showConnections ? (
 		<ConnectionsPane
 			title={`Host ${snapshot.hostname} · connections of host processes`}
-			banner={`${snapshot.host.connections.length} connections${snapshot.conntrack ? '' : ' · no nf_conntrack: DNAT not followed'}`}
+			banner={`${snapshot.host.connections.length} connections${snapshot.conntrack ? '' : ' · no nf_conntrack: DNAT not followed'} · ${tcpLabel(snapshot.host.tcp)}`}
+			warning={overflowLabel(snapshot.host.tcp)}
 			connections={snapshot.host.connections}
 			width={layout.host.width}
 			height={layout.host.height}
@@ -121,7 +122,8 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 	const container = ui.showConnections ? (
 		<ConnectionsPane
 			title={m.selected ? `${containerTitle(m.selected)} · connections` : 'No container selected'}
-			banner={m.selected ? countsLabel(m.selected.connectionCounts) : 'select a container in the list below (j/k)'}
+			banner={m.selected ? `${countsLabel(m.selected.connectionCounts)}${m.selected.tcp ? ` · ${tcpLabel(m.selected.tcp)}` : ''}` : 'select a container in the list below (j/k)'}
+			warning={m.selected ? overflowLabel(m.selected.tcp) : null}
 			connections={m.selected?.connections ?? []}
 			width={layout.container.width}
 			height={layout.container.height}

@@ -2,7 +2,8 @@
  * Connection and topology rows as fixed-width text (pure, like rows.ts): a container's (or the
  * host's) connections, and every edge grouped by container.
  */
-import type {ConnectionCounts, ContainerView, Snapshot} from '../store/snapshot.js';
+import type {TcpStats} from '../model.js';
+import type {ConnectionCounts, ContainerView, Snapshot, TcpView} from '../store/snapshot.js';
 import type {ConnectionView, EdgeView, Peer, Via} from '../store/edges.js';
 import {cell} from '../util/format.js';
 import type {Row, Segment} from './rows.js';
@@ -155,4 +156,24 @@ export function topologyRows(snapshot: Pick<Snapshot, 'edges' | 'containers' | '
 	if (rows.length === 0) rows.push([['no connections seen yet', 'dim']]);
 	if (!snapshot.conntrack) rows.push([['no /proc/net/nf_conntrack here: connections DNAT rewrote show as two halves', 'warn']]);
 	return rows;
+}
+
+/** `⟳ 12 retrans/s`, when the namespace retransmitted in its last reading. */
+export function retransLabel(tcp: TcpStats | null): string | null {
+	return tcp?.retransRate && tcp.retransRate >= 1 ? `⟳ ${Math.round(tcp.retransRate)} retrans/s` : null;
+}
+
+/** The overflow seen in the last minute, as a warning with its evidence; null without one. */
+export function overflowLabel(tcp: TcpView | null): string | null {
+	const o = tcp?.overflow;
+	if (!o || !tcp.overflowing) return null;
+	const where = o.queues.length > 0 ? o.queues.map(q => `port ${q.port} (${q.queue} waiting for accept)`).join(', ') : 'a listener (its queue was empty again when read)';
+	return `listen queue overflowed at ${where}: ListenOverflows +${o.overflows}, ListenDrops +${o.drops}`;
+}
+
+/** The counters in one line: `retrans 0/s · resets 0/s · total: 12 retransmitted, 3 resets, 54 listen overflows`. */
+export function tcpLabel(tcp: TcpStats | null): string {
+	if (!tcp) return '';
+	const rate = (r: number | null): string => (r === null ? '–' : String(Math.round(r)));
+	return `retrans ${rate(tcp.retransRate)}/s · resets ${rate(tcp.resetRate)}/s · since start: ${tcp.retransSegs} retransmitted, ${tcp.outRsts} resets, ${tcp.listenOverflows} listen overflows`;
 }

@@ -14,6 +14,8 @@ import {Pane} from './Pane.js';
 export interface ConnectionsPaneProps {
 	readonly title: string;
 	readonly banner: string;
+	/** A second line, in the warning tone: a listen queue that overflowed. */
+	readonly warning?: string | null;
 	readonly connections: readonly ConnectionView[];
 	readonly width: number;
 	readonly height: number;
@@ -26,13 +28,14 @@ export function ConnectionsPane(props: ConnectionsPaneProps) {
 	const theme = useTheme();
 	const inner = props.width - 2;
 	const cols = connectionColumns(inner);
-	const fit = interfaceRowsFit(props.height);
+	const fit = Math.max(0, interfaceRowsFit(props.height) - (props.warning ? 1 : 0));
 	const start = Math.max(0, Math.min(props.scroll, props.connections.length - fit));
 	const shown = props.connections.slice(start, start + fit);
 	const more = props.connections.length - start - shown.length;
 	return (
 		<Pane width={props.width} height={props.height} title={props.title} focused={props.focused} alarm={props.alarm}>
 			<RowText row={[[cell(props.banner, inner), 'plain']]} />
+			{props.warning ? <RowText row={[[`⚠ ${props.warning}`, 'warn']]} /> : null}
 			<Text wrap="truncate-end" color={theme.tone('dim')}>
 				{theme.text(connectionHeader(cols))}
 			</Text>
