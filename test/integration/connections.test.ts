@@ -151,4 +151,38 @@ describe('connections between containers, the host and published ports', () => {
 			await stream.stop();
 		}
 	});
+
+	it('sees a listen queue overflow, with the port and the counts the kernel gives', async () => {
+		const srv = await bed.container('ovf', [], ['nc', '-ll', '-p', '80', '-e', 'cat']);
+		const flood = await bed.container('flood', [], ['sleep', '300']);
+		const srvIp = (await sh('docker', ['inspect', '-f', '{{.NetworkSettings.IPAddress}}', srv.name])).trim();
+		const stream = new JsonStream(['-i', '0.5']);
+		type Tcp = {listenOverflows: number; listenDrops: number; overflowing: boolean; overflow: {overflows: number; drops: number; queues: {port: number; queue: number}[]} | null};
+		const tcpOf = (s: JsonStream): Tcp | null | undefined =>
+			(s.snapshots().at(-1) as unknown as {containers: {name: string; tcp: Tcp | null}[]} | undefined)?.containers.find(c => c.name === srv.name)?.tcp;
+		let paused = false;
+		try {
+			// the first reading is the base: what happened before netwatch watched is not claimed
+			await stream.until('a first reading of its counters', s => tcpOf(s));
+			expect(tcpOf(stream)!.overflow).toBeNull();
+			await sh('docker', ['pause', srv.name]);
+			paused = true;
+			// busybox nc listens with a backlog of 2: a paused server accepts nothing
+			await sh('docker', ['exec', '-d', flood.name, 'sh', '-c', `for i in $(seq 12); do (sleep 60 | nc ${srvIp} 80) & done; sleep 60`]);
+			const tcp = await stream.until('the overflow', s => tcpOf(s)?.overflowing && tcpOf(s), 30_000);
+			const kernel = readFileSync(`/proc/${await bed.pid(srv.name)}/net/netstat`, 'utf8').split('\n');
+			const names = kernel[0]!.split(' ');
+			const values = kernel[1]!.split(' ');
+			const overflows = Number(values[names.indexOf('ListenOverflows')]);
+			expect(tcp.overflow!.overflows).toBeGreaterThan(0);
+			expect(tcp.listenOverflows).toBeGreaterThan(0);
+			expect(tcp.listenOverflows).toBeLessThanOrEqual(overflows);
+			expect(tcp.overflow!.queues.map(q => q.port)).toEqual([80]);
+			const ss = await sh('nsenter', ['-t', String(await bed.pid(srv.name)), '-n', 'ss', '-ltnH']);
+			expect(Number(ss.trim().split(/\s+/)[1])).toBeGreaterThan(0);
+		} finally {
+			if (paused) await sh('docker', ['unpause', srv.name]);
+			await stream.stop();
+		}
+	});
 });
