@@ -6,9 +6,9 @@
  *
  * A table is read only when something says it may have changed, as the listeners' are:
  * - the namespace's sockstat counts (sockets in use, TIME_WAIT) moved: a connection came or went;
- * - packets moved on its interfaces (net/dev, read by the sampler anyway) and the last read is
- *   MIN_GAP_MS old (HOST_MIN_GAP_MS for the host's): a state, a queue or a retransmission
- *   changes only with packets;
+ * - packets moved on its interfaces (net/dev, read by the sampler anyway): a state, a queue or a
+ *   retransmission changes only with packets;
+ * either no sooner than MIN_GAP_MS after the last read (HOST_MIN_GAP_MS for the host's);
  * - the last read is MAX_AGE_MS old and had connections: an application can read its receive
  *   queue without a packet moving.
  * A count of 0 in use (and none in TIME_WAIT, for TCP) proves a table empty without reading it.
@@ -37,6 +37,8 @@ export interface ConnectionNamespace extends NamespaceRef {
 	readonly traceOwners: boolean;
 	/** Its listening sockets per table, as the socket collector last read them. */
 	readonly listeners?: Partial<Record<SocketFile, number>>;
+	/** Docker published some of its ports: DNAT may bring it connections (the host: it may make them). */
+	readonly published?: boolean;
 }
 
 interface Read {
@@ -50,7 +52,7 @@ interface Read {
 const FILES: readonly SocketFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
 const MIN_GAP_MS = 2_000;
 const HOST_MIN_GAP_MS = 3_000;
-const MAX_AGE_MS = 10_000;
+const MAX_AGE_MS = 60_000;
 const TICK_BUDGET_MS = 4;
 const TRACE_EVERY_MS = 3_000;
 const UNKNOWN_RETRY_MS = 10_000;
@@ -158,9 +160,10 @@ export class ConnectionCollector {
 			const last = this.reads.get(ns.key);
 			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
 			const fresh = !last || last.pid !== ns.pid;
-			const moved = last !== undefined && counts.key !== last.counts;
 			const gap = ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
-			const traffic = last !== undefined && ns.packets !== last.packets && now - last.at >= gap;
+			const spaced = last !== undefined && now - last.at >= gap;
+			const moved = spaced && counts.key !== last.counts;
+			const traffic = spaced && ns.packets !== last.packets;
 			const old = last !== undefined && !last.empty && now - last.at >= MAX_AGE_MS;
 			if (fresh || moved || traffic || old) due.push({ns, counts, since: fresh ? -Infinity : last.at});
 		}
@@ -177,7 +180,8 @@ export class ConnectionCollector {
 		}
 
 		const owners = this.trace(namespaces.length > 0 && Object.keys(read).length > 0, now);
-		const nat = Object.keys(read).length > 0 ? this.readConntrack(now) : undefined;
+		// conntrack is a walk of its own: only when a namespace that DNAT can concern was read
+		const nat = namespaces.some(ns => ns.key in read && (ns.pid === null || ns.published)) ? this.readConntrack(now) : undefined;
 		const tcp = this.tcp.sample(namespaces, performance.now(), now);
 		if (Object.keys(read).length === 0 && gone.length === 0 && Object.keys(owners).length === 0 && nat === undefined && tcp === null) return null;
 		return {type: 'connections', read, gone, owners, ...(nat !== undefined ? {nat} : {}), ...(tcp ? {tcp} : {})};
@@ -248,5 +252,6 @@ export function connectionNamespaces(
 		packets: rows[ref.key]?.reduce((sum, row) => sum + row.rxPackets + row.txPackets, 0) ?? null,
 		traceOwners: ref.pid === null || shared.has(ref.key),
 		listeners: listeners.get(ref.key) ?? {},
+		published: all.some(c => c.id === ref.key && c.ports.length > 0),
 	}));
 }
