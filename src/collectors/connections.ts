@@ -46,7 +46,28 @@ interface Read {
 	readonly at: number;
 	readonly counts: string;
 	readonly packets: number | null;
-	readonly empty: boolean;
+	readonly connections: readonly Connection[];
+}
+
+/** The same connections in the same states, queues and timers (a timer's remaining time aside). */
+function sameConnections(a: readonly Connection[], b: readonly Connection[]): boolean {
+	return (
+		a.length === b.length &&
+		a.every((x, i) => {
+			const y = b[i]!;
+			return (
+				x.inode === y.inode &&
+				x.localPort === y.localPort &&
+				x.remotePort === y.remotePort &&
+				x.remote === y.remote &&
+				x.state === y.state &&
+				x.txQueue === y.txQueue &&
+				x.rxQueue === y.rxQueue &&
+				x.timer === y.timer &&
+				x.retransmits === y.retransmits
+			);
+		})
+	);
 }
 
 const FILES: readonly SocketFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
@@ -164,24 +185,28 @@ export class ConnectionCollector {
 			const spaced = last !== undefined && now - last.at >= gap;
 			const moved = spaced && counts.key !== last.counts;
 			const traffic = spaced && ns.packets !== last.packets;
-			const old = last !== undefined && !last.empty && now - last.at >= MAX_AGE_MS;
+			const old = last !== undefined && last.connections.length > 0 && now - last.at >= MAX_AGE_MS;
 			if (fresh || moved || traffic || old) due.push({ns, counts, since: fresh ? -Infinity : last.at});
 		}
 		due.sort((a, b) => a.since - b.since);
 
 		const read: Record<string, Connection[]> = {};
+		const wereRead = new Set<string>();
 		const started = performance.now();
 		for (const [i, {ns, counts, since}] of due.entries()) {
 			if (i > 0 && since !== -Infinity && performance.now() - started > TICK_BUDGET_MS) break;
 			const connections = this.readNamespace(ns, counts.files);
-			read[ns.key] = connections;
-			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, empty: connections.length === 0});
+			wereRead.add(ns.key);
+			const last = this.reads.get(ns.key);
+			// what did not change is not sent again (a recording would carry it at every read)
+			if (!last || last.pid !== ns.pid || !sameConnections(last.connections, connections)) read[ns.key] = connections;
+			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, connections});
 			if (ns.traceOwners) this.traced.set(ns.key, connections.map(c => c.inode).filter(inode => inode !== 0));
 		}
 
-		const owners = this.trace(namespaces.length > 0 && Object.keys(read).length > 0, now);
+		const owners = this.trace(Object.keys(read).length > 0, now);
 		// conntrack is a walk of its own: only when a namespace that DNAT can concern was read
-		const nat = namespaces.some(ns => ns.key in read && (ns.pid === null || ns.published)) ? this.readConntrack(now) : undefined;
+		const nat = namespaces.some(ns => wereRead.has(ns.key) && (ns.pid === null || ns.published)) ? this.readConntrack(now) : undefined;
 		const tcp = this.tcp.sample(namespaces, performance.now(), now);
 		if (Object.keys(read).length === 0 && gone.length === 0 && Object.keys(owners).length === 0 && nat === undefined && tcp === null) return null;
 		return {type: 'connections', read, gone, owners, ...(nat !== undefined ? {nat} : {}), ...(tcp ? {tcp} : {})};

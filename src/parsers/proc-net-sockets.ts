@@ -26,7 +26,7 @@ export interface SocketRow {
 	readonly txQueue: number;
 	/** TCP: bytes received and not read; on a LISTEN socket, connections waiting for accept(). */
 	readonly rxQueue: number;
-	/** 0 none, 1 retransmit (or zero-window probe), 2 keepalive, 3 TIME_WAIT, 4 zero-window probe */
+	/** 0 none, 1 retransmit (or loss probe), 2 keepalive, 3 TIME_WAIT, 4 zero-window probe */
 	readonly timer: number;
 	/** When the timer fires, in clock ticks (USER_HZ, 100 a second) from the moment of reading. */
 	readonly timerTicks: number;
