@@ -96,7 +96,7 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 	const host = ui.showConnections ? (
 		<ConnectionsPane
 			title={`Host ${snapshot.hostname} · connections of host processes`}
-			banner={`${snapshot.host.connections.length} connections${snapshot.conntrack ? '' : ' · no nf_conntrack: DNAT not followed'} · ${tcpLabel(snapshot.host.tcp)}`}
+			banner={[`${snapshot.host.connections.length} connections`, snapshot.conntrack ? '' : 'no nf_conntrack: DNAT not followed', tcpLabel(snapshot.host.tcp)].filter(Boolean).join(' · ')}
 			warning={overflowLabel(snapshot.host.tcp)}
 			connections={snapshot.host.connections}
 			width={layout.host.width}

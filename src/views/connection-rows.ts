@@ -158,9 +158,9 @@ export function topologyRows(snapshot: Pick<Snapshot, 'edges' | 'containers' | '
 	return rows;
 }
 
-/** `⟳ 12 retrans/s`, when the namespace retransmitted in its last reading. */
+/** `⟳12/s` (retransmitted segments), when the namespace retransmitted in its last reading. */
 export function retransLabel(tcp: TcpStats | null): string | null {
-	return tcp?.retransRate && tcp.retransRate >= 1 ? `⟳ ${Math.round(tcp.retransRate)} retrans/s` : null;
+	return tcp?.retransRate && tcp.retransRate >= 1 ? `⟳${Math.round(tcp.retransRate)}/s` : null;
 }
 
 /** The overflow seen in the last minute, as a warning with its evidence; null without one. */
