@@ -152,7 +152,7 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 			{ui.showHelp ? (
 				<Help width={layout.width} height={layout.height - 2 - layout.banner} />
 			) : ui.showTopology ? (
-				<Topology snapshot={snapshot} width={layout.width} height={layout.height - 2 - layout.banner} scroll={ui.topologyScroll} />
+				<Topology snapshot={snapshot} width={layout.width} height={layout.height - 2 - layout.banner} scroll={ui.topologyScroll} filter={ui.filter} />
 			) : (
 				<>
 					<Box flexDirection={layout.wide ? 'row' : 'column'}>

@@ -123,9 +123,11 @@ const holderKey = (p: Peer): string => (p.kind === 'container' ? p.id : p.kind =
 
 /**
  * Every edge, under each container at either end (and the host, for host processes): what it
- * connects to (→) and what connects to it (←). Containers without edges are left out.
+ * connects to (→) and what connects to it (←). Containers without edges are left out, and so are
+ * those the name filter (`/`, case-insensitive) does not match.
  */
-export function topologyRows(snapshot: Pick<Snapshot, 'edges' | 'containers' | 'conntrack'>): Row[] {
+export function topologyRows(snapshot: Pick<Snapshot, 'edges' | 'containers' | 'conntrack'>, filter = ''): Row[] {
+	const needle = filter.toLowerCase();
 	const groups = new Map<string, {title: string; rows: Row[]; count: number}>();
 	const group = (p: Peer, title: string): {title: string; rows: Row[]; count: number} => {
 		const key = holderKey(p);
@@ -146,6 +148,7 @@ export function topologyRows(snapshot: Pick<Snapshot, 'edges' | 'containers' | '
 	const ordered = [...groups.entries()].sort(([a, x], [b, y]) => Number(a === 'host') - Number(b === 'host') || (x.title < y.title ? -1 : x.title > y.title ? 1 : 0));
 	const rows: Row[] = [];
 	for (const [key, g] of ordered) {
+		if (!g.title.toLowerCase().includes(needle)) continue;
 		const c = byName.get(key);
 		rows.push([
 			[g.title, 'accent'],

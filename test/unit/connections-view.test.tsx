@@ -98,6 +98,13 @@ describe('the topology list', () => {
 		expect(at(/^fx17-u2 /)).toEqual(['→ fx17-u1 tcp/7000  ×3  (2 established, 1 syn-sent)']);
 	});
 
+	it('lists only the containers the name filter matches', () => {
+		const text = screen(fx17Snapshot(), {showTopology: true, filter: 'U1'});
+		expect(text).toContain('filter: U1');
+		expect(text).toMatch(/│fx17-u1 /);
+		expect(text).not.toMatch(/│fx17-(u2|srv|cli) /);
+	});
+
 	it('says when there is no conntrack table to follow DNAT', () => {
 		expect(screen(fx17Snapshot(false), {showTopology: true})).toContain('no /proc/net/nf_conntrack here');
 	});
