@@ -8,6 +8,9 @@ import {performance} from 'node:perf_hooks';
 import {parseArgs} from 'node:util';
 import {ConnectionCollector, connectionNamespaces} from '../dist/collectors/connections.js';
 import {SocketCollector} from '../dist/collectors/sockets.js';
+import {deriveConnections} from '../dist/store/edges.js';
+import {deriveSnapshot} from '../dist/store/snapshot.js';
+import {initialState, reduce} from '../dist/store/state.js';
 
 const {values} = parseArgs({options: {containers: {type: 'string', default: '30'}, connections: {type: 'string', default: '5000'}, ticks: {type: 'string', default: '50'}}});
 const N = Number(values.containers);
@@ -73,6 +76,17 @@ try {
 		const moved = namespaces.map((ns, k) => (k === 0 ? {...ns, packets: 100 + i} : ns));
 		host.push(cpuMs(() => connections.sample(moved, now)));
 	}
+	// pairing every end (what a snapshot does once per change), against a snapshot without connections
+	const containers = JSON.parse(docker('inspect', ...names)).map((c, i) => ({
+		id: names[i], name: names[i], image: '', state: 'running', exitCode: 0, oomKilled: false, error: '', restartCount: 0, startedAt: null, finishedAt: null,
+		pid: c.State.Pid, rawNetworkMode: 'bridge', networks: [{name: 'bridge', id: '', ipAddress: c.NetworkSettings.IPAddress, prefixLen: 16, macAddress: ''}],
+		ports: [], exposedPorts: [], command: [], tty: false, labels: {},
+	}));
+	const state = [{type: 'containers', containers}, {type: 'sockets', sockets: listeners}, first].reduce(reduce, initialState(''));
+	const five = f => median(Array.from({length: 5}, () => cpuMs(f)));
+	let edges = 0;
+	const pairing = five(() => (edges = deriveConnections({...state, hostAddresses: new Set()}).edges.length));
+	const snapshotWithout = five(() => deriveSnapshot({...state, connections: new Map()}, 1));
 	const heap = process.memoryUsage().heapUsed / 1e6;
 
 	const rows = [
@@ -80,6 +94,7 @@ try {
 		[`tick, nothing moved (CPU ms, median of ${TICKS})`, median(quiet).toFixed(2), median(listenersTick).toFixed(2), (median(quiet) / median(listenersTick)).toFixed(2), `${quietReads} tables read`],
 		[`tick, packets moved in one namespace (CPU ms, median of ${TICKS})`, median(busy).toFixed(2), median(listenersTick).toFixed(2), (median(busy) / median(listenersTick)).toFixed(2), '≤ 10 ms is the target'],
 		[`tick, packets moved in the host's namespace (CPU ms, median of ${host.length})`, median(host).toFixed(2), median(listenersTick).toFixed(2), (median(host) / median(listenersTick)).toFixed(2), `${CONNECTIONS} ends in its tables`],
+		[`pairing every end into ${edges} edges (CPU ms, median of 5)`, pairing.toFixed(1), `a snapshot without connections: ${snapshotWithout.toFixed(1)}`, (pairing / snapshotWithout).toFixed(1), 'once per change of the connections'],
 		['heap after the run (MB)', heap.toFixed(1), '', '', ''],
 	];
 	console.log(`${N} containers, ${CONNECTIONS} connections from the host (${CONNECTIONS * 2} ends); baseline: the listener collector's tick in the same run\n`);

@@ -86,9 +86,9 @@ function tupleKey(ns: string, proto: string, local: string, localPort: number, r
 const peerKey = (p: Peer): string => (p.kind === 'container' ? `c:${p.id}` : p.kind === 'host' ? `h:${p.pid ?? ''}:${p.command ?? ''}` : `e:${p.address}`);
 
 /** Most active first: bytes waiting, retransmissions, a running retransmit timer, then state and port. */
-const STATE_ORDER = ['established', 'syn-sent', 'syn-recv', 'close-wait', 'fin-wait1', 'fin-wait2', 'last-ack', 'closing', 'time-wait', 'close'];
+const STATE_RANK = new Map(['established', 'syn-sent', 'syn-recv', 'close-wait', 'fin-wait1', 'fin-wait2', 'last-ack', 'closing', 'time-wait', 'close'].map((s, i) => [s, i]));
 export function byActivity(a: ConnectionView, b: ConnectionView): number {
-	const rank = (s: string): number => (STATE_ORDER.includes(s) ? STATE_ORDER.indexOf(s) : STATE_ORDER.length);
+	const rank = (s: string): number => STATE_RANK.get(s) ?? STATE_RANK.size;
 	return (
 		b.txQueue + b.rxQueue - (a.txQueue + a.rxQueue) ||
 		b.retransmits - a.retransmits ||
@@ -101,13 +101,22 @@ export function byActivity(a: ConnectionView, b: ConnectionView): number {
 
 export function deriveConnections(input: ConnectionInput): Connections {
 	const ref = (id: string): ContainerRef => ({id, name: input.containers.get(id)?.name ?? id.slice(0, 12)});
-	const containerPeer = (id: string): Peer => ({kind: 'container', ...ref(id)});
+	const peers = new Map<string, Peer>();
+	const containerPeer = (id: string): Peer => {
+		let peer = peers.get(id);
+		if (!peer) peers.set(id, (peer = {kind: 'container', ...ref(id)}));
+		return peer;
+	};
 	const byIp = new Map<string, string>();
 	for (const c of input.containers.values()) for (const n of c.networks) if (n.ipAddress) byIp.set(n.ipAddress, c.id);
 	const proxies = new Map<number, ListeningSocket>();
-	const listening = new Set<string>();
+	/** Listening ports by namespace, TCP ones positive, UDP ones negative. */
+	const listening = new Map<string, Set<number>>();
+	const signed = (proto: SocketProto, port: number): number => (proto === 'tcp' ? port : -port);
 	for (const s of input.sockets) {
-		listening.add(`${s.netns}|${s.proto}|${s.port}`);
+		const ports = listening.get(s.netns) ?? new Set();
+		ports.add(signed(s.proto, s.port));
+		listening.set(s.netns, ports);
 		if (s.proxyTo && s.pid !== null) proxies.set(s.pid, s);
 	}
 
@@ -143,7 +152,7 @@ export function deriveConnections(input: ConnectionInput): Connections {
 	 * The end is the server's: it listens on its local port; where its namespace's listeners are
 	 * not known (yet), its port is the lower and below the ephemeral range (32768 by default).
 	 */
-	const listens = (e: End): boolean => listening.has(`${e.ns}|${e.c.proto}|${e.c.localPort}`);
+	const listens = (e: End): boolean => listening.get(e.ns)?.has(signed(e.c.proto, e.c.localPort)) ?? false;
 	const serves = (e: End): boolean => listens(e) || (e.c.localPort < e.c.remotePort && e.c.localPort < 32768);
 
 	// docker-proxy: its accepted connections (clients) and its connections to the container
@@ -237,8 +246,26 @@ export function deriveConnections(input: ConnectionInput): Connections {
 			if (direction === 'in') addEdge(peer, e.holder, e.c.localPort, null, e.c);
 			else addEdge(e.holder, peer, e.c.remotePort, null, e.c);
 		}
-		const {inode: _inode, ...fields} = e.c;
-		const view: ConnectionView = {...fields, direction, peer, via, paired: other !== undefined || nat !== undefined};
+		const c = e.c;
+		// written out: spreading thousands of connections costs more than all the pairing
+		const view: ConnectionView = {
+			proto: c.proto,
+			family: c.family,
+			local: c.local,
+			localPort: c.localPort,
+			remote: c.remote,
+			remotePort: c.remotePort,
+			state: c.state,
+			txQueue: c.txQueue,
+			rxQueue: c.rxQueue,
+			timer: c.timer,
+			timerMs: c.timerMs,
+			retransmits: c.retransmits,
+			direction,
+			peer,
+			via,
+			paired: other !== undefined || nat !== undefined,
+		};
 		const holderKey = e.holder.kind === 'container' ? e.holder.id : HOST_NS;
 		const list = byHolder.get(holderKey) ?? [];
 		list.push(view);
