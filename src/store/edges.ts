@@ -77,11 +77,8 @@ interface End {
 
 const isLoopback = (address: string): boolean => address.startsWith('127.') || address === '::1';
 
-function tupleKey(ns: string, proto: string, local: string, localPort: number, remote: string, remotePort: number): string {
-	// a loopback connection's two ends are in the same namespace, and only there
-	const scope = isLoopback(local) || isLoopback(remote) ? ns : '';
-	return `${scope}|${proto}|${local}:${localPort}|${remote}:${remotePort}`;
-}
+/** Ends are indexed by protocol and ports (a number: cheaper to look up than a string of the whole tuple). */
+const portsKey = (proto: SocketProto, localPort: number, remotePort: number): number => (proto === 'udp' ? 2 ** 32 : 0) + localPort * 65536 + remotePort;
 
 const peerKey = (p: Peer): string => (p.kind === 'container' ? `c:${p.id}` : p.kind === 'host' ? `h:${p.pid ?? ''}:${p.command ?? ''}` : `e:${p.address}`);
 
@@ -121,7 +118,7 @@ export function deriveConnections(input: ConnectionInput): Connections {
 	}
 
 	const ends: End[] = [];
-	const index = new Map<string, End>();
+	const index = new Map<number, End[]>();
 	for (const [ns, list] of input.connections) {
 		for (const c of list) {
 			const owner = c.inode === 0 ? undefined : input.socketOwners.get(c.inode);
@@ -133,11 +130,19 @@ export function deriveConnections(input: ConnectionInput): Connections {
 						: {kind: 'host', pid: owner?.pid ?? null, command: owner?.command ?? null};
 			const end: End = {ns, c, holder, proxy: ns === HOST_NS && owner ? (proxies.get(owner.pid) ?? null) : null};
 			ends.push(end);
-			index.set(tupleKey(ns, c.proto, c.local, c.localPort, c.remote, c.remotePort), end);
+			const key = portsKey(c.proto, c.localPort, c.remotePort);
+			const bucket = index.get(key);
+			if (bucket) bucket.push(end);
+			else index.set(key, [end]);
 		}
 	}
+	/** The end whose local address and port are these and whose remote ones are those. */
+	const find = (proto: SocketProto, local: string, localPort: number, remote: string, remotePort: number, ns: string | null): End | undefined =>
+		index.get(portsKey(proto, localPort, remotePort))?.find(o => o.c.local === local && o.c.remote === remote && (ns === null || o.ns === ns));
 	const mirror = (e: End): End | undefined => {
-		const other = index.get(tupleKey(e.ns, e.c.proto, e.c.remote, e.c.remotePort, e.c.local, e.c.localPort));
+		// a loopback connection's two ends are in the same namespace, and only there
+		const ns = isLoopback(e.c.local) || isLoopback(e.c.remote) ? e.ns : null;
+		const other = find(e.c.proto, e.c.remote, e.c.remotePort, e.c.local, e.c.localPort, ns);
 		return other === e ? undefined : other;
 	};
 
@@ -175,15 +180,8 @@ export function deriveConnections(input: ConnectionInput): Connections {
 	const natPeer = new Map<End, {peer: Peer; via: Via; direction: 'in' | 'out'; port: number; edge: boolean}>();
 	for (const n of input.nat ?? []) {
 		const via: Via = {kind: 'dnat', address: n.published, port: n.publishedPort};
-		const find = (local: string, localPort: number, remote: string, remotePort: number): End | undefined => {
-			for (const ns of input.connections.keys()) {
-				const end = index.get(tupleKey(ns, n.proto, local, localPort, remote, remotePort));
-				if (end) return end;
-			}
-			return undefined;
-		};
-		const server = find(n.target, n.targetPort, n.client, n.clientPort);
-		const client = find(n.client, n.clientPort, n.published, n.publishedPort);
+		const server = find(n.proto, n.target, n.targetPort, n.client, n.clientPort, null);
+		const client = find(n.proto, n.client, n.clientPort, n.published, n.publishedPort, null);
 		const target = byIp.get(n.target);
 		// the edge is counted once: at the container's end, or at the client's when the container's is not read
 		if (server) natPeer.set(server, {peer: client?.holder ?? {kind: 'external', address: n.client}, via, direction: 'in', port: n.targetPort, edge: true});
