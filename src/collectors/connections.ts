@@ -265,6 +265,7 @@ export function connectionNamespaces(
 ): ConnectionNamespace[] {
 	const all = [...containers];
 	const shared = new Set(all.filter(c => c.pid !== null).map(c => sharedOwner(c, all)));
+	const published = new Set(all.filter(c => c.ports.length > 0).map(c => c.id));
 	const listeners = new Map<string, Partial<Record<SocketFile, number>>>();
 	for (const s of listening) {
 		const counts = listeners.get(s.netns) ?? {};
@@ -277,6 +278,6 @@ export function connectionNamespaces(
 		packets: rows[ref.key]?.reduce((sum, row) => sum + row.rxPackets + row.txPackets, 0) ?? null,
 		traceOwners: ref.pid === null || shared.has(ref.key),
 		listeners: listeners.get(ref.key) ?? {},
-		published: all.some(c => c.id === ref.key && c.ports.length > 0),
+		published: published.has(ref.key),
 	}));
 }
