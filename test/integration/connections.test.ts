@@ -1,7 +1,7 @@
 /**
  * Live connections between real containers (busybox nc and httpd), the host and published
  * ports, as `netwatch --json` reports them, each edge checked against what the kernel says
- * inside the namespaces at both ends (`nsenter -t PID -n netstat -tn`) and in conntrack.
+ * inside the namespaces at both ends (`nsenter -t PID -n ss -tn`) and in conntrack.
  */
 import {connect, createServer, type Socket} from 'node:net';
 import {readFileSync} from 'node:fs';
@@ -41,15 +41,17 @@ async function freePortInRange(taken: Set<number>): Promise<number> {
 	throw new Error('no free port in 8410-8499');
 }
 
-/** The TCP connections the kernel lists in a namespace: `local remote state`, with IPv4-mapped addresses plain. */
-async function netstat(pid: number | null): Promise<string[]> {
-	const out = pid === null ? await sh('netstat', ['-tn']) : await sh('nsenter', ['-t', String(pid), '-n', 'netstat', '-tn']);
+/** The TCP connections the kernel lists in a namespace (`ss`, from iproute2): `local remote STATE`, IPv4-mapped addresses plain. */
+async function kernelConnections(pid: number | null): Promise<string[]> {
+	const args = ['-tnH'];
+	const out = pid === null ? await sh('ss', args) : await sh('nsenter', ['-t', String(pid), '-n', 'ss', ...args]);
+	const plain = (endpoint: string): string => endpoint.replace(/^\[::ffff:([\d.]+)\]/, '$1');
 	return out
 		.split('\n')
-		.filter(l => l.startsWith('tcp'))
+		.filter(Boolean)
 		.map(l => {
-			const [, , , local, remote, state] = l.trim().split(/\s+/);
-			return `${local!.replace('::ffff:', '')} ${remote!.replace('::ffff:', '')} ${state}`;
+			const [state, , , local, remote] = l.trim().split(/\s+/);
+			return `${plain(local!)} ${plain(remote!)} ${state}`;
 		});
 }
 
@@ -113,32 +115,38 @@ describe('connections between containers, the host and published ports', () => {
 
 			// the kernel, in each namespace
 			const pid = (name: string): Promise<number> => bed.pid(name);
-			const [inSrv, inCli, inUsrv, inUcli, inHost] = await Promise.all([netstat(await pid(srv.name)), netstat(await pid(cli.name)), netstat(await pid(usrv.name)), netstat(await pid(ucli.name)), netstat(null)]);
+			const [inSrv, inCli, inUsrv, inUcli, inHost] = await Promise.all([
+				kernelConnections(await pid(srv.name)),
+				kernelConnections(await pid(cli.name)),
+				kernelConnections(await pid(usrv.name)),
+				kernelConnections(await pid(ucli.name)),
+				kernelConnections(null),
+			]);
 			const usrvIp = (await sh('docker', ['inspect', '-f', `{{(index .NetworkSettings.Networks "${userNet}").IPAddress}}`, usrv.name])).trim();
 			const ucliIp = (await sh('docker', ['inspect', '-f', `{{(index .NetworkSettings.Networks "${userNet}").IPAddress}}`, ucli.name])).trim();
 			const cliIp = (await sh('docker', ['inspect', '-f', '{{.NetworkSettings.IPAddress}}', cli.name])).trim();
 			// bridge: cli -> srv, one line in each namespace, each the other reversed
-			const cliLine = inCli.find(l => l.includes(` ${srvIp}:80 ESTABLISHED`))!;
+			const cliLine = inCli.find(l => l.includes(` ${srvIp}:80 ESTAB`))!;
 			const [cliLocal] = cliLine.split(' ');
 			expect(cliLocal!.startsWith(`${cliIp}:`)).toBe(true);
-			expect(inSrv).toContain(`${srvIp}:80 ${cliLocal} ESTABLISHED`);
+			expect(inSrv).toContain(`${srvIp}:80 ${cliLocal} ESTAB`);
 			// container: mode: both ends in srv's namespace, on loopback
-			expect(inSrv.some(l => / 127\.0\.0\.1:80 ESTABLISHED$/.test(l))).toBe(true);
-			expect(inSrv.some(l => /^127\.0\.0\.1:80 127\.0\.0\.1:\d+ ESTABLISHED$/.test(l))).toBe(true);
+			expect(inSrv.some(l => / 127\.0\.0\.1:80 ESTAB$/.test(l))).toBe(true);
+			expect(inSrv.some(l => /^127\.0\.0\.1:80 127\.0\.0\.1:\d+ ESTAB$/.test(l))).toBe(true);
 			// user network
-			const ucliLocal = inUcli.find(l => l.includes(` ${usrvIp}:7000 ESTABLISHED`))!.split(' ')[0]!;
+			const ucliLocal = inUcli.find(l => l.includes(` ${usrvIp}:7000 ESTAB`))!.split(' ')[0]!;
 			expect(ucliLocal.startsWith(`${ucliIp}:`)).toBe(true);
-			expect(inUsrv).toContain(`${usrvIp}:7000 ${ucliLocal} ESTABLISHED`);
+			expect(inUsrv).toContain(`${usrvIp}:7000 ${ucliLocal} ESTAB`);
 			// docker-proxy: the host-mode client's connection to the published port, and the proxy's to the container
-			expect(inHost.some(l => l.endsWith(` 127.0.0.1:${proxyPort} ESTABLISHED`))).toBe(true);
-			expect(inHost.some(l => l.endsWith(` ${srvIp}:80 ESTABLISHED`))).toBe(true);
+			expect(inHost.some(l => l.endsWith(` 127.0.0.1:${proxyPort} ESTAB`))).toBe(true);
+			expect(inHost.some(l => l.endsWith(` ${srvIp}:80 ESTAB`))).toBe(true);
 			const hostCliProcesses = await sh('ss', ['-tnpH', 'dst', `127.0.0.1:${proxyPort}`]);
 			expect(hostCliProcesses).toMatch(/"nc",pid=\d+/);
 			// DNAT: conntrack's original tuple is the published port, its reply the container's
 			const conntrack = readFileSync('/proc/net/nf_conntrack', 'utf8');
 			expect(conntrack).toMatch(new RegExp(`dst=${gateway.replaceAll('.', '\\.')} sport=\\d+ dport=${natPort} src=${srvIp.replaceAll('.', '\\.')} dst=\\S+ sport=80 `));
 			// the host-mode httpd: this process's connection, held in the host's namespace
-			expect(inHost.some(l => l.startsWith(`127.0.0.1:${hostPort} `) && l.endsWith('ESTABLISHED'))).toBe(true);
+			expect(inHost.some(l => l.startsWith(`127.0.0.1:${hostPort} `) && l.endsWith('ESTAB'))).toBe(true);
 
 			// the same connections from the containers' side
 			const last = stream.snapshots().at(-1)! as unknown as {containers: {name: string; connections: {direction: string; state: string; peer: Peer; localPort: number; via: unknown}[]}[]};
