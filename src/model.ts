@@ -238,3 +238,69 @@ export interface Alert extends Finding {
 }
 
 export const SEVERITY_RANK: Readonly<Record<Severity, number>> = {error: 0, warning: 1, info: 2};
+
+/** One end of a TCP connection, or a connected UDP socket, as its namespace's table shows it. */
+export interface Connection {
+	readonly proto: SocketProto;
+	readonly family: 4 | 6;
+	/** IPv4 peers of dual-stack sockets are written as IPv4. */
+	readonly local: string;
+	readonly localPort: number;
+	readonly remote: string;
+	readonly remotePort: number;
+	/** `established`, `syn-sent`, `time-wait`, `close-wait`, ... (a connected UDP socket: `established`) */
+	readonly state: string;
+	readonly txQueue: number;
+	readonly rxQueue: number;
+	readonly timer: 'retransmit' | 'keepalive' | 'time-wait' | 'probe' | null;
+	/** When the timer fires, ms from the read; null without a timer. */
+	readonly timerMs: number | null;
+	readonly retransmits: number;
+	/** 0 for TIME_WAIT, which no process holds. */
+	readonly inode: number;
+}
+
+/** A process that holds sockets. */
+export interface ProcessRef {
+	readonly pid: number;
+	readonly command: string;
+	/** The container it runs in, by its cgroup. */
+	readonly containerId: string | null;
+}
+
+/** A connection that Docker's DNAT rewrote, from /proc/net/nf_conntrack. */
+export interface NatConnection {
+	readonly proto: SocketProto;
+	/** What the client connected to (a published port) and from where. */
+	readonly client: string;
+	readonly clientPort: number;
+	readonly published: string;
+	readonly publishedPort: number;
+	/** Where it really went: the container's address and port. */
+	readonly target: string;
+	readonly targetPort: number;
+}
+
+/** A namespace's TCP trouble counters (/proc/net/snmp and netstat), and what they did lately. */
+export interface TcpStats {
+	readonly retransSegs: number;
+	readonly outRsts: number;
+	readonly estabResets: number;
+	readonly listenOverflows: number;
+	readonly listenDrops: number;
+	/** Per second since the reading before; null on the first reading. */
+	readonly retransRate: number | null;
+	readonly resetRate: number | null;
+	/** The last time ListenOverflows went up while netwatch watched, with the evidence; null if never. */
+	readonly overflow: ListenOverflow | null;
+}
+
+export interface ListenOverflow {
+	/** ms since the epoch */
+	readonly at: number;
+	/** How much ListenOverflows and ListenDrops went up between two readings. */
+	readonly overflows: number;
+	readonly drops: number;
+	/** The listeners whose accept queue was not empty then (LISTEN rx_queue). */
+	readonly queues: readonly {readonly address: string; readonly port: number; readonly queue: number}[];
+}

@@ -159,7 +159,8 @@ export function run(): void {
 	process.on('unhandledRejection', fail);
 	quietDeprecations(process.execArgv, process.env['NODE_OPTIONS']);
 	main(process.argv.slice(2), {stdout: process.stdout, stderr: process.stderr, env: process.env}).then(
-		code => process.exit(code),
+		// a pipe takes what was written in 64 KB pieces: exit once the last piece is out
+		code => process.stdout.write('', () => process.exit(code)),
 		fail,
 	);
 }

@@ -13,6 +13,7 @@ import {performance} from 'node:perf_hooks';
 import {HOST_NS, namespaceOwner, type ContainerInfo, type ListeningSocket, type NetDevRow} from '../model.js';
 import type {Action} from '../store/actions.js';
 import type {DockerApi} from '../docker/api.js';
+import {ConnectionCollector, connectionNamespaces} from './connections.js';
 import {containerNamespace, hostNamespace, type NamespaceInterfaces} from './interfaces.js';
 import {readProcFileOrNull} from './procfs.js';
 import {SocketCollector, type Fresh, type NamespaceRef} from './sockets.js';
@@ -49,6 +50,7 @@ export class Sampler {
 	private readonly proc: string;
 	private readonly host: NamespaceInterfaces;
 	private readonly sockets: SocketCollector;
+	readonly connections: ConnectionCollector;
 	private readonly tracked = new Map<string, Tracked>();
 	private readonly stats: StatsApiSampler | null;
 	private readonly ownNetns: string | null;
@@ -63,6 +65,7 @@ export class Sampler {
 		this.proc = options.proc ?? '/proc';
 		this.host = hostNamespace(this.proc, options.sys ?? '/sys');
 		this.sockets = new SocketCollector(this.proc);
+		this.connections = new ConnectionCollector(this.proc);
 		this.stats = options.api ? new StatsApiSampler(options.api) : null;
 		this.ownNetns = readLink(join(this.proc, 'self/ns/net'));
 	}
@@ -125,7 +128,8 @@ export class Sampler {
 		const host = this.host.read();
 		if (host.meta) dispatch({type: 'interfaces', ns: HOST_NS, meta: host.meta});
 
-		const containers = this.options.containers();
+		// read twice below (namespaces, then connections): a list, not the store's one-pass iterator
+		const containers = [...this.options.containers()];
 		const namespaces: Record<string, NetDevRow[]> = {};
 		const fromStatsApi: string[] = [];
 		const sampledAt: Record<string, number> = {};
@@ -161,6 +165,8 @@ export class Sampler {
 
 		this.socketNamespaces = socketNamespaces;
 		this.readSockets();
+		const connections = this.connections.sample(connectionNamespaces(socketNamespaces, containers, {...namespaces, [HOST_NS]: host.rows}, this.sockets.current));
+		if (connections) dispatch(connections);
 		dispatch({
 			type: 'tick',
 			at: Date.now(),

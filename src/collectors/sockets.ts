@@ -26,12 +26,12 @@
  * Without the right to read other users' fd tables (not root), owners stay unknown and the
  * reason is recorded; nothing fails.
  */
-import {closeSync, existsSync, openSync, readSync, readdirSync, readlinkSync} from 'node:fs';
-import {basename, join} from 'node:path';
+import {closeSync, existsSync, openSync, readSync} from 'node:fs';
+import {join} from 'node:path';
 import type {ListeningSocket} from '../model.js';
-import {containerIdFromCgroup} from '../parsers/cgroup.js';
 import {parseSockets, type SocketFile, type SocketRow} from '../parsers/proc-net-sockets.js';
 import {parseSockstat, type SocketsInUse} from '../parsers/proc-net-sockstat.js';
+import {findOwners, type Owner} from './owners.js';
 import {readProcFileOrNull} from './procfs.js';
 
 export interface NamespaceRef {
@@ -50,13 +50,6 @@ interface Table {
 	/** When the rows were last really read, and the namespace's count of sockets in use then. */
 	readonly readAt: number;
 	readonly inUse: number | undefined;
-}
-
-interface Owner {
-	readonly pid: number;
-	readonly command: string;
-	readonly containerId: string | null;
-	readonly proxyTo: {readonly ip: string; readonly port: number} | null;
 }
 
 const FILES: readonly SocketFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
@@ -111,29 +104,6 @@ function readTcpListeners(path: string): string | null {
 	} finally {
 		closeSync(fd);
 	}
-}
-
-/** argv from /proc/<pid>/cmdline, NUL-separated. */
-export function parseCmdline(raw: string): string[] {
-	return raw.split('\0').filter((part, i, all) => part !== '' || i < all.length - 1);
-}
-
-/** docker-proxy -proto tcp -host-ip 127.0.0.1 -host-port 18472 -container-ip 172.17.0.3 -container-port 80 */
-export function dockerProxyTarget(argv: readonly string[]): {ip: string; port: number} | null {
-	if (!argv[0] || basename(argv[0]) !== 'docker-proxy') return null;
-	const value = (flag: string): string | undefined => {
-		const i = argv.indexOf(flag);
-		return i >= 0 ? argv[i + 1] : undefined;
-	};
-	const ip = value('-container-ip');
-	const port = Number(value('-container-port'));
-	return ip && Number.isInteger(port) ? {ip, port} : null;
-}
-
-/** A command line for display: the program's base name and its arguments. */
-export function displayCommand(argv: readonly string[], comm: string | null): string {
-	if (argv.length === 0) return comm ?? '?';
-	return [basename(argv[0]!), ...argv.slice(1)].join(' ');
 }
 
 export class SocketCollector {
@@ -275,54 +245,10 @@ export class SocketCollector {
 	/** Walk /proc/<pid>/fd until every wanted inode is found. */
 	private trace(wanted: Set<number>): void {
 		this.walks += 1;
-		let denied = false;
-		let pids: string[];
-		try {
-			pids = readdirSync(this.proc).filter(name => /^\d+$/.test(name));
-		} catch {
-			pids = [];
-		}
-		for (const pid of pids) {
-			if (wanted.size === 0) break;
-			const fdDir = join(this.proc, pid, 'fd');
-			let fds: string[];
-			try {
-				fds = readdirSync(fdDir);
-			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code === 'EACCES') denied = true;
-				continue;
-			}
-			for (const fd of fds) {
-				let link: string;
-				try {
-					link = readlinkSync(join(fdDir, fd));
-				} catch {
-					continue;
-				}
-				if (!link.startsWith('socket:[')) continue;
-				const inode = Number(link.slice(8, -1));
-				if (!wanted.has(inode)) continue;
-				wanted.delete(inode);
-				const owner = this.describe(Number(pid));
-				if (owner) this.owners.set(inode, owner);
-			}
-		}
+		const {found, denied} = findOwners(this.proc, wanted);
+		for (const [inode, owner] of found) this.owners.set(inode, owner);
 		const reason = denied ? 'needs root' : 'process not found';
 		const at = Date.now();
 		for (const inode of wanted) this.unknown.set(inode, {reason, at});
-	}
-
-	private describe(pid: number): Owner | null {
-		const cmdline = readProcFileOrNull(join(this.proc, String(pid), 'cmdline'));
-		if (cmdline === null) return null;
-		const argv = parseCmdline(cmdline);
-		const comm = readProcFileOrNull(join(this.proc, String(pid), 'comm'))?.trim() ?? null;
-		const cgroup = readProcFileOrNull(join(this.proc, String(pid), 'cgroup'));
-		return {
-			pid,
-			command: displayCommand(argv, comm),
-			containerId: cgroup === null ? null : containerIdFromCgroup(cgroup),
-			proxyTo: dockerProxyTarget(argv),
-		};
 	}
 }

@@ -80,6 +80,9 @@ function containerRecord(c: ContainerView) {
 		listening: c.listening.map(listeningRecord),
 		rxRate: rate(c.rxRate),
 		txRate: rate(c.txRate),
+		connections: c.connections,
+		connectionCounts: c.connectionCounts,
+		tcp: c.tcp,
 		labels: c.labels,
 	};
 }
@@ -142,8 +145,10 @@ function body(s: Snapshot) {
 		os: s.os,
 		interval: s.interval,
 		docker: s.docker,
-		host: {interfaces: s.host.interfaces.map(interfaceRecord), listening: s.host.listening.map(listeningRecord)},
+		host: {interfaces: s.host.interfaces.map(interfaceRecord), listening: s.host.listening.map(listeningRecord), connections: s.host.connections, tcp: s.host.tcp},
 		containers: s.containers.map(containerRecord),
+		edges: s.edges,
+		conntrack: s.conntrack,
 		alerts: s.alerts.filter(a => !a.resolved).map(alertRecord),
 	};
 }

@@ -6,7 +6,9 @@
  *
  * An IPv4 address is one 32-bit word in host (little-endian) order, an IPv6 address four such
  * words; the port is big-endian hex. `st` 0A is TCP LISTEN; an unconnected UDP socket is 07
- * with a zero remote port. A dual-stack `[::]` listener appears only in tcp6.
+ * with a zero remote port. A dual-stack `[::]` listener appears only in tcp6. `tx_queue:rx_queue`
+ * are bytes (on a LISTEN socket rx_queue is the accept queue), `tr:tm->when` the pending timer
+ * and its expiry in clock ticks, `retrnsmt` (hex) the retransmissions since the timer's reset.
  */
 import ipaddr from 'ipaddr.js';
 
@@ -20,12 +22,24 @@ export interface SocketRow {
 	readonly remoteAddress: string;
 	readonly remotePort: number;
 	readonly state: number;
+	/** TCP: bytes sent and not yet acknowledged, or not sent yet; UDP: bytes waiting to be sent. */
+	readonly txQueue: number;
+	/** TCP: bytes received and not read; on a LISTEN socket, connections waiting for accept(). */
+	readonly rxQueue: number;
+	/** 0 none, 1 retransmit (or loss probe), 2 keepalive, 3 TIME_WAIT, 4 zero-window probe */
+	readonly timer: number;
+	/** When the timer fires, in clock ticks (USER_HZ, 100 a second) from the moment of reading. */
+	readonly timerTicks: number;
+	/** Retransmissions (or unanswered probes) since the timer was last reset. */
+	readonly retransmits: number;
 	readonly uid: number;
 	readonly inode: number;
 }
 
 export const TCP_LISTEN = 0x0a;
 export const UDP_UNCONNECTED = 0x07;
+/** A UDP socket that connect()ed to one peer. */
+export const UDP_CONNECTED = 0x01;
 
 function wordBytes(hex: string): number[] {
 	// one little-endian 32-bit word -> its 4 bytes in network order
@@ -52,6 +66,14 @@ function parseEndpoint(field: string): [string, number] | undefined {
 export interface ParseOptions {
 	/** Keep only listening sockets: TCP LISTEN, or UDP sockets bound with no peer. */
 	readonly listeningOnly?: boolean;
+	/** Keep only connections: every TCP socket but LISTEN, and connected UDP sockets. */
+	readonly connectionsOnly?: boolean;
+}
+
+/** `0000001A:00000000` or `01:00000024`: two hex numbers. */
+function hexPair(field: string): [number, number] {
+	const colon = field.indexOf(':');
+	return [parseInt(field.slice(0, colon), 16), parseInt(field.slice(colon + 1), 16)];
 }
 
 export function parseSockets(text: string, file: SocketFile, options: ParseOptions = {}): SocketRow[] {
@@ -67,11 +89,19 @@ export function parseSockets(text: string, file: SocketFile, options: ParseOptio
 			if (proto === 'tcp' && state !== TCP_LISTEN) continue;
 			if (proto === 'udp' && (state !== UDP_UNCONNECTED || !fields[2]!.endsWith(':0000'))) continue;
 		}
+		if (options.connectionsOnly) {
+			if (proto === 'tcp' && state === TCP_LISTEN) continue;
+			if (proto === 'udp' && (state !== UDP_CONNECTED || fields[2]!.endsWith(':0000'))) continue;
+		}
 		const local = parseEndpoint(fields[1]!);
 		const remote = parseEndpoint(fields[2]!);
+		const [txQueue, rxQueue] = hexPair(fields[4]!);
+		const [timer, timerTicks] = hexPair(fields[5]!);
+		const retransmits = parseInt(fields[6]!, 16);
 		const uid = Number(fields[7]);
 		const inode = Number(fields[9]);
 		if (!local || !remote || Number.isNaN(state) || !Number.isInteger(uid) || !Number.isInteger(inode)) continue;
+		if ([txQueue, rxQueue, timer, timerTicks, retransmits].some(Number.isNaN)) continue;
 		rows.push({
 			proto,
 			family,
@@ -80,6 +110,11 @@ export function parseSockets(text: string, file: SocketFile, options: ParseOptio
 			remoteAddress: remote[0],
 			remotePort: remote[1],
 			state,
+			txQueue,
+			rxQueue,
+			timer,
+			timerTicks,
+			retransmits,
 			uid,
 			inode,
 		});

@@ -69,6 +69,32 @@ const socket = shape({
 	proxyTo: nullable(shape({ip: str, port: num})),
 	ownerUnknown: nullable(str),
 });
+const connection = shape({
+	proto: str,
+	family: num,
+	local: str,
+	localPort: num,
+	remote: str,
+	remotePort: num,
+	state: str,
+	txQueue: num,
+	rxQueue: num,
+	timer: nullable(str),
+	timerMs: nullable(num),
+	retransmits: num,
+	inode: num,
+});
+const nat = shape({proto: str, client: str, clientPort: num, published: str, publishedPort: num, target: str, targetPort: num});
+const tcpStats = shape({
+	retransSegs: num,
+	outRsts: num,
+	estabResets: num,
+	listenOverflows: num,
+	listenDrops: num,
+	retransRate: nullable(num),
+	resetRate: nullable(num),
+	overflow: nullable(shape({at: num, overflows: num, drops: num, queues: arrayOf(shape({address: str, port: num, queue: num}))})),
+});
 const network = shape({id: str, name: str, driver: str, parent: nullable(str), bridge: nullable(str)});
 const status = shape({endpoint: str, context: optional(nullable(str)), version: nullable(str), apiVersion: nullable(str), error: nullable(str), state: str, local: bool, badEventLines: num});
 const event = shape({kind: str, action: str, actorId: str, attributes: recordOf(str), timeNano: v => typeof v === 'string' && /^\d+$/.test(v)});
@@ -109,6 +135,13 @@ const ACTIONS: Record<Action['type'], Check> = {
 	interfaces: shape({ns: str, meta: recordOf(meta)}),
 	namespace: shape({containerId: str, netns: nullable(str), sharesHostNetns: nullable(bool)}),
 	sockets: shape({sockets: arrayOf(socket)}),
+	connections: shape({
+		read: recordOf(arrayOf(connection)),
+		gone: arrayOf(str),
+		owners: recordOf(shape({pid: num, command: str, containerId: nullable(str)})),
+		nat: optional(nullable(arrayOf(nat))),
+		tcp: optional(recordOf(tcpStats)),
+	}),
 	containers: shape({containers: arrayOf(container)}),
 	container: shape({container}),
 	'container-removed': shape({id: str}),

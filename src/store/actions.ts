@@ -3,7 +3,20 @@
  * them back from a recording and dispatches the same ones, so a replayed dashboard is built by
  * the same code as a live one. Every action is plain JSON.
  */
-import type {Alert, ContainerInfo, DockerStatus, Finding, InterfaceMeta, ListeningSocket, NetDevRow, NetworkInfo} from '../model.js';
+import type {
+	Alert,
+	Connection,
+	ContainerInfo,
+	DockerStatus,
+	Finding,
+	InterfaceMeta,
+	ListeningSocket,
+	NatConnection,
+	NetDevRow,
+	NetworkInfo,
+	ProcessRef,
+	TcpStats,
+} from '../model.js';
 import type {DockerEvent} from '../parsers/docker-events.js';
 
 export interface HostAction {
@@ -48,6 +61,24 @@ export interface NamespaceAction {
 export interface SocketsAction {
 	readonly type: 'sockets';
 	readonly sockets: readonly ListeningSocket[];
+}
+
+/**
+ * Connections of the namespaces read this time (the others are as they were), and what else
+ * was learned: owners of sockets newly traced, and the DNAT connections when conntrack was read.
+ */
+export interface ConnectionsAction {
+	readonly type: 'connections';
+	/** Keyed like the tick's namespaces (`host`, or the owning container's id); replaces what the store had. */
+	readonly read: Readonly<Record<string, readonly Connection[]>>;
+	/** Namespaces that are gone. */
+	readonly gone: readonly string[];
+	/** By inode. */
+	readonly owners: Readonly<Record<string, ProcessRef>>;
+	/** Read again when present; null: this kernel has no /proc/net/nf_conntrack. */
+	readonly nat?: readonly NatConnection[] | null;
+	/** TCP counters of the namespaces whose counters changed. */
+	readonly tcp?: Readonly<Record<string, TcpStats>>;
 }
 
 /** The full container list, after connecting or reconnecting: replaces what the store had. */
@@ -110,6 +141,7 @@ export type Action =
 	| InterfacesAction
 	| NamespaceAction
 	| SocketsAction
+	| ConnectionsAction
 	| ContainersAction
 	| ContainerAction
 	| ContainerRemovedAction

@@ -4,7 +4,8 @@
  * container, a container's eth0 to its host peer, a socket to its owner, a network mode to its
  * plain name.
  */
-import {HOST_NS, unknownMeta, type Alert, type ContainerInfo, type DockerStatus, type InterfaceKind, type InterfaceMeta, type ListeningSocket, type SocketProto} from '../model.js';
+import {HOST_NS, unknownMeta, type Alert, type ContainerInfo, type DockerStatus, type InterfaceKind, type InterfaceMeta, type ListeningSocket, type SocketProto, type TcpStats} from '../model.js';
+import {connectionsOf, type ConnectionView, type EdgeView} from './edges.js';
 import {Relations, type ContainerRef, type Mode, type NetworkKind} from './relations.js';
 
 export type {ContainerRef, NetworkKind} from './relations.js';
@@ -79,6 +80,41 @@ export interface ContainerView extends Pick<ContainerInfo, DockerFields> {
 	/** Sum over its own interfaces except lo; null when it has none of its own. */
 	readonly rxRate: number | null;
 	readonly txRate: number | null;
+	/** The connections its processes hold (its namespace's, when they cannot be told apart), most active first. */
+	readonly connections: readonly ConnectionView[];
+	readonly connectionCounts: ConnectionCounts;
+	/** TCP counters of its own namespace (a `container:` container's are its owner's; null in host mode). */
+	readonly tcp: TcpView | null;
+}
+
+/** How long a listen queue overflow counts as current after it was seen. */
+export const OVERFLOW_SHOWN_MS = 60_000;
+
+export interface TcpView extends TcpStats {
+	/** The overflow was seen within OVERFLOW_SHOWN_MS of the last sample. */
+	readonly overflowing: boolean;
+}
+
+function tcpView(stats: TcpStats | undefined, at: number): TcpView | null {
+	return stats ? {...stats, overflowing: stats.overflow !== null && at - stats.overflow.at <= OVERFLOW_SHOWN_MS} : null;
+}
+
+/** Connections by state; `other` is every state but these. */
+export interface ConnectionCounts {
+	readonly established: number;
+	readonly synSent: number;
+	readonly timeWait: number;
+	readonly closeWait: number;
+	readonly other: number;
+}
+
+export function countStates(connections: readonly ConnectionView[]): ConnectionCounts {
+	const counts = {established: 0, synSent: 0, timeWait: 0, closeWait: 0, other: 0};
+	for (const c of connections) {
+		const key = c.state === 'established' ? 'established' : c.state === 'syn-sent' ? 'synSent' : c.state === 'time-wait' ? 'timeWait' : c.state === 'close-wait' ? 'closeWait' : 'other';
+		counts[key] += 1;
+	}
+	return counts;
 }
 
 export interface Snapshot {
@@ -92,7 +128,17 @@ export interface Snapshot {
 	readonly hostname: string;
 	readonly os: string | null;
 	readonly docker: DockerStatus;
-	readonly host: {readonly interfaces: readonly InterfaceView[]; readonly listening: readonly ListeningView[]};
+	readonly host: {
+		readonly interfaces: readonly InterfaceView[];
+		readonly listening: readonly ListeningView[];
+		/** Host processes' connections (docker-proxy's included). */
+		readonly connections: readonly ConnectionView[];
+		readonly tcp: TcpView | null;
+	};
+	/** Who talks to whom: every pair of ends, grouped by client, server, port and the way through. */
+	readonly edges: readonly EdgeView[];
+	/** Whether /proc/net/nf_conntrack exists: without it, DNAT connections stay two halves. */
+	readonly conntrack: boolean;
 	/** Sorted by name. */
 	readonly containers: readonly ContainerView[];
 	readonly counts: {readonly running: number; readonly stopped: number; readonly total: number};
@@ -234,6 +280,7 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 		listeningBy.set(l.container.id, list);
 	}
 	const vethOwner = new Map<string, ContainerRef>();
+	const {byHolder, edges} = connectionsOf(state);
 
 	const containers = [...state.containers.values()].sort(compareNames).map((c): ContainerView => {
 		const mode = relations.mode(c);
@@ -283,6 +330,9 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 			listening: listeningBy.get(c.id) ?? [],
 			rxRate: sumRates(interfaces, 'rxRate'),
 			txRate: sumRates(interfaces, 'txRate'),
+			connections: byHolder.get(c.id) ?? [],
+			connectionCounts: countStates(byHolder.get(c.id) ?? []),
+			tcp: running && mode.kind !== 'host' ? tcpView(state.tcp.get(mode.sharesWith ?? c.id), state.at) : null,
 		};
 	});
 
@@ -299,7 +349,9 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 		hostname: state.hostname,
 		os: state.os,
 		docker: state.docker,
-		host: {interfaces: hostInterfaces, listening: listening.filter(l => l.netns === HOST_NS)},
+		host: {interfaces: hostInterfaces, listening: listening.filter(l => l.netns === HOST_NS), connections: byHolder.get(HOST_NS) ?? [], tcp: tcpView(state.tcp.get(HOST_NS), state.at)},
+		edges,
+		conntrack: state.nat !== null,
 		containers,
 		counts: {running, stopped: containers.length - running, total: containers.length},
 		// a network event can arrive before its container was inspected: name it now if it can be

@@ -2,9 +2,23 @@
  * The store's state and its reducer: `reduce(state, action)` returns a new state and never
  * changes the old one. Pure and synchronous, so live collection and replay share it.
  */
-import {HOST_NS, type Alert, type ContainerInfo, type DockerStatus, type Finding, type InterfaceMeta, type ListeningSocket, type NetDevRow, type NetworkInfo} from '../model.js';
+import {
+	HOST_NS,
+	type Alert,
+	type Connection,
+	type ContainerInfo,
+	type DockerStatus,
+	type Finding,
+	type InterfaceMeta,
+	type ListeningSocket,
+	type NatConnection,
+	type NetDevRow,
+	type NetworkInfo,
+	type ProcessRef,
+	type TcpStats,
+} from '../model.js';
 import {statusAfter, type DockerEvent} from '../parsers/docker-events.js';
-import type {Action, AlertAction, TickAction} from './actions.js';
+import type {Action, AlertAction, ConnectionsAction, TickAction} from './actions.js';
 import {interfaceRates, pushHistory} from './rates.js';
 
 export interface InterfaceSample {
@@ -51,6 +65,14 @@ export interface State {
 	readonly identities: ReadonlyMap<string, NamespaceIdentity>;
 	readonly networks: ReadonlyMap<string, NetworkInfo>;
 	readonly sockets: readonly ListeningSocket[];
+	/** Each namespace's connections as last read (keyed like namespaces, `host` included). */
+	readonly connections: ReadonlyMap<string, readonly Connection[]>;
+	/** Owners of sockets in namespaces shared by several containers (the host's included), by inode. */
+	readonly socketOwners: ReadonlyMap<number, ProcessRef>;
+	/** Docker's DNAT connections from conntrack; null when the kernel has no conntrack table. */
+	readonly nat: readonly NatConnection[] | null;
+	/** Each namespace's TCP counters and rates. */
+	readonly tcp: ReadonlyMap<string, TcpStats>;
 	/** The newest events, oldest first, at most EVENT_LOG_SIZE. */
 	readonly events: readonly EventEntry[];
 	readonly eventsTotal: number;
@@ -77,6 +99,10 @@ export function initialState(endpoint: string, context: string | null = null): S
 		identities: new Map(),
 		networks: new Map(),
 		sockets: [],
+		connections: new Map(),
+		socketOwners: new Map(),
+		nat: [],
+		tcp: new Map(),
 		events: [],
 		eventsTotal: 0,
 		alerts: new Map(),
@@ -212,6 +238,20 @@ function legacyAlert(alert: AlertAction['alert']): Alert {
 	return {severity: 'error', hint: '', evidenceFrom: 'log', lookup: null, occurrence: null, occurrences: [], resolvedAt: null, ...alert};
 }
 
+function reduceConnections(state: State, action: ConnectionsAction): State {
+	const connections = new Map(state.connections);
+	for (const key of action.gone) connections.delete(key);
+	for (const [key, list] of Object.entries(action.read)) connections.set(key, list);
+	// owners of sockets that are gone go with them
+	const inodes = new Set<number>();
+	for (const list of connections.values()) for (const c of list) inodes.add(c.inode);
+	const socketOwners = new Map([...state.socketOwners].filter(([inode]) => inodes.has(inode)));
+	for (const [inode, owner] of Object.entries(action.owners)) socketOwners.set(Number(inode), owner);
+	const tcp = new Map([...state.tcp].filter(([key]) => !action.gone.includes(key)));
+	for (const [key, stats] of Object.entries(action.tcp ?? {})) tcp.set(key, stats);
+	return {...state, connections, socketOwners, nat: action.nat === undefined ? state.nat : action.nat, tcp};
+}
+
 export function reduce(state: State, action: Action): State {
 	switch (action.type) {
 		case 'host':
@@ -227,6 +267,8 @@ export function reduce(state: State, action: Action): State {
 			};
 		case 'sockets':
 			return {...state, sockets: action.sockets};
+		case 'connections':
+			return reduceConnections(state, action);
 		case 'containers': {
 			const containers = new Map(action.containers.map(c => [c.id, c]));
 			const identities = new Map([...state.identities].filter(([id]) => containers.has(id)));

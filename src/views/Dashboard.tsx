@@ -7,13 +7,16 @@ import type {Alert} from '../model.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
 import {containerTitle, hostBanner, modeBanner} from './describe.js';
 import {computeLayout, MIN_COLUMNS, MIN_ROWS, paneWidths, type Layout} from './layout.js';
+import {countsLabel, overflowLabel, tcpLabel} from './connection-rows.js';
 import {AlertBanner} from './panes/AlertBanner.js';
+import {ConnectionsPane} from './panes/Connections.js';
 import {ContainerTable} from './panes/ContainerTable.js';
 import {EventLog} from './panes/EventLog.js';
 import {Footer} from './panes/Footer.js';
 import {Header, type ReplayStatus} from './panes/Header.js';
 import {Help} from './panes/Help.js';
 import {InterfacePane} from './panes/InterfacePane.js';
+import {Topology} from './panes/Topology.js';
 import {alertNoteRows, type Row} from './rows.js';
 import {logEntries, markedContainers, paneInterfaces, selectedContainer, shownAlerts, visibleContainers, visibleInterfaces, type LogEntry} from './select.js';
 import {useTheme} from './theme.js';
@@ -58,9 +61,10 @@ export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: numb
 		rows: size.rows,
 		showEvents: ui.showEvents,
 		alerts: alerts.length,
-		hostRows: hostInterfaces.length,
-		containerRows: containerInterfaces.length + notes.length,
+		hostRows: ui.showConnections ? snapshot.host.connections.length : hostInterfaces.length,
+		containerRows: ui.showConnections ? (selected?.connections.length ?? 0) : containerInterfaces.length + notes.length,
 		tableRows: containers.length,
+		stacked: ui.showConnections,
 	});
 	const panes: Pane[] = ['containers', 'host', 'container', ...(layout.events.height > 0 ? (['events'] as const) : [])];
 	return {snapshot, ui, layout, containers, selectedIndex, selected, hostInterfaces, containerInterfaces, peers, alerts, notes, marks: markedContainers(alerts), events, panes};
@@ -89,7 +93,19 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 	const {layout, ui, snapshot} = m;
 	if (layout.tooSmall) return <TooSmall layout={layout} />;
 	const alarm = m.alerts.some(a => !a.resolved);
-	const host = (
+	const host = ui.showConnections ? (
+		<ConnectionsPane
+			title={`Host ${snapshot.hostname} · connections of host processes`}
+			banner={[`${snapshot.host.connections.length} connections`, snapshot.conntrack ? '' : 'no nf_conntrack: DNAT not followed', tcpLabel(snapshot.host.tcp)].filter(Boolean).join(' · ')}
+			warning={overflowLabel(snapshot.host.tcp)}
+			connections={snapshot.host.connections}
+			width={layout.host.width}
+			height={layout.host.height}
+			focused={ui.focus === 'host'}
+			alarm={alarm}
+			scroll={ui.hostScroll}
+		/>
+	) : (
 		<InterfacePane
 			title={`Host ${snapshot.hostname}${snapshot.os ? ` · ${snapshot.os}` : ''}${ui.hideLoopback ? ' · lo hidden' : ''}${ui.hideDown ? ' · down hidden' : ''}${ui.collapseVeths ? ' · veths collapsed' : ''}`}
 			banner={hostBanner(snapshot.host.interfaces)}
@@ -103,7 +119,18 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 			scroll={ui.hostScroll}
 		/>
 	);
-	const container = (
+	const container = ui.showConnections ? (
+		<ConnectionsPane
+			title={m.selected ? `${containerTitle(m.selected)} · connections` : 'No container selected'}
+			banner={m.selected ? `${countsLabel(m.selected.connectionCounts)}${m.selected.tcp ? ` · ${tcpLabel(m.selected.tcp)}` : ''}` : 'select a container in the list below (j/k)'}
+			warning={m.selected ? overflowLabel(m.selected.tcp) : null}
+			connections={m.selected?.connections ?? []}
+			width={layout.container.width}
+			height={layout.container.height}
+			focused={ui.focus === 'container'}
+			scroll={ui.containerScroll}
+		/>
+	) : (
 		<InterfacePane
 			title={m.selected ? containerTitle(m.selected) : 'No container selected'}
 			banner={m.selected ? modeBanner(m.selected) : 'select a container in the list below (j/k)'}
@@ -124,6 +151,8 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 			{layout.banner > 0 ? <AlertBanner alerts={m.alerts} width={layout.width} height={layout.banner} shown={layout.bannerAlerts} now={snapshot.at} /> : null}
 			{ui.showHelp ? (
 				<Help width={layout.width} height={layout.height - 2 - layout.banner} />
+			) : ui.showTopology ? (
+				<Topology snapshot={snapshot} width={layout.width} height={layout.height - 2 - layout.banner} scroll={ui.topologyScroll} filter={ui.filter} />
 			) : (
 				<>
 					<Box flexDirection={layout.wide ? 'row' : 'column'}>

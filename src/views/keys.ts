@@ -22,6 +22,7 @@ const NOTHING: KeyCommand = {ui: []};
 
 function moveBy(model: DashboardModel, by: number | 'first' | 'last'): UiAction[] {
 	const {ui} = model;
+	if (ui.showTopology) return [{type: 'scroll', pane: 'topology', by}];
 	const visible = model.containers.map(c => c.id);
 	switch (ui.focus) {
 		case 'containers':
@@ -61,7 +62,7 @@ export function handleKey(input: string, key: Key, model: DashboardModel, live: 
 		return NOTHING;
 	}
 
-	if (key.escape) return {ui: [ui.showHelp ? {type: 'close-help'} : {type: 'filter-clear'}]};
+	if (key.escape) return {ui: [ui.showHelp || ui.showTopology ? {type: 'close-help'} : {type: 'filter-clear'}]};
 	if (key.tab) return {ui: [{type: 'focus-next', reverse: key.shift, panes: model.panes}]};
 	if (key.upArrow) return {ui: moveBy(model, -1)};
 	if (key.downArrow) return {ui: moveBy(model, 1)};
@@ -108,6 +109,10 @@ export function handleKey(input: string, key: Key, model: DashboardModel, live: 
 			return {ui: [{type: 'toggle', what: 'collapseVeths'}]};
 		case '?':
 			return {ui: [{type: 'toggle', what: 'showHelp'}]};
+		case 'c':
+			return {ui: [{type: 'toggle', what: 'showConnections'}]};
+		case 't':
+			return {ui: [{type: 'toggle', what: 'showTopology'}]};
 		default:
 			return NOTHING;
 	}

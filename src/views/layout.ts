@@ -25,6 +25,8 @@ export interface LayoutInput {
 	readonly hostRows: number;
 	readonly containerRows: number;
 	readonly tableRows: number;
+	/** Host and container panes one above the other at any width (connection lists want the width). */
+	readonly stacked?: boolean;
 }
 
 export interface PaneBox {
@@ -113,7 +115,7 @@ export function computeLayout(input: LayoutInput): Layout {
 	if (input.columns < MIN_COLUMNS || input.rows < MIN_ROWS) {
 		return {tooSmall: true, wide: false, width, height, banner: 0, bannerAlerts: 0, host: none, container: none, table: none, events: none};
 	}
-	const wide = input.columns >= WIDE_COLUMNS;
+	const wide = input.columns >= WIDE_COLUMNS && !input.stacked;
 	// a short terminal lists one alert; a very short one gives it one bare line
 	const roomy = input.rows >= 24;
 	const bannerAlerts = roomy ? BANNER_ALERTS : 1;

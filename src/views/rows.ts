@@ -11,6 +11,7 @@ import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import {cell, clock, formatRate, formatTotal, sparkline, type RateUnit} from '../util/format.js';
 import {sanitize} from '../util/sanitize.js';
+import {retransLabel} from './connection-rows.js';
 import {eventLabel, eventTone, interfaceLabel, modeLabel, portsLabel, stateLabel} from './describe.js';
 import type {Tone} from './theme.js';
 import type {SortKey} from './ui-state.js';
@@ -140,6 +141,17 @@ function containerStateTone(c: ContainerView): Tone {
 	return 'dim';
 }
 
+/** The state, and TCP trouble of its namespace after it when there is evidence of some. */
+function stateCell(c: ContainerView, width: number): Segment[] {
+	const trouble = c.tcp?.overflowing ? 'listen overflow' : retransLabel(c.tcp);
+	if (!trouble) return [[cell(stateLabel(c), width), containerStateTone(c)]];
+	const state = stateLabel(c);
+	return [
+		[state, containerStateTone(c)],
+		[cell(` ${trouble}`, Math.max(0, width - state.length)), 'warn'],
+	];
+}
+
 /** Rates of a container that has no interfaces of its own say whose they are. */
 function rateCell(c: ContainerView, key: 'rxRate' | 'txRate', unit: RateUnit): string {
 	if (c.interfacesFrom === 'host') return cell('(host)', RATE, 'right');
@@ -153,7 +165,7 @@ export function containerRow(c: ContainerView, cols: ContainerColumns, unit: Rat
 	return [
 		marker,
 		[cell(c.name, cols.name) + GAP + (cols.image ? cell(c.image, cols.image) + GAP : ''), mark ? (mark === 'victim' ? 'bad' : 'warn') : 'plain'],
-		[cell(stateLabel(c), cols.state), containerStateTone(c)],
+		...stateCell(c, cols.state),
 		[GAP + cell(modeLabel(c), cols.network), c.networkKind === 'host' ? 'accent' : 'plain'],
 		[GAP + cell(portsLabel(c), cols.ports), 'plain'],
 		[GAP + rateCell(c, 'rxRate', unit) + GAP + rateCell(c, 'txRate', unit) + (cols.restarts ? GAP + cell(String(c.restartCount), 4, 'right') : ''), 'plain'],

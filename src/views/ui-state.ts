@@ -29,6 +29,11 @@ export interface UiState {
 	readonly hideLoopback: boolean;
 	readonly hideDown: boolean;
 	readonly collapseVeths: boolean;
+	/** The host and container panes list connections instead of interfaces (`c`). */
+	readonly showConnections: boolean;
+	/** The topology list in place of the panes (`t`). */
+	readonly showTopology: boolean;
+	readonly topologyScroll: number;
 	/** Scroll offsets of the panes that scroll on their own. */
 	readonly hostScroll: number;
 	readonly containerScroll: number;
@@ -52,6 +57,9 @@ export function initialUiState(options: {unit?: RateUnit} = {}): UiState {
 		hideLoopback: false,
 		hideDown: false,
 		collapseVeths: false,
+		showConnections: false,
+		showTopology: false,
+		topologyScroll: 0,
 		hostScroll: 0,
 		containerScroll: 0,
 		eventScroll: 0,
@@ -63,7 +71,7 @@ export type UiAction =
 	| {readonly type: 'move'; readonly by: number; readonly visible: readonly string[]}
 	| {readonly type: 'jump'; readonly to: 'first' | 'last'; readonly visible: readonly string[]}
 	| {readonly type: 'select'; readonly id: string; readonly visible: readonly string[]}
-	| {readonly type: 'scroll'; readonly pane: 'host' | 'container' | 'events'; readonly by: number | 'first' | 'last'}
+	| {readonly type: 'scroll'; readonly pane: 'host' | 'container' | 'events' | 'topology'; readonly by: number | 'first' | 'last'}
 	| {readonly type: 'focus-next'; readonly reverse?: boolean; readonly panes: readonly Pane[]}
 	| {readonly type: 'filter-start'}
 	| {readonly type: 'filter-type'; readonly text: string}
@@ -72,7 +80,7 @@ export type UiAction =
 	| {readonly type: 'filter-clear'}
 	| {readonly type: 'sort-next'}
 	| {readonly type: 'pause'; readonly snapshot: Snapshot}
-	| {readonly type: 'toggle'; readonly what: 'showEvents' | 'showHelp' | 'hideLoopback' | 'hideDown' | 'collapseVeths'}
+	| {readonly type: 'toggle'; readonly what: 'showEvents' | 'showHelp' | 'hideLoopback' | 'hideDown' | 'collapseVeths' | 'showConnections' | 'showTopology'}
 	| {readonly type: 'units'}
 	| {readonly type: 'acknowledge'; readonly alertId: string; readonly count: number}
 	| {readonly type: 'close-help'};
@@ -99,7 +107,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case 'select':
 			return selectAt(state, action.visible, action.visible.indexOf(action.id));
 		case 'scroll': {
-			const key = action.pane === 'host' ? 'hostScroll' : action.pane === 'container' ? 'containerScroll' : 'eventScroll';
+			const key = action.pane === 'host' ? 'hostScroll' : action.pane === 'container' ? 'containerScroll' : action.pane === 'topology' ? 'topologyScroll' : 'eventScroll';
 			const next = action.by === 'first' ? 0 : action.by === 'last' ? Number.MAX_SAFE_INTEGER : Math.max(0, state[key] + action.by);
 			return {...state, [key]: next};
 		}
@@ -124,6 +132,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case 'pause':
 			return {...state, paused: state.paused ? null : action.snapshot};
 		case 'toggle':
+			// the panes' scroll means rows of another list now
+			if (action.what === 'showConnections') return {...state, showConnections: !state.showConnections, hostScroll: 0, containerScroll: 0};
 			return {...state, [action.what]: !state[action.what]};
 		case 'units':
 			return {...state, unit: state.unit === 'bytes' ? 'bits' : 'bytes'};
@@ -133,7 +143,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 			return {...state, acknowledged};
 		}
 		case 'close-help':
-			return {...state, showHelp: false};
+			return {...state, showHelp: false, showTopology: false};
 	}
 }
 

@@ -21,7 +21,7 @@ export function footerText({focus, filtering, keysAvailable, replay}: FooterProp
 	if (!keysAvailable) return 'keys need a terminal on stdin: run ssh -t host netwatch · the screen still updates';
 	if (filtering) return 'type a name · Enter keeps the filter · Esc clears it';
 	const time = replay ? ' · space pause · ←/→ step' : ' · p pause';
-	return `${PANE_KEYS[focus]} · Tab pane${time} · e events · b bits · a ack · ? help · q quit`;
+	return `${PANE_KEYS[focus]} · Tab pane${time} · c conns · t topology · e events · b bits · a ack · ? help · q quit`;
 }
 
 export function Footer(props: FooterProps) {

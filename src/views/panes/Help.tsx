@@ -13,6 +13,8 @@ const KEYS: readonly (readonly [string, string])[] = [
 	['e', 'show or hide the events'],
 	['b', 'bytes or bits per second'],
 	['l  d  v', 'host pane: hide lo, hide down interfaces, collapse the veths'],
+	['c', 'host and container panes: connections instead of interfaces'],
+	['t', 'topology: every connection between containers, host and outside (/ filters it)'],
 	['a', 'acknowledge the first alert'],
 	['space  ←/→', 'replay: pause, step back or forward in time'],
 	['?  Esc', 'this help, and back'],

@@ -1,0 +1,274 @@
+/**
+ * Connections: the TCP sockets and connected UDP sockets of every network namespace, read once
+ * per namespace (containers that share one, and host-network containers, are not read again),
+ * plus the DNAT connections of the host's conntrack table and the owners of sockets where a
+ * namespace holds more than one container's processes.
+ *
+ * A table is read only when something says it may have changed, as the listeners' are:
+ * - the namespace's sockstat counts (sockets in use, TIME_WAIT) moved: a connection came or went;
+ * - packets moved on its interfaces (net/dev, read by the sampler anyway): a state, a queue or a
+ *   retransmission changes only with packets;
+ * either no sooner than MIN_GAP_MS after the last read (HOST_MIN_GAP_MS for the host's);
+ * - the last read is MAX_AGE_MS old and had connections: an application can read its receive
+ *   queue without a packet moving.
+ * A count of 0 in use (and none in TIME_WAIT, for TCP) proves a table empty without reading it.
+ * The kernel walks its whole connection hash for each TCP table (262,144 buckets here: 8 to 10 ms
+ * a table on the test machine, whatever the namespace holds), so a tick reads the namespaces
+ * never read before (a table whose sockets are all listeners is not read at all), then the due
+ * ones, the longest waiting first, until TICK_BUDGET_MS is spent (always at least one).
+ */
+import {existsSync} from 'node:fs';
+import {join} from 'node:path';
+import {performance} from 'node:perf_hooks';
+import {namespaceOwner, type Connection, type ContainerInfo, type ListeningSocket, type NatConnection, type NetDevRow, type ProcessRef} from '../model.js';
+import type {ConnectionsAction} from '../store/actions.js';
+import {isDnat, parseConntrack} from '../parsers/conntrack.js';
+import {parseConnections, stateName, timerName, USER_HZ} from '../parsers/proc-net-connections.js';
+import type {SocketFile, SocketRow} from '../parsers/proc-net-sockets.js';
+import {findOwners} from './owners.js';
+import {readProcFileOrNull} from './procfs.js';
+import {TcpStatsCollector} from './tcp-stats.js';
+import type {NamespaceRef} from './sockets.js';
+
+export interface ConnectionNamespace extends NamespaceRef {
+	/** Packets in and out over its interfaces, as last read (net/dev); null when not known. */
+	readonly packets: number | null;
+	/** Its sockets are held by more than one container (the host; a namespace shared with `container:`). */
+	readonly traceOwners: boolean;
+	/** Its listening sockets per table, as the socket collector last read them. */
+	readonly listeners?: Partial<Record<SocketFile, number>>;
+	/** Docker published some of its ports: DNAT may bring it connections (the host: it may make them). */
+	readonly published?: boolean;
+}
+
+interface Read {
+	readonly pid: number | null;
+	readonly at: number;
+	readonly counts: string;
+	readonly packets: number | null;
+	readonly connections: readonly Connection[];
+}
+
+/** The same connections in the same states, queues and timers (a timer's remaining time aside). */
+function sameConnections(a: readonly Connection[], b: readonly Connection[]): boolean {
+	return (
+		a.length === b.length &&
+		a.every((x, i) => {
+			const y = b[i]!;
+			return (
+				x.inode === y.inode &&
+				x.localPort === y.localPort &&
+				x.remotePort === y.remotePort &&
+				x.remote === y.remote &&
+				x.state === y.state &&
+				x.txQueue === y.txQueue &&
+				x.rxQueue === y.rxQueue &&
+				x.timer === y.timer &&
+				x.retransmits === y.retransmits
+			);
+		})
+	);
+}
+
+const FILES: readonly SocketFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
+const MIN_GAP_MS = 2_000;
+const HOST_MIN_GAP_MS = 3_000;
+const MAX_AGE_MS = 60_000;
+const TICK_BUDGET_MS = 4;
+const TRACE_EVERY_MS = 3_000;
+const UNKNOWN_RETRY_MS = 10_000;
+const CONNTRACK_EVERY_MS = 2_000;
+
+/**
+ * The per-namespace counts of sockstat and sockstat6 (`TCP 3 1|UDP 0 |TCP6 2 |UDP6 0 `: in use,
+ * TIME_WAIT), and the tables they say hold connections: more sockets in use than listeners (all,
+ * when the counts are missing). A server that nobody is connected to costs no read.
+ */
+export function namespaceCounts(text: string, listeners: Partial<Record<SocketFile, number>> = {}): {key: string; files: readonly SocketFile[]} {
+	const parts: string[] = [];
+	const inUse = new Map<string, number>();
+	let timeWait = 0;
+	for (const match of text.matchAll(/^(TCP6?|UDP6?): inuse (\d+)(?: orphan \d+ tw (\d+))?/gm)) {
+		parts.push(`${match[1]} ${match[2]} ${match[3] ?? ''}`);
+		inUse.set(match[1]!.toLowerCase(), Number(match[2]));
+		timeWait += Number(match[3] ?? 0);
+	}
+	// TIME_WAIT is counted once for both families
+	const files = FILES.filter(file => (inUse.get(file) ?? Infinity) > (listeners[file] ?? 0) || (file.startsWith('tcp') && timeWait > 0));
+	return {key: parts.join('|'), files};
+}
+
+export function toConnection(row: SocketRow): Connection {
+	const timer = timerName(row.timer);
+	return {
+		proto: row.proto,
+		family: row.family,
+		local: row.localAddress,
+		localPort: row.localPort,
+		remote: row.remoteAddress,
+		remotePort: row.remotePort,
+		state: stateName(row.state) ?? String(row.state),
+		txQueue: row.txQueue,
+		rxQueue: row.rxQueue,
+		timer,
+		timerMs: timer === null ? null : Math.round((row.timerTicks * 1000) / USER_HZ),
+		retransmits: row.retransmits,
+		inode: row.inode,
+	};
+}
+
+/** Docker's DNAT connections of a conntrack table. */
+export function natConnections(text: string): NatConnection[] {
+	return parseConntrack(text)
+		.filter(isDnat)
+		.map(e => ({
+			proto: e.proto,
+			client: e.original.src,
+			clientPort: e.original.sport,
+			published: e.original.dst,
+			publishedPort: e.original.dport,
+			target: e.reply.src,
+			targetPort: e.reply.sport,
+		}));
+}
+
+export class ConnectionCollector {
+	private readonly reads = new Map<string, Read>();
+	private readonly owners = new Map<number, ProcessRef>();
+	private readonly unknown = new Map<number, number>();
+	/** Inodes of the traced namespaces, as last read. */
+	private readonly traced = new Map<string, readonly number[]>();
+	private lastWalk = -Infinity;
+	private lastConntrack = -Infinity;
+	private natKey: string | undefined;
+	private tables = 0;
+	private readonly tcp: TcpStatsCollector;
+
+	constructor(private readonly proc = '/proc') {
+		this.tcp = new TcpStatsCollector(proc);
+	}
+
+	/** How many socket tables were read (for tests and the benchmark). */
+	get tablesRead(): number {
+		return this.tables;
+	}
+
+	private path(ns: NamespaceRef, file: string): string {
+		return join(this.proc, ...(ns.pid === null ? [] : [String(ns.pid)]), 'net', file);
+	}
+
+	private readNamespace(ns: NamespaceRef, files: readonly SocketFile[]): Connection[] {
+		const connections: Connection[] = [];
+		for (const file of files) {
+			const text = readProcFileOrNull(this.path(ns, file));
+			this.tables += 1;
+			if (text !== null) for (const row of parseConnections(text, file)) connections.push(toConnection(row));
+		}
+		return connections;
+	}
+
+	/** The connections of the namespaces that were due; null when nothing was read and nothing changed. */
+	sample(namespaces: readonly ConnectionNamespace[], now = Date.now()): ConnectionsAction | null {
+		const wanted = new Set(namespaces.map(ns => ns.key));
+		const gone = [...this.reads.keys()].filter(key => !wanted.has(key));
+		for (const key of gone) {
+			this.reads.delete(key);
+			this.traced.delete(key);
+		}
+
+		const due: {ns: ConnectionNamespace; counts: ReturnType<typeof namespaceCounts>; since: number}[] = [];
+		for (const ns of namespaces) {
+			const last = this.reads.get(ns.key);
+			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
+			const fresh = !last || last.pid !== ns.pid;
+			const gap = ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
+			const spaced = last !== undefined && now - last.at >= gap;
+			const moved = spaced && counts.key !== last.counts;
+			const traffic = spaced && ns.packets !== last.packets;
+			const old = last !== undefined && last.connections.length > 0 && now - last.at >= MAX_AGE_MS;
+			if (fresh || moved || traffic || old) due.push({ns, counts, since: fresh ? -Infinity : last.at});
+		}
+		due.sort((a, b) => a.since - b.since);
+
+		const read: Record<string, Connection[]> = {};
+		const wereRead = new Set<string>();
+		const started = performance.now();
+		for (const [i, {ns, counts, since}] of due.entries()) {
+			if (i > 0 && since !== -Infinity && performance.now() - started > TICK_BUDGET_MS) break;
+			const connections = this.readNamespace(ns, counts.files);
+			wereRead.add(ns.key);
+			const last = this.reads.get(ns.key);
+			// what did not change is not sent again (a recording would carry it at every read)
+			if (!last || last.pid !== ns.pid || !sameConnections(last.connections, connections)) read[ns.key] = connections;
+			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, connections});
+			if (ns.traceOwners) this.traced.set(ns.key, connections.map(c => c.inode).filter(inode => inode !== 0));
+		}
+
+		const owners = this.trace(Object.keys(read).length > 0, now);
+		// conntrack is a walk of its own: only when a namespace that DNAT can concern was read
+		const nat = namespaces.some(ns => wereRead.has(ns.key) && (ns.pid === null || ns.published)) ? this.readConntrack(now) : undefined;
+		const tcp = this.tcp.sample(namespaces, performance.now(), now);
+		if (Object.keys(read).length === 0 && gone.length === 0 && Object.keys(owners).length === 0 && nat === undefined && tcp === null) return null;
+		return {type: 'connections', read, gone, owners, ...(nat !== undefined ? {nat} : {}), ...(tcp ? {tcp} : {})};
+	}
+
+	/** Find the owners of sockets in traced namespaces not seen before; forget those that are gone. */
+	private trace(changed: boolean, now: number): Record<string, ProcessRef> {
+		if (!changed) return {};
+		const inodes = new Set([...this.traced.values()].flat());
+		for (const inode of this.owners.keys()) if (!inodes.has(inode)) this.owners.delete(inode);
+		for (const inode of this.unknown.keys()) if (!inodes.has(inode)) this.unknown.delete(inode);
+		const missing = new Set([...inodes].filter(inode => !this.owners.has(inode) && !((this.unknown.get(inode) ?? -Infinity) > now - UNKNOWN_RETRY_MS)));
+		if (missing.size === 0 || now - this.lastWalk < TRACE_EVERY_MS) return {};
+		this.lastWalk = now;
+		const {found} = findOwners(this.proc, missing);
+		const owners: Record<string, ProcessRef> = {};
+		for (const [inode, {pid, command, containerId}] of found) {
+			const owner = {pid, command, containerId};
+			this.owners.set(inode, owner);
+			owners[inode] = owner;
+		}
+		for (const inode of missing) this.unknown.set(inode, now);
+		return owners;
+	}
+
+	/** The DNAT connections, when due and changed; null when this kernel has no conntrack table. */
+	private readConntrack(now: number): readonly NatConnection[] | null | undefined {
+		if (now - this.lastConntrack < CONNTRACK_EVERY_MS) return undefined;
+		this.lastConntrack = now;
+		const path = join(this.proc, 'net/nf_conntrack');
+		const text = readProcFileOrNull(path);
+		const nat = text === null && !existsSync(path) ? null : natConnections(text ?? '');
+		const key = JSON.stringify(nat);
+		if (key === this.natKey) return undefined;
+		this.natKey = key;
+		return nat;
+	}
+}
+
+/** The namespaces to read, with their packet counts, and whether their sockets' owners are wanted. */
+export function connectionNamespaces(
+	refs: readonly NamespaceRef[],
+	containers: Iterable<ContainerInfo>,
+	rows: Readonly<Record<string, readonly NetDevRow[]>>,
+	listening: readonly ListeningSocket[],
+): ConnectionNamespace[] {
+	const all = [...containers];
+	// the namespaces that container: mode containers share with their owners
+	const shared = new Set(all.filter(c => c.pid !== null && c.rawNetworkMode.startsWith('container:')).map(namespaceOwner));
+	const published = new Set(all.filter(c => c.ports.length > 0).map(c => c.id));
+	const listeners = new Map<string, Partial<Record<SocketFile, number>>>();
+	for (const s of listening) {
+		const counts = listeners.get(s.netns) ?? {};
+		const file: SocketFile = `${s.proto}${s.family === 6 ? '6' : ''}`;
+		counts[file] = (counts[file] ?? 0) + 1;
+		listeners.set(s.netns, counts);
+	}
+	return refs.map(ref => ({
+		...ref,
+		packets: rows[ref.key]?.reduce((sum, row) => sum + row.rxPackets + row.txPackets, 0) ?? null,
+		traceOwners: ref.pid === null || shared.has(ref.key),
+		listeners: listeners.get(ref.key) ?? {},
+		published: published.has(ref.key),
+	}));
+}

@@ -1,0 +1,113 @@
+/**
+ * When the connection collector reads a namespace's tables: on a /proc tree made of captured
+ * files (test/fixtures/README.md, "Connections"), each step changes what the gate looks at.
+ */
+import {mkdtempSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {ConnectionCollector, namespaceCounts, type ConnectionNamespace} from '../../src/collectors/connections.js';
+import {fixture} from '../helpers/fixtures.js';
+
+let proc: string;
+const T0 = Date.parse('2026-12-02T15:00:00Z');
+
+/** fx17-u2's namespace, as pid 6556 of the tree. */
+function u2(): void {
+	mkdirSync(join(proc, '6556', 'net'), {recursive: true});
+	for (const file of ['tcp', 'tcp6', 'udp', 'udp6', 'sockstat', 'sockstat6']) {
+		writeFileSync(join(proc, '6556', 'net', file), fixture(`proc/conn-u2-${file}.txt`));
+	}
+}
+
+const ns = (packets: number, published = false): ConnectionNamespace[] => [{key: 'u2', pid: 6556, packets, traceOwners: false, published}];
+
+beforeEach(() => {
+	proc = mkdtempSync(join(tmpdir(), 'netwatch-conn-'));
+	mkdirSync(join(proc, 'net'));
+	u2();
+});
+afterEach(() => rmSync(proc, {recursive: true, force: true}));
+
+describe('namespaceCounts', () => {
+	it('keeps the per-namespace counts (in use, TIME_WAIT), not the machine-wide alloc and mem', () => {
+		const counts = namespaceCounts(`${fixture('proc/conn-host-sockstat.txt')}\n${fixture('proc/conn-host-sockstat6.txt')}`);
+		expect(counts).toEqual({key: 'TCP 10 1|UDP 1 |TCP6 3 |UDP6 1 ', files: ['tcp', 'tcp6', 'udp', 'udp6']});
+		// fx17-u2: nothing in UDP6 (nor TCP6, but TIME_WAIT is counted for both families)
+		const u2 = namespaceCounts(`${fixture('proc/conn-u2-sockstat.txt')}\n${fixture('proc/conn-u2-sockstat6.txt')}`);
+		expect(u2.files).toEqual(['tcp', 'udp']);
+		// fx17-srv: one listener in tcp6 beside four connections, one connection in tcp
+		const srv = `${fixture('proc/conn-srv-sockstat.txt')}\n${fixture('proc/conn-srv-sockstat6.txt')}`;
+		expect(namespaceCounts(srv, {tcp6: 1}).files).toEqual(['tcp', 'tcp6']);
+		expect(namespaceCounts(srv, {tcp6: 5, tcp: 1}).files).toEqual([]);
+		expect(namespaceCounts('TCP: inuse 0 orphan 0 tw 0 alloc 28 mem 340\nUDP: inuse 0 mem 0\nTCP6: inuse 0\nUDP6: inuse 0').files).toEqual([]);
+	});
+});
+
+describe('ConnectionCollector', () => {
+	it('reads a new namespace, then not again while nothing moved', () => {
+		const collector = new ConnectionCollector(proc);
+		const first = collector.sample(ns(100), T0)!;
+		expect(first.read['u2']!.map(c => `${c.remotePort} ${c.state} ${c.txQueue} ${c.timer}`)).toEqual([
+			'7000 established 0 null',
+			'7000 established 921952 retransmit',
+			'7000 syn-sent 1 retransmit',
+		]);
+		expect(first.read['u2']![1]!.timerMs).toBe(360);
+		const tables = collector.tablesRead;
+		expect(collector.sample(ns(100), T0 + 5_000)).toBeNull();
+		expect(collector.tablesRead).toBe(tables);
+	});
+
+	it('reads again when packets moved, but not sooner than two seconds after the last read; sends only what changed', () => {
+		const collector = new ConnectionCollector(proc);
+		collector.sample(ns(100), T0);
+		const tables = collector.tablesRead;
+		expect(collector.sample(ns(150), T0 + 1_999)).toBeNull();
+		expect(collector.tablesRead).toBe(tables);
+		// read again, and the same connections: nothing to send
+		expect(collector.sample(ns(150), T0 + 2_000)).toBeNull();
+		expect(collector.tablesRead).toBeGreaterThan(tables);
+		// fx17-cli's table in its place: one connection instead of three
+		writeFileSync(join(proc, '6556', 'net', 'tcp'), fixture('proc/conn-cli-tcp.txt'));
+		expect(collector.sample(ns(200), T0 + 4_000)?.read['u2']).toHaveLength(1);
+	});
+
+	it('reads again when the counts in sockstat moved (two seconds after the last read), and not at all when they say empty', () => {
+		const collector = new ConnectionCollector(proc);
+		collector.sample(ns(100), T0);
+		writeFileSync(join(proc, '6556', 'net', 'sockstat'), 'TCP: inuse 0 orphan 0 tw 0 alloc 28 mem 340\nUDP: inuse 0 mem 0\n');
+		writeFileSync(join(proc, '6556', 'net', 'sockstat6'), 'TCP6: inuse 0\nUDP6: inuse 0\n');
+		const tables = collector.tablesRead;
+		expect(collector.sample(ns(100), T0 + 1_999)).toBeNull();
+		expect(collector.sample(ns(100), T0 + 2_000)?.read).toEqual({u2: []});
+		expect(collector.tablesRead).toBe(tables);
+	});
+
+	it('reads a namespace that had connections again after a minute, without any sign', () => {
+		const collector = new ConnectionCollector(proc);
+		collector.sample(ns(100), T0);
+		const tables = collector.tablesRead;
+		expect(collector.sample(ns(100), T0 + 59_999)).toBeNull();
+		expect(collector.tablesRead).toBe(tables);
+		collector.sample(ns(100), T0 + 60_000);
+		expect(collector.tablesRead).toBeGreaterThan(tables);
+	});
+
+	it('says a namespace is gone', () => {
+		const collector = new ConnectionCollector(proc);
+		collector.sample(ns(100), T0);
+		expect(collector.sample([], T0 + 1)).toEqual({type: 'connections', read: {}, gone: ['u2'], owners: {}});
+	});
+
+	it("reads Docker's DNAT from conntrack, and says when the kernel has none", () => {
+		const collector = new ConnectionCollector(proc);
+		expect(collector.sample(ns(100, true), T0)?.nat).toBeNull();
+		writeFileSync(join(proc, 'net', 'nf_conntrack'), fixture('proc/conntrack.txt'));
+		// a namespace without published ports gives no reason to read conntrack
+		expect(collector.sample(ns(200), T0 + 3_000)?.nat).toBeUndefined();
+		expect(collector.sample(ns(300, true), T0 + 6_000)?.nat).toEqual([
+			{proto: 'tcp', client: '172.17.0.1', clientPort: 46628, published: '172.17.0.1', publishedPort: 8403, target: '172.17.0.2', targetPort: 80},
+		]);
+	});
+});
