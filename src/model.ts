@@ -165,7 +165,9 @@ export type DiagnosisKind =
 	/** A container on the default bridge cannot look up another container by name. */
 	| 'dns-default-bridge'
 	/** Two containers on user-defined networks that they do not share: no name lookup between them. */
-	| 'dns-other-network';
+	| 'dns-other-network'
+	/** A listener's accept queue overflowed: the kernel dropped connection attempts. */
+	| 'listen-overflow';
 
 export type Severity = 'error' | 'warning' | 'info';
 

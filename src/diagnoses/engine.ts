@@ -12,7 +12,8 @@
  *  - Docker cannot start a container (it could not publish a port): a network disconnect with
  *    no start, and State.Error says why;
  *  - standing conditions of the state, judged each tick: published ports with no listener or
- *    a loopback-only one, port bindings on a host-network container.
+ *    a loopback-only one, port bindings on a host-network container, an accept queue that
+ *    overflowed.
  * Everything is read-only: GET logs, GET inspect, /proc.
  */
 import {HOST_NS, namespaceOwner, type Alert, type ContainerInfo, type Finding, type ListeningSocket} from '../model.js';
@@ -25,6 +26,7 @@ import type {State} from '../store/state.js';
 import {diagnoseBind} from './bind.js';
 import {containerNamed, diagnoseDns, layoutBlocks} from './dns.js';
 import {portFindings} from './published.js';
+import {tcpFindings} from './tcp.js';
 
 /** What the diagnoses may ask of Docker and of /proc, and nothing more. */
 export interface DiagnosisDocker {
@@ -373,11 +375,14 @@ export class DiagnosisEngine {
 			const victims = standing.map(a => state.containers.get(a.containerId)).filter((c): c is ContainerInfo => c !== undefined);
 			judged = {...state, sockets: this.options.docker.scanSockets(new Set(victims.map(namespaceOwner)))};
 		}
-		const holds = new Map(portFindings(judged).map(f => [f.id, f]));
+		const ports = new Map(portFindings(judged).map(f => [f.id, f]));
+		const tcp = tcpFindings(state);
 		const open = new Set(standing.map(a => a.id));
-		for (const alert of standing) if (!holds.has(alert.id)) this.resolve(alert);
-		if ([...holds.keys()].every(id => open.has(id))) return;
+		for (const alert of standing) if (!ports.has(alert.id) && !tcp.some(f => f.id === alert.id)) this.resolve(alert);
+		// the kernel's counters went up: that is the evidence, as read
+		for (const finding of tcp) if (!open.has(finding.id)) this.found(finding);
+		if ([...ports.keys()].every(id => open.has(id))) return;
 		const confirmed = portFindings({...state, sockets: this.options.docker.scanSockets()});
-		for (const finding of confirmed) if (!open.has(finding.id) && holds.has(finding.id)) this.found(finding);
+		for (const finding of confirmed) if (!open.has(finding.id) && ports.has(finding.id)) this.found(finding);
 	}
 }

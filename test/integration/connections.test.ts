@@ -188,6 +188,10 @@ describe('connections between containers, the host and published ports', () => {
 			expect(tcp.overflow!.queues.map(q => q.port)).toEqual([80]);
 			const ss = await sh('nsenter', ['-t', String(await bed.pid(srv.name)), '-n', 'ss', '-ltnH']);
 			expect(Number(ss.trim().split(/\s+/)[1])).toBeGreaterThan(0);
+			// and it lights up: a warning that names the port, with the kernel's counts as evidence
+			const alert = await stream.until('the listen-overflow diagnosis', s => s.alerts().find(a => a.kind === 'listen-overflow' && a.container === srv.name));
+			expect(alert).toMatchObject({severity: 'warning', port: 80, evidenceFrom: 'socket', resolved: false});
+			expect(alert.evidence).toMatch(/^TcpExt ListenOverflows \+\d+, ListenDrops \+\d+; LISTEN .*:80 rx_queue \d+$/);
 		} finally {
 			if (paused) await sh('docker', ['unpause', srv.name]);
 			await stream.stop();

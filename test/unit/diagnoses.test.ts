@@ -4,11 +4,12 @@
  */
 import {afterEach, describe, expect, it} from 'vitest';
 import {DiagnosisEngine, type DiagnosisDocker} from '../../src/diagnoses/engine.js';
+import {tcpFindings} from '../../src/diagnoses/tcp.js';
 import {HOST_NS, type Alert, type ContainerInfo, type ListeningSocket} from '../../src/model.js';
 import type {TimedLine} from '../../src/parsers/docker-logs.js';
 import type {Action} from '../../src/store/actions.js';
 import {Store} from '../../src/store/store.js';
-import {containers as fx, fixtureActions} from '../helpers/snapshots.js';
+import {containers as fx, fixtureActions, fixtureStore} from '../helpers/snapshots.js';
 
 const fixtureContainer = (name: string): ContainerInfo => fx[name]!;
 const b1 = fixtureContainer('b1');
@@ -273,3 +274,24 @@ describe('name lookups', () => {
 		expect(alerts()).toEqual([]);
 	});
 });
+
+describe('TCP trouble', () => {
+	it("an accept queue that overflowed while netwatch watched: a warning with the kernel's counts, resolved a minute after the last rise", () => {
+		const state = fixtureStore().getState();
+		const overflow = {at: T0, overflows: 45, drops: 45, queues: [{address: '0.0.0.0', port: 80, queue: 3}]};
+		const stats = {retransSegs: 0, outRsts: 0, estabResets: 0, listenOverflows: 45, listenDrops: 45, retransRate: 0, resetRate: 0, overflow};
+		const at = (ms: number) => tcpFindings({...state, at: ms, tcp: new Map([[b1.id, stats], [HOST_NS, stats]])});
+		expect(at(T0 + 1_000)).toEqual([
+			expect.objectContaining({
+				kind: 'listen-overflow',
+				severity: 'warning',
+				containerId: b1.id,
+				port: 80,
+				message: "fx-b1's accept queue overflowed: the kernel dropped 45 connection attempts; port 80 (3 waiting for accept)",
+				evidence: 'TcpExt ListenOverflows +45, ListenDrops +45; LISTEN 0.0.0.0:80 rx_queue 3',
+			}),
+		]);
+		expect(at(T0 + 61_000)).toEqual([]);
+	});
+});
+
