@@ -207,8 +207,8 @@ export interface Finding {
 	readonly evidenceFrom: 'log' | 'inspect' | 'socket';
 	readonly port: number | null;
 	readonly proto: SocketProto;
-	/** Where the port came from: the error message, the command line, the image, Docker's port map, or nowhere. */
-	readonly portSource: 'message' | 'command' | 'image' | 'docker' | 'unknown';
+	/** Where the port came from: the error message, the command line, the image, Docker's port map, a socket table, or nowhere. */
+	readonly portSource: 'message' | 'command' | 'image' | 'docker' | 'socket' | 'unknown';
 	readonly holder: AlertHolder | null;
 	/** Why there is no holder: `needs root`, `nothing listens on it now`, ... */
 	readonly holderUnknown: string | null;

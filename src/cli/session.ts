@@ -64,14 +64,18 @@ const localFiles: Files = {
 	},
 };
 
-/** What the diagnoses may ask of Docker and /proc: reads only. */
-function diagnosisDocker(docker: DockerCollector, sampler: Sampler): DiagnosisDocker {
+/**
+ * What the diagnoses may ask of Docker and /proc: reads only. This machine's sockets and sysctls
+ * are the Docker host's only when the engine is local; a remote one's are unknown, not ours.
+ */
+function diagnosisDocker(docker: DockerCollector, sampler: Sampler, local: boolean): DiagnosisDocker {
 	return {
 		inspect: id => docker.inspector.inspect(id),
 		readLog: (c, since) => readLog(docker.api, c, since),
 		followLog: (c, since, on) => followLog(docker.api, c, since, on),
-		scanSockets: () => sampler.scanSockets(),
+		scanSockets: only => (local ? sampler.scanSockets(only) : null),
 		unprivilegedPortStart: () => {
+			if (!local) return null;
 			const value = Number(readProcFileOrNull('/proc/sys/net/ipv4/ip_unprivileged_port_start')?.trim());
 			return Number.isInteger(value) ? value : null;
 		},
@@ -113,7 +117,7 @@ export function startSession(options: SessionOptions): Session {
 		api,
 		interval: options.interval,
 	});
-	const diagnoses = docker ? new DiagnosisEngine({store, docker: diagnosisDocker(docker, sampler)}) : null;
+	const diagnoses = docker && engine ? new DiagnosisEngine({store, docker: diagnosisDocker(docker, sampler, engine.endpoint.kind === 'unix')}) : null;
 	let stopped = false;
 	diagnoses?.start();
 	docker?.start();

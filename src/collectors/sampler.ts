@@ -59,7 +59,6 @@ export class Sampler {
 	private running = false;
 	/** The namespaces whose sockets the last tick read. */
 	private socketNamespaces: NamespaceRef[] = [{key: HOST_NS, pid: null}];
-	private readonly socketListeners = new Set<(sockets: readonly ListeningSocket[]) => void>();
 
 	constructor(private readonly options: SamplerOptions) {
 		this.proc = options.proc ?? '/proc';
@@ -68,17 +67,6 @@ export class Sampler {
 		this.connections = new ConnectionCollector(this.proc);
 		this.stats = options.api ? new StatsApiSampler(options.api) : null;
 		this.ownNetns = readLink(join(this.proc, 'self/ns/net'));
-	}
-
-	/** The socket collector (its counters are read by tests and the benchmark). */
-	get socketCollector(): SocketCollector {
-		return this.sockets;
-	}
-
-	/** Called with the new list whenever the set of listening sockets changes. */
-	onSockets(listener: (sockets: readonly ListeningSocket[]) => void): () => void {
-		this.socketListeners.add(listener);
-		return () => this.socketListeners.delete(listener);
 	}
 
 	/** The listening sockets as they are now: every namespace (or these) read again, not from the last tick. */
@@ -91,7 +79,6 @@ export class Sampler {
 		const sockets = this.sockets.sample(this.socketNamespaces, fresh);
 		if (!sockets) return;
 		this.options.dispatch({type: 'sockets', sockets});
-		for (const listener of this.socketListeners) listener(sockets);
 	}
 
 	start(): void {

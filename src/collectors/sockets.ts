@@ -113,7 +113,6 @@ export class SocketCollector {
 	/** Sockets whose owner was not found: why, and when it was last looked for. */
 	private unknown = new Map<number, {reason: string; at: number}>();
 	private lastKey = '';
-	private walks = 0;
 	private lastWalk = -Infinity;
 	/** Inodes whose owner is still to be looked for, when the walk was put off. */
 	private untraced = false;
@@ -121,11 +120,6 @@ export class SocketCollector {
 	private readonly tables = new Map<string, Table>();
 
 	constructor(private readonly proc = '/proc') {}
-
-	/** How many times /proc/*\/fd was walked (for tests and the benchmark). */
-	get fdWalks(): number {
-		return this.walks;
-	}
 
 	private netPath(ns: NamespaceRef, file: string): string {
 		return join(this.proc, ...(ns.pid === null ? [] : [String(ns.pid)]), 'net', file);
@@ -244,7 +238,6 @@ export class SocketCollector {
 
 	/** Walk /proc/<pid>/fd until every wanted inode is found. */
 	private trace(wanted: Set<number>): void {
-		this.walks += 1;
 		const {found, denied} = findOwners(this.proc, wanted);
 		for (const [inode, owner] of found) this.owners.set(inode, owner);
 		const reason = denied ? 'needs root' : 'process not found';

@@ -12,8 +12,8 @@ export interface BindInput {
 	readonly victim: ContainerInfo;
 	readonly failure: BindFailure;
 	readonly source: Exclude<FindingSource, 'state'>;
-	/** Every listening socket, fresh. */
-	readonly sockets: readonly ListeningSocket[];
+	/** Every listening socket, fresh; null when the Docker host's cannot be read from here (a remote engine). */
+	readonly sockets: readonly ListeningSocket[] | null;
 	/** Every container Docker knows, by id. */
 	readonly containers: ReadonlyMap<string, ContainerInfo>;
 	/** The addresses of the victim's network namespace, where they are known (for EADDRNOTAVAIL). */
@@ -83,6 +83,7 @@ const PORT_FROM: Record<Finding['portSource'], string> = {
 	command: ' (port from its command line)',
 	image: " (port from the image's EXPOSE)",
 	docker: '',
+	socket: '',
 	unknown: '',
 };
 
@@ -91,7 +92,7 @@ function inUse(input: BindInput, relations: Relations, options: readonly Candida
 	const {victim, failure, sockets, containers} = input;
 	const ns = failure.publish ? HOST_NS : namespaceOwner(victim);
 	// of the ports it may have wanted, the one somebody else holds now
-	const held = options.map(c => ({c, socket: holderSocket(sockets, ns, c, victim.id)})).find(x => x.socket);
+	const held = sockets === null ? undefined : options.map(c => ({c, socket: holderSocket(sockets, ns, c, victim.id)})).find(x => x.socket);
 	const chosen = held?.c ?? options[0] ?? null;
 	let holder: AlertHolder | null = held?.socket ? holderOf(held.socket, relations) : null;
 	if (!holder && chosen && failure.publish) {
@@ -103,6 +104,7 @@ function inUse(input: BindInput, relations: Relations, options: readonly Candida
 	let holderUnknown: string | null = null;
 	if (!holder) {
 		if (held?.socket) holderUnknown = held.socket.ownerUnknown ?? 'process not found';
+		else if (sockets === null) holderUnknown = "the engine is remote: its host's sockets cannot be read from here";
 		else if (chosen) holderUnknown = 'nothing listens on it now: the holder may have gone';
 		else holderUnknown = 'the port is unknown';
 	}
@@ -114,8 +116,8 @@ function inUse(input: BindInput, relations: Relations, options: readonly Candida
 		chosen,
 		holder,
 		holderUnknown,
-		// a supervisor's "exited, not expected" is a bind failure only if its port is really taken
-		guess: failure.inferred && !held,
+		// a supervisor's "exited, not expected" is a bind failure only if another process, traced, holds its port
+		guess: failure.inferred && !(held?.socket?.pid != null && held.socket.containerId !== victim.id),
 		what: `${taken}, ${by}`,
 		hint: `${shared}stop the holder, or give one of them another port`,
 	};
@@ -138,12 +140,16 @@ export function diagnoseBind(input: BindInput): Finding | null {
 		if (found.guess) return null;
 		({chosen, holder, holderUnknown, what, hint} = found);
 	} else if (failure.kind === 'EACCES') {
-		const user = victim.user === '' || victim.user === 'root' || victim.user === '0' ? null : victim.user;
+		// `root`, `0`, `0:0`, `root:root`: root, whatever its group
+		const user = /^(?:root|0)?(?::.*)?$/.test(victim.user) ? null : victim.user;
 		const start = host ? (input.unprivilegedPortStart ?? 1024) : 0;
-		const why = host
-			? `a host-network container uses the host's net.ipv4.ip_unprivileged_port_start (${start}${input.unprivilegedPortStart == null ? ', the default' : ''}), and only root may bind below it`
-			: 'Docker 20.10 and later set net.ipv4.ip_unprivileged_port_start to 0 in a bridge container, so something else forbids it (a sysctl given to the container, or a security profile)';
-		what = `${port(chosen)} needs privilege${user ? ` and it runs as user ${user}` : ''}: ${why}`;
+		const privileged = chosen === null || chosen.port < start;
+		const why = !privileged
+			? `port ${chosen!.port} is not below net.ipv4.ip_unprivileged_port_start (${start}), so something else forbids it (a security profile, or a capability dropped)`
+			: host
+				? `a host-network container uses the host's net.ipv4.ip_unprivileged_port_start (${start}${input.unprivilegedPortStart == null ? ', the default' : ''}), and only root may bind below it`
+				: 'Docker 20.10 and later set net.ipv4.ip_unprivileged_port_start to 0 in a bridge container, so something else forbids it (a sysctl given to the container, or a security profile)';
+		what = `${port(chosen)} ${privileged ? 'needs privilege' : 'was refused'}${user ? ` and it runs as user ${user}` : ''}: ${why}`;
 		hint = host ? `use a port of ${start} or above, run as root, or grant CAP_NET_BIND_SERVICE` : 'check the container\'s --sysctl and security options, or use a higher port';
 	} else {
 		const address = failure.address && failure.address !== '' ? failure.address : 'the address it asked for';

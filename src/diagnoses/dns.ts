@@ -8,6 +8,9 @@ import type {ContainerInfo, Finding} from '../model.js';
 import type {NameFailure} from '../parsers/name-errors.js';
 import {Relations} from '../store/relations.js';
 
+const SERVICE = 'com.docker.compose.service';
+const PROJECT = 'com.docker.compose.project';
+
 /** Networks whose DNS answers container names: user-defined ones (not the default bridge, host or none). */
 function namedNetworks(c: ContainerInfo): Set<string> {
 	return new Set(c.networks.filter(n => n.name !== 'bridge' && n.name !== 'host' && n.name !== 'none').map(n => n.id || n.name));
@@ -17,14 +20,22 @@ function onDefaultBridge(c: ContainerInfo): boolean {
 	return c.networks.some(n => n.name === 'bridge');
 }
 
-/** The container a name means: its name, an alias on one of its networks, or its Compose service. */
-export function containerNamed(name: string, containers: ReadonlyMap<string, ContainerInfo>, except: string): ContainerInfo | null {
-	for (const c of containers.values()) {
-		if (c.id === except) continue;
-		const names = [c.name, c.labels['com.docker.compose.service'], ...c.networks.flatMap(n => n.aliases ?? [])];
-		if (names.some(n => n?.toLowerCase() === name)) return c;
-	}
-	return null;
+/** The containers a name may mean: by their name, an alias on one of their networks, or their Compose service. */
+export function containersNamed(name: string, containers: ReadonlyMap<string, ContainerInfo>, except: string): ContainerInfo[] {
+	return [...containers.values()].filter(c => c.id !== except && [c.name, c.labels[SERVICE], ...c.networks.flatMap(n => n.aliases ?? [])].some(n => n?.toLowerCase() === name));
+}
+
+/**
+ * Which of the containers a name may mean the asker cannot reach by name, and why: none, if
+ * any of them is reachable (the lookup failed for another reason). Its own Compose project's
+ * comes first.
+ */
+export function blockedLookup(asker: ContainerInfo, targets: readonly ContainerInfo[]): {target: ContainerInfo; kind: 'dns-default-bridge' | 'dns-other-network'} | null {
+	const blocked = targets.map(target => ({target, kind: layoutBlocks(asker, target)}));
+	if (blocked.length === 0 || blocked.some(b => b.kind === null)) return null;
+	const project = asker.labels[PROJECT];
+	const chosen = blocked.find(b => project !== undefined && b.target.labels[PROJECT] === project) ?? blocked[0]!;
+	return {target: chosen.target, kind: chosen.kind!};
 }
 
 /** Why `asker` cannot resolve `target`'s name, or null when their networks allow it. */
@@ -51,10 +62,9 @@ export interface DnsInput {
 export function diagnoseDns(input: DnsInput): Finding | null {
 	const {asker, failure, containers} = input;
 	if (failure.name === null) return null;
-	const target = containerNamed(failure.name, containers, asker.id);
-	if (!target) return null;
-	const kind = layoutBlocks(asker, target);
-	if (!kind) return null;
+	const blocked = blockedLookup(asker, containersNamed(failure.name, containers, asker.id));
+	if (!blocked) return null;
+	const {target, kind} = blocked;
 	const relations = new Relations(containers, new Map());
 	const nets = (c: ContainerInfo): string => c.networks.map(n => n.name).join(', ') || 'no network';
 	const why =

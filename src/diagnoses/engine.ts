@@ -21,10 +21,11 @@ import {findBindFailure, matchBindFailure} from '../parsers/bind-errors.js';
 import type {DockerEvent} from '../parsers/docker-events.js';
 import type {TimedLine} from '../parsers/docker-logs.js';
 import {findNameFailure, matchNameFailure} from '../parsers/name-errors.js';
+import {mayReport} from '../parsers/failure-words.js';
 import type {Action} from '../store/actions.js';
 import type {State} from '../store/state.js';
 import {diagnoseBind} from './bind.js';
-import {containerNamed, diagnoseDns, layoutBlocks} from './dns.js';
+import {blockedLookup, containersNamed, diagnoseDns} from './dns.js';
 import {portFindings} from './published.js';
 import {tcpFindings} from './tcp.js';
 
@@ -36,9 +37,12 @@ export interface DiagnosisDocker {
 	readLog(c: ContainerInfo, since: number | undefined): Promise<string[]>;
 	/** Follow its log from `since` (unix seconds) until `stop()` or the end of the run. */
 	followLog(c: ContainerInfo, since: number, on: {lines: (lines: readonly TimedLine[]) => void; end: () => void}): {stop(): void};
-	/** Every listening socket, with those of every namespace (or of these, by key) read again now. */
-	scanSockets(only?: ReadonlySet<string>): readonly ListeningSocket[];
-	/** The host's net.ipv4.ip_unprivileged_port_start, where it can be read. */
+	/**
+	 * Every listening socket, with those of every namespace (or of these, by key) read again now;
+	 * null when the Docker host's sockets cannot be read from here (a remote engine).
+	 */
+	scanSockets(only?: ReadonlySet<string>): readonly ListeningSocket[] | null;
+	/** The Docker host's net.ipv4.ip_unprivileged_port_start, where it can be read. */
 	unprivilegedPortStart(): number | null;
 }
 
@@ -74,6 +78,7 @@ const RECHECK_MS = 5_000;
 const BIND_KINDS: ReadonlySet<string> = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
 
 interface Follower {
+	readonly id: string;
 	readonly follow: {stop(): void};
 	readonly run: string;
 	/** When that run started, ms since the epoch. */
@@ -82,10 +87,20 @@ interface Follower {
 	readonly host: boolean;
 	readonly recent: TimedLine[];
 	lastCheck: number;
+	/** The newest line of each kind of failure not judged yet. */
+	bind: TimedLine | null;
+	name: TimedLine | null;
 }
 
 export class DiagnosisEngine {
 	private readonly followers = new Map<string, Follower>();
+	/**
+	 * Containers that died and have not been inspected since: the store still says they run,
+	 * with a pid that is gone, until their inspect lands. No rule judges them meanwhile.
+	 */
+	private readonly dead = new Set<string>();
+	/** Runs whose log ended while they ran (a driver that cannot be read): not followed again. */
+	private readonly unfollowable = new Map<string, string>();
 	private unsubscribe: (() => void) | null = null;
 	private synced = false;
 	private recheckedAt = Number.NEGATIVE_INFINITY;
@@ -109,11 +124,6 @@ export class DiagnosisEngine {
 		for (const id of [...this.followers.keys()]) this.unfollow(id);
 	}
 
-	/** How many logs are followed now (for tests and the benchmark). */
-	get following(): number {
-		return this.followers.size;
-	}
-
 	/** The store is in the middle of applying an action: what the rules find goes in after it. */
 	private dispatch(action: Action): void {
 		queueMicrotask(() => {
@@ -121,8 +131,12 @@ export class DiagnosisEngine {
 		});
 	}
 
+	/** A finding into the store, unless its container is gone by then (its alerts were resolved with it). */
 	private found(finding: Finding | null): void {
-		if (finding) this.dispatch({type: 'diagnosis', finding});
+		if (!finding) return;
+		queueMicrotask(() => {
+			if (!this.stopped && this.options.store.getState().containers.has(finding.containerId)) this.options.store.dispatch({type: 'diagnosis', finding});
+		});
 	}
 
 	private resolve(alert: Alert): void {
@@ -149,10 +163,15 @@ export class DiagnosisEngine {
 				this.onEvent(action.event, state);
 				break;
 			case 'containers':
+				this.dead.clear();
 				this.onSync(state);
 				this.checkLayouts(state);
 				break;
 			case 'container':
+				this.dead.delete(action.container.id);
+				this.checkLayouts(state);
+				break;
+			case 'container-removed':
 				this.checkLayouts(state);
 				break;
 			case 'sockets':
@@ -160,7 +179,12 @@ export class DiagnosisEngine {
 				break;
 			case 'tick':
 				this.followRunning(state);
-				this.checkStanding(state);
+				this.judgeFollowers(state);
+				this.checkListening(state.sockets, state);
+				// it reads the sockets again, which the store must take in after this tick, not inside it
+				queueMicrotask(() => {
+					if (!this.stopped) this.checkStanding(this.options.store.getState());
+				});
 				break;
 			default:
 				break;
@@ -171,6 +195,7 @@ export class DiagnosisEngine {
 		const {kind, action, actorId, attributes} = event;
 		if (kind === 'container') {
 			if (action === 'die') {
+				this.dead.add(actorId);
 				this.unfollow(actorId);
 				if (attributes['exitCode'] !== '0') this.inOrder(() => this.checkExit(actorId, event.timeNano));
 			} else if (action === 'start') {
@@ -178,10 +203,13 @@ export class DiagnosisEngine {
 				for (const alert of this.openAlerts(state)) if (alert.containerId === actorId && alert.source === 'docker-start') this.resolve(alert);
 			} else if (action === 'destroy') {
 				this.unfollow(actorId);
+				this.dead.delete(actorId);
+				this.unfollowable.delete(actorId);
 			}
 		} else if (kind === 'network' && action === 'disconnect' && attributes['container']) {
 			const id = attributes['container'];
-			this.attempt(() => this.checkStart(id, event.timeNano));
+			// a failed start disconnects each of its networks: one attempt, whatever their number
+			this.attempt(() => this.checkStart(id, `start:${event.timeNano.slice(0, -9)}`, event.timeNano));
 		}
 	}
 
@@ -198,7 +226,7 @@ export class DiagnosisEngine {
 			.filter(c => (c.state === 'created' && c.error !== '') || (c.state === 'exited' && c.exitCode !== 0 && c.finishedAt !== null && now - Date.parse(c.finishedAt) < RECENT_FAILURE_MS))
 			.slice(0, RECENT_FAILURES);
 		for (const c of recent) {
-			if (c.state === 'created') this.attempt(() => this.checkStart(c.id, null));
+			if (c.state === 'created') this.attempt(() => this.checkStart(c.id, 'start:sync', null));
 			else this.inOrder(() => this.checkExit(c.id, null));
 		}
 	}
@@ -209,13 +237,13 @@ export class DiagnosisEngine {
 		// a running container's failure is claimed only from a form of its own
 		if (source === 'running' && !failure.specific) return null;
 		const state = this.options.store.getState();
-		const sockets = this.options.docker.scanSockets();
 		const ns = failure.publish ? HOST_NS : namespaceOwner(victim);
-		// what its interfaces carry, and what Docker gave it on its networks
+		const sockets = this.options.docker.scanSockets(new Set([ns]));
+		// what its interfaces carry (where this /proc is the Docker host's), and what Docker gave it on its networks
 		const owner = state.containers.get(ns);
 		const addresses = [
 			...new Set([
-				...Object.values(state.meta.get(ns) ?? {}).flatMap(m => m.addresses.map(a => a.split('/')[0]!)),
+				...(sockets === null ? [] : Object.values(state.meta.get(ns) ?? {}).flatMap(m => m.addresses.map(a => a.split('/')[0]!))),
 				...(owner?.networks.map(n => n.ipAddress).filter(ip => ip !== '') ?? []),
 			]),
 		];
@@ -232,7 +260,8 @@ export class DiagnosisEngine {
 			eventTimeNano,
 		});
 		if (finding && source === 'running') {
-			if (finding.port === null) return null;
+			// what a running container says is claimed only with its sockets in view
+			if (finding.port === null || sockets === null) return null;
 			const listeners = sockets.filter(s => s.netns === ns && s.port === finding.port && s.proto === finding.proto);
 			// one that listens on that port itself (or may: its listener is untraced) is not failing to bind it
 			if (listeners.some(s => s.containerId === victim.id || s.pid === null)) return null;
@@ -263,10 +292,10 @@ export class DiagnosisEngine {
 	}
 
 	/** A container that stays `created` after a start: did Docker fail to publish its port? */
-	private async checkStart(id: string, eventTimeNano: string | null): Promise<void> {
+	private async checkStart(id: string, occurrence: string, eventTimeNano: string | null): Promise<void> {
 		const info = await this.options.docker.inspect(id);
 		if (!info || info.state !== 'created' || info.error === '' || this.stopped) return;
-		this.found(this.bindFinding(info, [info.error], 'docker-start', `start:${eventTimeNano ?? 'sync'}`, eventTimeNano));
+		this.found(this.bindFinding(info, [info.error], 'docker-start', occurrence, eventTimeNano));
 	}
 
 	/**
@@ -280,7 +309,8 @@ export class DiagnosisEngine {
 		const host = (c: ContainerInfo): boolean => c.rawNetworkMode === 'host';
 		const candidates: {c: ContainerInfo; started: number}[] = [];
 		for (const c of state.containers.values()) {
-			if (c.state !== 'running' || c.startedAt === null || this.followers.has(c.id)) continue;
+			if (c.state !== 'running' || c.startedAt === null || this.followers.has(c.id) || this.dead.has(c.id)) continue;
+			if (this.unfollowable.get(c.id) === c.startedAt) continue;
 			const started = Date.parse(c.startedAt);
 			if (host(c) || now - started >= SETTLE_MS) candidates.push({c, started});
 		}
@@ -301,31 +331,54 @@ export class DiagnosisEngine {
 		const run = c.startedAt!;
 		let follower: Follower | undefined;
 		const follow = this.options.docker.followLog(c, since, {
-			lines: lines => follower && this.onFollowedLines(c.id, follower, lines),
+			lines: lines => follower && this.onFollowedLines(follower, lines),
 			end: () => {
-				if (follower && this.followers.get(c.id) === follower) this.followers.delete(c.id);
+				if (!follower || this.followers.get(c.id) !== follower) return;
+				// not unfollowed: its log ended (or never opened) while it ran; this run is not asked again
+				this.followers.delete(c.id);
+				this.unfollowable.set(c.id, run);
 			},
 		});
-		follower = {follow, run, started, host: c.rawNetworkMode === 'host', recent: [], lastCheck: 0};
+		follower = {id: c.id, follow, run, started, host: c.rawNetworkMode === 'host', recent: [], lastCheck: Number.NEGATIVE_INFINITY, bind: null, name: null};
 		this.followers.set(c.id, follower);
 	}
 
-	private onFollowedLines(id: string, follower: Follower, lines: readonly TimedLine[]): void {
+	/** Lines of a followed log: kept a little, and a failure among them judged soon. */
+	private onFollowedLines(follower: Follower, lines: readonly TimedLine[]): void {
 		follower.recent.push(...lines);
 		if (follower.recent.length > RECENT_LINES) follower.recent.splice(0, follower.recent.length - RECENT_LINES);
-		const bind = lines.findLast(l => matchBindFailure(l.text)?.specific);
-		const name = lines.findLast(l => matchNameFailure(l.text)?.name);
-		if (!bind && !name) return;
+		for (const line of lines) {
+			if (!mayReport(line.text)) continue;
+			if (matchBindFailure(line.text)?.specific) follower.bind = line;
+			if (matchNameFailure(line.text)?.name) follower.name = line;
+		}
+		if (follower.bind || follower.name) this.judge(follower, this.options.store.getState());
+	}
+
+	/** Failures a follower saw within its cooldown are judged once it is over (on a tick). */
+	private judgeFollowers(state: State): void {
+		for (const follower of this.followers.values()) if (follower.bind || follower.name) this.judge(follower, state);
+	}
+
+	/** A followed container's failure, at most once per FOLLOW_COOLDOWN_MS: a bind failure, a failed lookup, or both. */
+	private judge(follower: Follower, state: State): void {
 		const now = this.now();
 		if (now - follower.lastCheck < FOLLOW_COOLDOWN_MS) return;
+		const {bind, name} = follower;
 		follower.lastCheck = now;
-		const state = this.options.store.getState();
-		const info = state.containers.get(id);
-		if (!info || info.state !== 'running' || info.startedAt !== follower.run) return;
-		const texts = follower.recent.map(l => l.text);
-		// a supervisor restarts the server within one run: each failed start is a failure of its own
-		if (bind) this.found(this.bindFinding(info, texts, 'running', `run:${follower.run}|${bind.time}`, null));
-		else if (name) {
+		follower.bind = null;
+		follower.name = null;
+		const info = state.containers.get(follower.id);
+		if (!info || info.state !== 'running' || info.startedAt !== follower.run || this.dead.has(info.id)) return;
+		if (bind) {
+			// the failure around that line, with its neighbours for the port, or that line alone
+			const upTo = follower.recent.slice(0, follower.recent.lastIndexOf(bind) + 1).map(l => l.text);
+			const around = findBindFailure(upTo);
+			const lines = around?.specific ? upTo : [bind.text];
+			// a supervisor restarts the server within one run: each failed start is a failure of its own
+			this.found(this.bindFinding(info, lines, 'running', `run:${follower.run}|${bind.time}`, null));
+		}
+		if (name) {
 			const failure = matchNameFailure(name.text)!;
 			// a client that retries its lookup fails once per run, not once per retry
 			this.found(diagnoseDns({asker: info, failure, containers: state.containers, source: 'running', occurrence: `run:${follower.run}`, detectedAt: now}));
@@ -355,8 +408,7 @@ export class DiagnosisEngine {
 		for (const alert of this.openAlerts(state)) {
 			if ((alert.kind !== 'dns-default-bridge' && alert.kind !== 'dns-other-network') || alert.lookup === null) continue;
 			const asker = state.containers.get(alert.containerId);
-			const target = asker ? containerNamed(alert.lookup, state.containers, asker.id) : null;
-			if (!asker || !target || layoutBlocks(asker, target) === null) this.resolve(alert);
+			if (!asker || blockedLookup(asker, containersNamed(alert.lookup, state.containers, asker.id)) === null) this.resolve(alert);
 		}
 	}
 
@@ -368,21 +420,25 @@ export class DiagnosisEngine {
 	 */
 	private checkStanding(state: State): void {
 		const standing = this.openAlerts(state).filter(a => a.source === 'state');
+		// only a published port's condition can end by a server starting to listen
+		const listening = standing.filter(a => a.kind === 'published-no-listener' || a.kind === 'loopback-only');
 		let judged = state;
 		const now = this.now();
-		if (standing.length > 0 && now - this.recheckedAt >= RECHECK_MS) {
+		if (listening.length > 0 && now - this.recheckedAt >= RECHECK_MS) {
 			this.recheckedAt = now;
-			const victims = standing.map(a => state.containers.get(a.containerId)).filter((c): c is ContainerInfo => c !== undefined);
-			judged = {...state, sockets: this.options.docker.scanSockets(new Set(victims.map(namespaceOwner)))};
+			const victims = listening.map(a => state.containers.get(a.containerId)).filter((c): c is ContainerInfo => c !== undefined);
+			judged = {...state, sockets: this.options.docker.scanSockets(new Set(victims.map(namespaceOwner))) ?? state.sockets};
 		}
-		const ports = new Map(portFindings(judged).map(f => [f.id, f]));
+		const ports = new Map(portFindings(judged).filter(f => !this.dead.has(f.containerId)).map(f => [f.id, f]));
 		const tcp = tcpFindings(state);
 		const open = new Set(standing.map(a => a.id));
 		for (const alert of standing) if (!ports.has(alert.id) && !tcp.some(f => f.id === alert.id)) this.resolve(alert);
 		// the kernel's counters went up: that is the evidence, as read
 		for (const finding of tcp) if (!open.has(finding.id)) this.found(finding);
 		if ([...ports.keys()].every(id => open.has(id))) return;
-		const confirmed = portFindings({...state, sockets: this.options.docker.scanSockets()});
+		const fresh = this.options.docker.scanSockets();
+		if (fresh === null) return;
+		const confirmed = portFindings({...state, sockets: fresh});
 		for (const finding of confirmed) if (!open.has(finding.id) && ports.has(finding.id)) this.found(finding);
 	}
 }

@@ -33,7 +33,7 @@ export function tcpFindings(state: State): Finding[] {
 			evidenceFrom: 'socket',
 			port: overflow.queues[0]?.port ?? null,
 			proto: 'tcp',
-			portSource: overflow.queues.length > 0 ? 'message' : 'unknown',
+			portSource: overflow.queues.length > 0 ? 'socket' : 'unknown',
 			holder: null,
 			holderUnknown: null,
 			lookup: null,

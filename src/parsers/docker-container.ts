@@ -24,8 +24,9 @@ function time(value: unknown): string | null {
 function portKey(key: string): [number, SocketProto] | null {
 	const [port, proto = 'tcp'] = key.split('/');
 	const n = Number(port);
-	if (!Number.isInteger(n) || n <= 0) return null;
-	return [n, proto === 'udp' ? 'udp' : 'tcp'];
+	// sctp: netwatch reads no SCTP sockets, so it says nothing of those ports
+	if (!Number.isInteger(n) || n <= 0 || (proto !== 'tcp' && proto !== 'udp')) return null;
+	return [n, proto];
 }
 
 /**

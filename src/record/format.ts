@@ -3,7 +3,7 @@
  * store action and the time it happened, so that replaying the lines through the same reducer
  * rebuilds the same snapshots.
  *
- *   {"netwatch":"recording","version":1,"started":"2026-11-28T03:10:29.781Z","interval":1,...}
+ *   {"netwatch":"recording","version":2,"started":"2026-11-28T03:10:29.781Z","interval":1,...}
  *   {"t":1005,"a":{"type":"event","event":{...}}}
  *   {"t":1012,"k":{"at":1795833001012,"m":1000.2,"h":[["eth0",12,1,0,0,5,1,0,0],...],"n":{...}}}
  *

@@ -118,7 +118,18 @@ const alertCore = {
 	detectedAt: num,
 	eventTimeNano: nullable(str),
 };
-const finding = shape({...alertCore, severity: str, hint: str, evidenceFrom: str, lookup: nullable(str), occurrence: nullable(str)});
+const oneOf =
+	(...values: readonly string[]): Check =>
+	v =>
+		typeof v === 'string' && values.includes(v);
+const finding = shape({
+	...alertCore,
+	severity: oneOf('error', 'warning', 'info'),
+	hint: str,
+	evidenceFrom: oneOf('log', 'inspect', 'socket'),
+	lookup: nullable(str),
+	occurrence: nullable(str),
+});
 /** Format 1 recorded whole alerts. */
 const alert = shape({...alertCore, count: num, firstSeenAt: num, resolved: bool});
 

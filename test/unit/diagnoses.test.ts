@@ -36,9 +36,11 @@ class FakeDocker implements DiagnosisDocker {
 		this.followed.set(c.id, on);
 		return {stop: () => this.followed.delete(c.id)};
 	};
+	/** null: the Docker host's sockets cannot be read from here (a remote engine). */
+	remote = false;
 	scanSockets = () => {
 		this.scans++;
-		return this.sockets;
+		return this.remote ? null : this.sockets;
 	};
 	unprivilegedPortStart = () => 1024;
 	/** A followed container writes lines, at this time. */
@@ -176,6 +178,70 @@ describe('log followers', () => {
 		store.dispatch({type: 'container', container: {...b1, id: 'f'.repeat(64), name: 'fresh', startedAt: '2026-11-28T02:31:57Z'}});
 		store.dispatch(tick(T0 + 1_000));
 		expect(followed()).toEqual(['fresh', 'fx-h1']);
+	});
+});
+
+describe('what is not known is not claimed', () => {
+	it('a remote engine: no holder from this machine, and nothing from a running container', async () => {
+		const {store, docker, alerts, later} = setup([{type: 'container', container: {...h2, state: 'running', exitCode: null, pid: 6000}}, tick(T0)]);
+		docker.remote = true;
+		later(1_500);
+		docker.say(h2, '2026-11-28T02:31:38Z', 'httpd: bind: Address already in use');
+		await settle();
+		expect(alerts()).toEqual([]);
+		docker.inspected[h2.id] = h2;
+		docker.logs[h2.id] = ['httpd: bind: Address already in use'];
+		store.dispatch(die(h2, 1));
+		await settle();
+		expect(alerts()).toMatchObject([{kind: 'EADDRINUSE', holder: null, holderUnknown: "the engine is remote: its host's sockets cannot be read from here"}]);
+	});
+
+	it('a container that died is not judged on its old pid until it is inspected again', async () => {
+		const started = Date.parse(p1.startedAt!);
+		const {store, docker, alerts} = setup([{type: 'namespace', containerId: p1.id, netns: 'net:[4026532300]', sharesHostNetns: false}]);
+		store.dispatch(die(p1, 0));
+		store.dispatch(tick(started + 11_000));
+		await settle();
+		expect(docker.scans).toBe(0);
+		expect(alerts()).toEqual([]);
+	});
+
+	it('a finding whose container was removed meanwhile is dropped', async () => {
+		const {store, docker, alerts} = setup();
+		docker.inspected[h2.id] = h2;
+		docker.logs[h2.id] = ['httpd: bind: Address already in use'];
+		docker.sockets = [H1_HOLDS];
+		store.dispatch(die(h2, 1));
+		store.dispatch({type: 'container-removed', id: h2.id});
+		await settle();
+		expect(alerts()).toEqual([]);
+	});
+
+	it('a log that ends while its container runs is not asked for again in that run', async () => {
+		const running: ContainerInfo = {...h2, state: 'running', exitCode: null, pid: 6000};
+		const {store, docker} = setup([{type: 'container', container: running}, tick(T0)]);
+		const on = docker.followed.get(h2.id)!;
+		docker.followed.delete(h2.id);
+		on.end();
+		store.dispatch(tick(T0 + 1_000));
+		store.dispatch(tick(T0 + 2_000));
+		expect(docker.followed.has(h2.id)).toBe(false);
+	});
+
+	it('a name that several containers answer to, one of them reachable: no claim', async () => {
+		const fxnet = u1.networks[0]!;
+		const db = (id: string, networks: ContainerInfo['networks']): ContainerInfo => ({...u1, id, name: `proj-${id}-db-1`, labels: {'com.docker.compose.service': 'db'}, networks});
+		const asker: ContainerInfo = {...b1, state: 'exited', exitCode: 1, networks: [fxnet]};
+		const {store, docker, alerts} = setup([
+			{type: 'container', container: db('a'.repeat(64), [{...fxnet, name: 'othernet', id: 'othernet-id'}])},
+			{type: 'container', container: db('b'.repeat(64), [fxnet])},
+			{type: 'container', container: asker},
+		]);
+		docker.inspected[b1.id] = asker;
+		docker.logs[b1.id] = ["wget: bad address 'db'"];
+		store.dispatch(die(b1, 1));
+		await settle();
+		expect(alerts()).toEqual([]);
 	});
 });
 
