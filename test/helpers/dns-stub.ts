@@ -30,9 +30,10 @@ function nxdomain(query: Buffer): Buffer | null {
 }
 
 export async function startDnsStub(port: number): Promise<DnsStub> {
-	// the default bridge's own address on the host (IPAM does not always say its gateway)
+	// the default bridge's own address on the host: its gateway, where IPAM says it, else its device's
+	const said = (await docker('network', 'inspect', 'bridge', '-f', '{{range .IPAM.Config}}{{.Gateway}}{{end}}')).trim();
 	const device = (await docker('network', 'inspect', 'bridge', '-f', '{{index .Options "com.docker.network.bridge.name"}}')).trim() || 'docker0';
-	const gateway = networkInterfaces()[device]?.find(a => a.family === 'IPv4')?.address;
+	const gateway = said || networkInterfaces()[device]?.find(a => a.family === 'IPv4')?.address;
 	if (!gateway) throw new Error(`the default bridge ${device} has no IPv4 address`);
 	const socket: Socket = createSocket('udp4');
 	let answered = 0;

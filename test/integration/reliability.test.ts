@@ -70,7 +70,6 @@ describe('a dropped events stream', () => {
 			const reference = await Reference.start(bed, `label=${LABEL}=${bed.run}`);
 			let made = 0;
 			const gaps: string[] = [];
-			const gapMs: number[] = [];
 			for (let cut = 0; cut < 3; cut++) {
 				const batch = Array.from({length: 3}, () => bed.name(`cut${made++}`));
 				const churn = pool(batch, 3, async name => {
@@ -84,7 +83,6 @@ describe('a dropped events stream', () => {
 				const held = proxy.holdNext('/events');
 				expect(proxy.cut('/events')).toBe(1);
 				await held.arrived;
-				const heldAt = performance.now();
 				const gap = Array.from({length: 2}, () => bed.name(`gap${made++}`));
 				gaps.push(...gap);
 				await pool(gap, 2, async name => {
@@ -93,7 +91,6 @@ describe('a dropped events stream', () => {
 				});
 				await waitFor('the gap containers destroyed', () => gap.every(name => reference.lines.some(l => l.includes(`"name":"${name}"`) && /"Action":"destroy"/.test(l))), 60_000, 10);
 				held.release();
-				gapMs.push(performance.now() - heldAt);
 				await churn;
 			}
 			const last = await reference.mark();
@@ -107,9 +104,8 @@ describe('a dropped events stream', () => {
 			// create, start, kill, die, destroy at least, for each container
 			expect(theirs.length).toBeGreaterThanOrEqual(made * 5);
 			expect(ours.sort()).toEqual(theirs.sort());
-			// the gaps: each held the new request for about a second or more, and every container
-			// that came and went in one is there, its destroy included
-			expect(Math.min(...gapMs), `held for ${gapMs.map(Math.round).join(', ')} ms`).toBeGreaterThan(800);
+			// the gaps: the new request was held while their containers came and went (the reference
+			// saw each destroyed before the release), and every one of them is there, its destroy included
 			const destroyed = new Set(stream.events().filter(e => e.action === 'destroy').map(e => e.container?.name));
 			expect(gaps.filter(name => !destroyed.has(name))).toEqual([]);
 			// three reconnects, each from where the last stream ended
