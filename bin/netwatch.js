@@ -15,12 +15,12 @@
 //   the CPU on a loaded host (the key waited for them, up to 180 ms).
 // `node bin/netwatch.js` works too, with Node's defaults.
 //
-// The program itself is TypeScript, compiled and bundled into dist/bundle by `npm ci`.
+// The program itself is TypeScript, compiled and bundled into dist/bundle by `npm run build`.
 import {existsSync} from 'node:fs';
 
 const entry = new URL('../dist/bundle/netwatch.js', import.meta.url);
 if (!existsSync(entry)) {
-	process.stderr.write(`netwatch: not built yet: run 'npm ci' (or 'npm run build') in ${new URL('..', import.meta.url).pathname}\n`);
+	process.stderr.write(`netwatch: not built yet: run 'npm ci && npm run build' in ${new URL('..', import.meta.url).pathname}\n`);
 	process.exit(1);
 }
 const {run} = await import(entry.href);
