@@ -2,10 +2,11 @@
 // netwatch's benchmark kit: every figure measured in the same run as its baseline, and reported
 // as a ratio. Needs root, a Docker engine, the demo image and the dev dependencies (node-pty).
 // Options: see USAGE below, or `npm run bench -- --help`.
-import {execFileSync, spawn} from 'node:child_process';
+import {execFile, execFileSync, spawn} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
 import {readFileSync, readdirSync, writeFileSync} from 'node:fs';
-import {cpus, totalmem} from 'node:os';
-import {parseArgs} from 'node:util';
+import {constants, cpus, totalmem} from 'node:os';
+import {parseArgs, promisify} from 'node:util';
 import xterm from '@xterm/headless';
 import * as pty from 'node-pty';
 
@@ -57,6 +58,11 @@ const COLS = 160;
 const ROWS = 48;
 const IMAGE = process.env.NETWATCH_TEST_IMAGE ?? 'netwatch/busybox:latest';
 const LABEL = 'io.netwatch.bench';
+/** This run of the kit: its containers carry it (label value, names), so that two kits on one engine keep apart. */
+const RUN = process.env.NETWATCH_BENCH_RUN ?? randomBytes(3).toString('hex');
+const NAME = `bench-${RUN}`;
+/** The host-network ports of the alert-latency runs: PORT, PORT + 1, … */
+const PORT = Number(process.env.NETWATCH_BENCH_PORT ?? 18_300);
 const BIN = new URL('../bin/netwatch.js', import.meta.url).pathname;
 const {Terminal} = xterm;
 /** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
@@ -110,17 +116,48 @@ function daemonCpu() {
 
 // ---- containers that make traffic ----
 
-function startContainers(count, prefix, command) {
+const run = promisify(execFile);
+/** The `docker run` under way, if any: an interrupted kit waits for it before it removes. */
+let starting = Promise.resolve();
+
+/** `count` containers named NAME-prefix-0, …; one at a time, and none once the kit is interrupted. */
+async function startContainers(count, prefix, command) {
 	const ids = [];
-	for (let i = 0; i < count; i++) {
-		ids.push(docker('run', '-d', '--name', `${prefix}-${i}`, '--label', `${LABEL}=1`, IMAGE, 'sh', '-c', command));
+	for (let i = 0; i < count && !interrupted; i++) {
+		starting = run('docker', ['run', '-d', '--name', `${NAME}${prefix}-${i}`, '--label', `${LABEL}=${RUN}`, IMAGE, 'sh', '-c', command]);
+		ids.push((await starting).stdout.trim());
 	}
 	return ids;
 }
 
-function removeContainers() {
-	const ids = docker('ps', '-aq', '--filter', `label=${LABEL}`).split('\n').filter(Boolean);
+function removeContainers(filter = `label=${LABEL}=${RUN}`) {
+	const ids = docker('ps', '-aq', '--filter', filter).split('\n').filter(Boolean);
 	for (let i = 0; i < ids.length; i += 50) docker('rm', '-f', ...ids.slice(i, i + 50));
+}
+
+// ---- stopped by a signal: leave nothing behind ----
+
+/** How to stop each process the kit started that is still running. */
+const stoppers = new Set();
+/** Run `stop` if the kit is interrupted while `child` runs. */
+function track(child, stop) {
+	stoppers.add(stop);
+	const untrack = () => stoppers.delete(stop);
+	if (typeof child.onExit === 'function') child.onExit(untrack);
+	else child.on('exit', untrack);
+}
+
+let interrupted = null;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+	process.on(signal, async () => {
+		if (interrupted) return;
+		interrupted = signal;
+		log(`${signal}: stopping, and removing the containers of run ${RUN}`);
+		await starting.catch(() => {});
+		await Promise.allSettled([...stoppers].map(stop => stop()));
+		removeContainers();
+		process.exit(128 + constants.signals[signal]);
+	});
 }
 
 const TRAFFIC = 'httpd -p 80 -h /www; while true; do wget -q -O /dev/null http://127.0.0.1/; sleep 0.2; done';
@@ -139,6 +176,7 @@ async function runInPty(file, args, seconds, {ready, stop}) {
 	const daemonBefore = daemonCpu();
 	const started = performance.now();
 	const child = pty.spawn(file, args, {cols: COLS, rows: ROWS, env});
+	track(child, () => child.kill('SIGKILL'));
 	let bytes = 0;
 	let readyAt = null;
 	let ownAtReady = NaN;
@@ -198,6 +236,10 @@ async function idleDaemonCpu(seconds) {
 
 // ---- figures ----
 
+/** The names of the traffic containers, as either tool shows them. */
+const BENCH_NAME = new RegExp(`${NAME}-\\d+`);
+const BENCH_NAMES = new RegExp(BENCH_NAME.source, 'g');
+
 async function toolsSideBySide() {
 	const tools = {
 		netwatch: {
@@ -205,13 +247,13 @@ async function toolsSideBySide() {
 			file: BIN,
 			args: [],
 			// complete: Docker has answered and every bench container is counted and listed
-			ready: screen => [...screen.matchAll(/(\d+) running/g)].some(m => Number(m[1]) >= N) && /bench-\d+/.test(screen),
+			ready: screen => [...screen.matchAll(/(\d+) running/g)].some(m => Number(m[1]) >= N) && BENCH_NAME.test(screen),
 			stop: child => child.write('q'),
 		},
 		'docker stats': {
 			file: 'docker',
 			args: ['stats'],
-			ready: screen => new Set(screen.match(/bench-\d+/g) ?? []).size >= N,
+			ready: screen => new Set(screen.match(BENCH_NAMES) ?? []).size >= N,
 			stop: child => child.kill('SIGINT'),
 		},
 	};
@@ -298,6 +340,7 @@ function collectorScript() {
 function runNode(source) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, ['--input-type=module', '-e', source], {cwd: new URL('..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit']});
+		track(child, () => child.kill('SIGKILL'));
 		let out = '';
 		child.stdout.on('data', c => (out += c));
 		child.on('close', code => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`node exited ${code}`))));
@@ -360,8 +403,9 @@ async function alertLatency(runs) {
 	const latencies = [];
 	const dockerEvents = [];
 	for (let run = 0; run < runs; run++) {
-		const port = 18_300 + run;
+		const port = PORT + run;
 		const child = pty.spawn(BIN, [], {cols: COLS, rows: ROWS, env});
+		track(child, () => child.kill('SIGKILL'));
 		let output = '';
 		let shownAt = null;
 		child.onData(data => {
@@ -371,7 +415,8 @@ async function alertLatency(runs) {
 		});
 		await sleep(2000);
 		// the baseline: docker events itself, printing the same die event
-		const events = spawn('docker', ['events', '--filter', 'event=die', '--filter', `container=bench-h2-${run}`, '--format', '{{.TimeNano}}'], {stdio: ['ignore', 'pipe', 'ignore']});
+		const events = spawn('docker', ['events', '--filter', 'event=die', '--filter', `container=${NAME}-h2-${run}`, '--format', '{{.TimeNano}}'], {stdio: ['ignore', 'pipe', 'ignore']});
+		track(events, () => events.kill());
 		let printedAt = null;
 		let dieNano = null;
 		events.stdout.once('data', chunk => {
@@ -379,19 +424,19 @@ async function alertLatency(runs) {
 			dieNano = chunk.toString().trim().split('\n')[0];
 		});
 		await sleep(300);
-		docker('run', '-d', '--name', `bench-h1-${run}`, '--label', `${LABEL}=1`, '--net=host', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
+		docker('run', '-d', '--name', `${NAME}-h1-${run}`, '--label', `${LABEL}=${RUN}`, '--net=host', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
 		await sleep(1500);
-		docker('run', '-d', '--name', `bench-h2-${run}`, '--label', `${LABEL}=1`, '--net=host', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
+		docker('run', '-d', '--name', `${NAME}-h2-${run}`, '--label', `${LABEL}=${RUN}`, '--net=host', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
 		for (let i = 0; i < 50 && (shownAt === null || printedAt === null); i++) await sleep(100);
 		// the die event's own timestamp, as the daemon stamped it
-		const died = dieNano ? Number(BigInt(dieNano) / 1_000_000n) : Date.parse(docker('inspect', '-f', '{{.State.FinishedAt}}', `bench-h2-${run}`));
+		const died = dieNano ? Number(BigInt(dieNano) / 1_000_000n) : Date.parse(docker('inspect', '-f', '{{.State.FinishedAt}}', `${NAME}-h2-${run}`));
 		if (shownAt !== null) latencies.push(shownAt - died);
 		if (printedAt !== null) dockerEvents.push(printedAt - died);
 		events.kill();
 		child.write('q');
 		await sleep(500);
 		child.kill('SIGKILL');
-		docker('rm', '-f', `bench-h1-${run}`, `bench-h2-${run}`);
+		docker('rm', '-f', `${NAME}-h1-${run}`, `${NAME}-h2-${run}`);
 	}
 	return {latencies, dockerEvents};
 }
@@ -405,12 +450,16 @@ async function alertLatency(runs) {
  * same pseudo-terminal with `cat` in raw mode under the same flood: the floor of any program.
  */
 async function keysDuringFlood(presses) {
-	const ids = startContainers(8, 'bench-flood', 'sleep 3600');
+	const ids = await startContainers(8, '-flood', 'sleep 3600');
 	const flood = spawn(process.execPath, [new URL('./flood.mjs', import.meta.url).pathname, ...ids], {stdio: 'ignore'});
+	// the flood ends its pairs before it exits: no container is removed while paused
+	const floodEnded = new Promise(resolve => flood.on('exit', resolve));
+	track(flood, () => (flood.kill(), floodEnded));
 	const env = {...process.env, TERM: 'xterm-256color'};
 	delete env.CI;
 	const timed = async (file, args, {ready, press, shows}) => {
 		const child = pty.spawn(file, args, {cols: COLS, rows: ROWS, env});
+		track(child, () => child.kill('SIGKILL'));
 		const term = new Terminal({cols: COLS, rows: ROWS, allowProposedApi: true});
 		let watch = null;
 		// the screen is whole outside a synchronized update (netwatch wraps each frame in one; cat has none)
@@ -469,10 +518,8 @@ async function keysDuringFlood(presses) {
 		return {netwatch, floor};
 	} finally {
 		// the flood ends its pairs before it exits: no container is removed while paused
-		await new Promise(resolve => {
-			flood.on('exit', resolve);
-			flood.kill();
-		});
+		flood.kill();
+		await floodEnded;
 		docker('rm', '-f', ...ids);
 	}
 }
@@ -490,19 +537,18 @@ const verdict = ok => (ok ? 'met' : '**not met**');
 
 async function main() {
 	if (process.getuid?.() !== 0) throw new Error('run as root: the kit reads every process in /proc');
-	removeContainers();
-	log(`starting ${N} containers that make traffic`);
-	startContainers(N, 'bench', TRAFFIC);
+	log(`run ${RUN}: starting ${N} containers that make traffic`);
+	await startContainers(N, '', TRAFFIC);
 	await sleep(3000);
 	try {
 		const side = await toolsSideBySide();
 		const floor = nodeFloor();
 		log('collector cost per tick');
 		const small = await collectorCost();
-		startContainers(BIG - N, 'bench-more', 'sleep 3600');
+		await startContainers(BIG - N, '-more', 'sleep 3600');
 		await sleep(3000);
 		const big = await collectorCost();
-		docker('rm', '-f', ...docker('ps', '-aq', '--filter', 'name=bench-more').split('\n').filter(Boolean));
+		removeContainers(`name=${NAME}-more-`);
 		// the daemon and the kernel go on tearing down 170 containers' namespaces for a while:
 		// the frame is timed on the wall clock, so let them finish first
 		await sleep(smoke ? 1000 : 10_000);
