@@ -17,11 +17,16 @@
 //
 // The program itself is TypeScript, compiled and bundled into dist/bundle by `npm run build`.
 import {existsSync} from 'node:fs';
+import module from 'node:module';
 
 const entry = new URL('../dist/bundle/netwatch.js', import.meta.url);
 if (!existsSync(entry)) {
 	process.stderr.write(`netwatch: not built yet: run 'npm ci && npm run build' in ${new URL('..', import.meta.url).pathname}\n`);
 	process.exit(1);
 }
+// Node 22.1 and later keep V8's compiled code for the bundle on disk (in the OS's temporary
+// directory, or NODE_COMPILE_CACHE; NODE_DISABLE_COMPILE_CACHE=1 turns it off): later starts
+// skip most of the parsing and compiling
+module.enableCompileCache?.();
 const {run} = await import(entry.href);
 run();

@@ -3,13 +3,14 @@
  * table) starts one, and reads the store's snapshots.
  */
 import {existsSync, readFileSync} from 'node:fs';
-import {hostname} from 'node:os';
+import {hostname, release} from 'node:os';
 import {AlertDetector} from '../alerts/detector.js';
 import {DockerCollector} from '../collectors/docker.js';
 import {Sampler} from '../collectors/sampler.js';
 import {createDockerApi} from '../docker/api.js';
 import {locateEngine, type Engine, type Files} from '../docker/context.js';
 import {EndpointError} from '../docker/endpoint.js';
+import {parseOsRelease} from '../parsers/os-release.js';
 import type {Recorder} from '../record/recorder.js';
 import {Store} from '../store/store.js';
 
@@ -34,17 +35,19 @@ export interface Session {
 }
 
 /**
- * `Debian GNU/Linux 12, kernel 6.18.44`: asked once, off the sampling path (it runs a few
- * processes). systeminformation is loaded only now: it is a large library, not needed to start.
+ * Where the OS's name is, first found first: the root of pid 1 is the host's when netwatch runs
+ * in a container with `--pid=host` (and its own, or the host's, otherwise).
  */
-async function describeOs(): Promise<string | null> {
-	try {
-		const {default: si} = await import('systeminformation');
-		const os = await si.osInfo();
-		return `${os.distro} ${os.release}, kernel ${os.kernel}`.replace(/\s+/g, ' ').trim();
-	} catch {
-		return null;
+const OS_RELEASE = ['/proc/1/root/etc/os-release', '/proc/1/root/usr/lib/os-release', '/etc/os-release', '/usr/lib/os-release'];
+
+/** `Debian GNU/Linux 12, kernel 6.18.44`, or null when no os-release file names the OS. */
+function describeOs(read: (path: string) => string | null): string | null {
+	for (const path of OS_RELEASE) {
+		const text = read(path);
+		const name = text === null ? null : parseOsRelease(text);
+		if (name !== null) return `${name}, kernel ${release()}`;
 	}
+	return null;
 }
 
 /** The docker CLI's files (config.json, contexts), as locateEngine reads them. */
@@ -58,9 +61,6 @@ const localFiles: Files = {
 		}
 	},
 };
-
-/** The OS name is asked for once Docker has answered, or after this long. */
-const OS_AFTER_MS = 1_000;
 
 export function startSession(options: SessionOptions): Session {
 	let engine: Engine | null = null;
@@ -77,8 +77,7 @@ export function startSession(options: SessionOptions): Session {
 	});
 	const detach = options.recorder?.attach(store);
 	const dispatch = store.dispatch.bind(store);
-	const host = hostname();
-	dispatch({type: 'host', hostname: host, os: null, interval: options.interval});
+	dispatch({type: 'host', hostname: hostname(), os: describeOs(localFiles.read), interval: options.interval});
 	if (endpointError !== null) {
 		dispatch({
 			type: 'docker',
@@ -91,26 +90,16 @@ export function startSession(options: SessionOptions): Session {
 		: null;
 	const sampler = new Sampler({dispatch, docker, interval: options.interval});
 	const detector = docker ? new AlertDetector({docker, sampler, dispatch}) : null;
-	let stopped = false;
 	detector?.start();
 	docker?.start();
 	sampler.start();
 	const dockerReady = docker?.ready ?? Promise.resolve();
-	// after Docker's first answer (the processes it runs would slow the first complete frame),
-	// but no later than OS_AFTER_MS: --once waits only so long for a slow daemon
-	const osDelay = new Promise(resolve => setTimeout(resolve, OS_AFTER_MS).unref());
-	void Promise.race([dockerReady, osDelay])
-		.then(() => (stopped ? null : describeOs()))
-		.then(os => {
-			if (!stopped && os) dispatch({type: 'host', hostname: host, os, interval: options.interval});
-		});
 	return {
 		store,
 		docker,
 		sampler,
 		dockerReady,
 		stop() {
-			stopped = true;
 			sampler.stop();
 			detector?.stop();
 			docker?.stop();
