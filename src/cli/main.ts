@@ -119,7 +119,8 @@ export function run(): void {
 	process.on('unhandledRejection', fail);
 	quietDeprecations(process.execArgv, process.env['NODE_OPTIONS']);
 	main(process.argv.slice(2), {stdout: process.stdout, stderr: process.stderr, env: process.env}).then(
-		code => process.exit(code),
+		// a pipe takes what does not fit in its buffer (64 KB) later: exit once it has all gone
+		code => process.stdout.write('', () => process.exit(code)),
 		fail,
 	);
 }
