@@ -35,14 +35,18 @@ export interface Session {
 }
 
 /**
- * Where the OS's name is, first found first: the root of pid 1 is the host's when netwatch runs
- * in a container with `--pid=host` (and its own, or the host's, otherwise).
+ * Where the host's OS name is, first found first. In a container run with `--pid=host` (and
+ * CAP_SYS_PTRACE, to look into processes that are not its own) the root of pid 1 is the host's;
+ * so is that of pid 2, the kernel's kthreadd, where pid 1 is shielded (as some VMs' init is).
+ * netwatch's own /etc is the host's only outside a container.
  */
-const OS_RELEASE = ['/proc/1/root/etc/os-release', '/proc/1/root/usr/lib/os-release', '/etc/os-release', '/usr/lib/os-release'];
+const HOST_OS_RELEASE = ['/proc/1/root/etc/os-release', '/proc/1/root/usr/lib/os-release', '/proc/2/root/etc/os-release', '/proc/2/root/usr/lib/os-release'];
+const OWN_OS_RELEASE = ['/etc/os-release', '/usr/lib/os-release'];
 
-/** `Debian GNU/Linux 12, kernel 6.18.44`, or null when no os-release file names the OS. */
-function describeOs(read: (path: string) => string | null): string | null {
-	for (const path of OS_RELEASE) {
+/** `Debian GNU/Linux 12, kernel 6.18.44`, or null when no os-release file names the host's OS. */
+function describeOs({read, exists}: Files): string | null {
+	const inContainer = exists('/.dockerenv');
+	for (const path of inContainer ? HOST_OS_RELEASE : [...HOST_OS_RELEASE, ...OWN_OS_RELEASE]) {
 		const text = read(path);
 		const name = text === null ? null : parseOsRelease(text);
 		if (name !== null) return `${name}, kernel ${release()}`;
@@ -77,7 +81,7 @@ export function startSession(options: SessionOptions): Session {
 	});
 	const detach = options.recorder?.attach(store);
 	const dispatch = store.dispatch.bind(store);
-	dispatch({type: 'host', hostname: hostname(), os: describeOs(localFiles.read), interval: options.interval});
+	dispatch({type: 'host', hostname: hostname(), os: describeOs(localFiles), interval: options.interval});
 	if (endpointError !== null) {
 		dispatch({
 			type: 'docker',
