@@ -52,13 +52,18 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		return EXIT.file;
 	}
 	const session = startSession({interval: options.interval, host: options.host, context: options.context, env: io.env, recorder});
+	let live = true;
 	try {
 		const isTty = (io.stdout as NodeJS.WriteStream).isTTY === true;
 		if (options.once || (!options.json && !isTty)) return await runOnce(session, io, options.json, options.bits ? 'bits' : 'bytes');
+		// a sample as soon as Docker has answered: the containers' rates then show one interval
+		// after that, instead of up to two
+		void session.dockerReady.then(() => live && session.sampler.restart());
 		if (options.json) return await runJsonStream(session, io, untilSignal());
 		const {runInteractive} = await import('./dashboard.js');
 		return await runInteractive(session.store, {...options, fault: io.env['NETWATCH_FAULT'] === 'view'}, terminalIo(io));
 	} finally {
+		live = false;
 		session.stop();
 		recorder?.close();
 		if (recorder?.error) warn(io.stderr, recorder.error);
