@@ -2,10 +2,11 @@
 // netwatch's benchmark kit: every figure measured in the same run as its baseline, and reported
 // as a ratio. Needs root, a Docker engine, the demo image and the dev dependencies (node-pty).
 // Options: see USAGE below, or `npm run bench -- --help`.
-import {execFileSync, spawn} from 'node:child_process';
+import {execFile, execFileSync, spawn} from 'node:child_process';
+import {randomBytes} from 'node:crypto';
 import {readFileSync, readdirSync, writeFileSync} from 'node:fs';
-import {cpus, totalmem} from 'node:os';
-import {parseArgs} from 'node:util';
+import {constants, cpus, loadavg, totalmem} from 'node:os';
+import {parseArgs, promisify} from 'node:util';
 import xterm from '@xterm/headless';
 import * as pty from 'node-pty';
 
@@ -15,7 +16,11 @@ const USAGE = `usage: npm run bench -- [--containers N] [--seconds S] [--runs R]
   --seconds S     how long each tool runs (default 20)
   --runs R        runs of each tool; the figures are medians (default 5)
   --out FILE      where the Markdown table goes (default bench/RESULTS.md)
-  --smoke         the CI check: 3 containers, 5 s, 1 run, figures to stdout only`;
+  --smoke         the CI check: 3 containers, 8 s, 1 run, figures to stdout only
+
+Environment: NETWATCH_BENCH_RUN names the run (its containers' label value and names; random by
+default), NETWATCH_BENCH_PORT the first host port of the alert-latency runs (default 18300).
+SIGINT and SIGTERM stop the kit and remove its containers.`;
 
 function options() {
 	try {
@@ -48,7 +53,7 @@ for (const name of ['containers', 'seconds', 'runs']) {
 }
 const smoke = values.smoke;
 const N = smoke ? 3 : Number(values.containers);
-const SECONDS = smoke ? 5 : Number(values.seconds);
+const SECONDS = smoke ? 8 : Number(values.seconds);
 const RUNS = smoke ? 1 : Number(values.runs);
 const BIG = smoke ? 10 : 200;
 const LATENCY_RUNS = smoke ? 2 : 10;
@@ -57,6 +62,11 @@ const COLS = 160;
 const ROWS = 48;
 const IMAGE = process.env.NETWATCH_TEST_IMAGE ?? 'netwatch/busybox:latest';
 const LABEL = 'io.netwatch.bench';
+/** This run of the kit: its containers carry it (label value, names), so that two kits on one engine keep apart. */
+const RUN = process.env.NETWATCH_BENCH_RUN ?? randomBytes(3).toString('hex');
+const NAME = `bench-${RUN}`;
+/** The host-network ports of the alert-latency runs: PORT, PORT + 1, … */
+const PORT = Number(process.env.NETWATCH_BENCH_PORT ?? 18_300);
 const BIN = new URL('../bin/netwatch.js', import.meta.url).pathname;
 const {Terminal} = xterm;
 /** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times. */
@@ -110,28 +120,62 @@ function daemonCpu() {
 
 // ---- containers that make traffic ----
 
-function startContainers(count, prefix, command) {
+const run = promisify(execFile);
+/** The `docker run` under way, if any: an interrupted kit waits for it before it removes. */
+let starting = Promise.resolve();
+
+/** `count` containers named NAME-prefix-0, …; one at a time, and none once the kit is interrupted. */
+async function startContainers(count, prefix, command) {
 	const ids = [];
-	for (let i = 0; i < count; i++) {
-		ids.push(docker('run', '-d', '--name', `${prefix}-${i}`, '--label', `${LABEL}=1`, IMAGE, 'sh', '-c', command));
+	for (let i = 0; i < count && !interrupted; i++) {
+		starting = run('docker', ['run', '-d', '--name', `${NAME}${prefix}-${i}`, '--label', `${LABEL}=${RUN}`, IMAGE, 'sh', '-c', command]);
+		ids.push((await starting).stdout.trim());
 	}
 	return ids;
 }
 
-function removeContainers() {
-	const ids = docker('ps', '-aq', '--filter', `label=${LABEL}`).split('\n').filter(Boolean);
+function removeContainers(filter = `label=${LABEL}=${RUN}`) {
+	const ids = docker('ps', '-aq', '--filter', filter).split('\n').filter(Boolean);
 	for (let i = 0; i < ids.length; i += 50) docker('rm', '-f', ...ids.slice(i, i + 50));
+}
+
+// ---- stopped by a signal: leave nothing behind ----
+
+/** How to stop each process the kit started that is still running. */
+const stoppers = new Set();
+/** Run `stop` if the kit is interrupted while `child` runs. */
+function track(child, stop) {
+	stoppers.add(stop);
+	const untrack = () => stoppers.delete(stop);
+	if (typeof child.onExit === 'function') child.onExit(untrack);
+	else child.on('exit', untrack);
+}
+
+let interrupted = null;
+for (const signal of ['SIGINT', 'SIGTERM']) {
+	process.on(signal, async () => {
+		if (interrupted) return;
+		interrupted = signal;
+		log(`${signal}: stopping, and removing the containers of run ${RUN}`);
+		await starting.catch(() => {});
+		await Promise.allSettled([...stoppers].map(stop => stop()));
+		removeContainers();
+		process.exit(128 + constants.signals[signal]);
+	});
 }
 
 const TRAFFIC = 'httpd -p 80 -h /www; while true; do wget -q -O /dev/null http://127.0.0.1/; sleep 0.2; done';
 
 // ---- one tool in a pseudo-terminal ----
 
+/** After this long a tool has started, whatever its first frame: its CPU from here on is its steady cost. */
+const SETTLED_S = Math.min(5, SECONDS / 2);
+
 /**
  * Run a command in a 160x48 pseudo-terminal for `seconds`, then stop it. Returns its own CPU
- * seconds (children included), the CPU it added to the Docker daemon, its peak RSS, the bytes
- * it wrote to the terminal, when the terminal first showed `ready`, and the tool's own CPU
- * seconds by then.
+ * seconds (children included), the daemon's CPU over the window, its peak RSS, the bytes it
+ * wrote to the terminal, when the terminal first showed `ready`, and the tool's own CPU
+ * seconds by then and by SETTLED_S.
  */
 async function runInPty(file, args, seconds, {ready, stop}) {
 	const env = {...process.env, TERM: 'xterm-256color', COLORTERM: 'truecolor'};
@@ -139,9 +183,10 @@ async function runInPty(file, args, seconds, {ready, stop}) {
 	const daemonBefore = daemonCpu();
 	const started = performance.now();
 	const child = pty.spawn(file, args, {cols: COLS, rows: ROWS, env});
+	track(child, () => child.kill('SIGKILL'));
 	let bytes = 0;
 	let readyAt = null;
-	let ownAtReady = NaN;
+	let ownAtReady = Infinity;
 	// what the terminal shows, until it is ready: a frame rewrites only the characters that
 	// changed ("0 running" becomes "3 running" by one "3"), so the bytes alone cannot tell
 	let screen = new Terminal({cols: COLS, rows: ROWS, allowProposedApi: true});
@@ -158,15 +203,18 @@ async function runInPty(file, args, seconds, {ready, stop}) {
 		});
 	});
 	const exited = new Promise(resolve => child.onExit(resolve));
-	await sleep(seconds * 1000);
+	await sleep(SETTLED_S * 1000);
+	const ownSettled = stat(child.pid)?.cpu ?? NaN;
+	await sleep((seconds - SETTLED_S) * 1000);
 	const own = stat(child.pid)?.cpu ?? NaN;
 	const rss = peakRssMb(child.pid);
 	const daemonAfter = daemonCpu();
+	if (screen !== null) log(`${file}: no complete frame in ${seconds} s; the screen at the end:\n${screenText(screen)}`);
 	stop(child);
 	await Promise.race([exited, sleep(3000)]);
 	child.kill('SIGKILL');
 	screen?.dispose();
-	return {own, daemon: daemonAfter - daemonBefore, rss, bytes, readyAt, ownAtReady};
+	return {own, daemon: daemonAfter - daemonBefore, rss, bytes, readyAt, ownAtReady, ownSettled};
 }
 
 function screenText(terminal) {
@@ -198,49 +246,79 @@ async function idleDaemonCpu(seconds) {
 
 // ---- figures ----
 
-async function toolsSideBySide() {
-	const tools = {
-		netwatch: {
-			// as users run it: the executable, with the Node options its first line gives
-			file: BIN,
-			args: [],
-			// complete: Docker has answered and every bench container is counted and listed
-			ready: screen => [...screen.matchAll(/(\d+) running/g)].some(m => Number(m[1]) >= N) && /bench-\d+/.test(screen),
-			stop: child => child.write('q'),
-		},
-		'docker stats': {
-			file: 'docker',
-			args: ['stats'],
-			ready: screen => new Set(screen.match(/bench-\d+/g) ?? []).size >= N,
-			stop: child => child.kill('SIGINT'),
-		},
+/** The names of the traffic containers, as either tool shows them. */
+const BENCH_NAME = new RegExp(`${NAME}-\\d+`);
+/** How many of them a complete first frame shows: what netwatch's container pane holds at 160x48. */
+const SHOWN = 10;
+
+/**
+ * The same completeness test for both tools: at least min(N, SHOWN) traffic containers are on
+ * screen, each on a line that carries a figure measured for it (`figure`), not a placeholder.
+ */
+function complete(figure) {
+	return screen => {
+		const names = new Set();
+		for (const line of screen.split('\n')) {
+			const name = BENCH_NAME.exec(line)?.[0];
+			if (name && figure.test(line)) names.add(name);
+		}
+		return names.size >= Math.min(N, SHOWN);
 	};
-	const results = {netwatch: [], 'docker stats': [], idle: []};
+}
+
+const TOOLS = {
+	netwatch: {
+		// as users run it: the executable, with the Node options its first line gives
+		file: BIN,
+		args: [],
+		// a rate: shown from the second sample on (the first has none)
+		ready: complete(/\d (?:[KMGT]?B|[KMGT]?b)\/s/),
+		stop: child => child.write('q'),
+	},
+	'docker stats': {
+		file: 'docker',
+		args: ['stats'],
+		// NET I/O, where it shows `--` until the container's first stats arrive
+		ready: complete(/\d[kMGT]?B \/ \d/),
+		stop: child => child.kill('SIGINT'),
+	},
+};
+
+/**
+ * Each run: an idle window and each tool's window, in an order that rotates from run to run
+ * (so that neither tool always follows the other, or the idle window). The daemon's CPU added by
+ * a tool is paired with the idle window of the same run: one signed difference per run.
+ */
+async function toolsSideBySide() {
+	const windows = ['idle', ...Object.keys(TOOLS)];
+	const results = Object.fromEntries(windows.map(name => [name, []]));
 	for (let run = 0; run < RUNS; run++) {
-		results.idle.push(await idleDaemonCpu(SECONDS));
-		for (const [name, tool] of Object.entries(tools)) {
+		const order = windows.map((_, i) => windows[(i + run) % windows.length]);
+		for (const name of order) {
 			log(`run ${run + 1}/${RUNS}: ${name} for ${SECONDS} s`);
-			results[name].push(await runInPty(tool.file, tool.args, SECONDS, tool));
+			results[name].push(name === 'idle' ? {daemon: await idleDaemonCpu(SECONDS)} : await runInPty(TOOLS[name].file, TOOLS[name].args, SECONDS, TOOLS[name]));
 			await sleep(1000);
 		}
 	}
-	const idle = median(results.idle);
 	const summary = name => {
 		const r = results[name];
+		const added = r.map((x, run) => x.daemon - results.idle[run].daemon);
 		return {
 			own: median(r.map(x => x.own)),
-			daemon: Math.max(0, median(r.map(x => x.daemon)) - idle),
+			daemon: median(added),
+			daemonAdded: added,
 			rss: median(r.map(x => x.rss)),
 			bytes: median(r.map(x => x.bytes)),
-			firstFrame: median(r.map(x => x.readyAt ?? NaN)) / 1000,
-			// own CPU split: to the first complete frame, then per second while it runs
+			// a run that never showed a complete frame counts as never, not as a run left out
+			firstFrame: median(r.map(x => x.readyAt ?? Infinity)) / 1000,
+			// runs that never showed a complete frame
+			incomplete: r.filter(x => x.readyAt === null).length,
+			// own CPU split: to the first complete frame; per second once settled
 			startCpu: median(r.map(x => x.ownAtReady)),
-			steadyMsPerS: median(r.map(x => ((x.own - x.ownAtReady) / (SECONDS - (x.readyAt ?? NaN) / 1000)) * 1000)),
+			steadyMsPerS: median(r.map(x => ((x.own - x.ownSettled) / (SECONDS - SETTLED_S)) * 1000)),
 		};
 	};
-	// the daemon's CPU of each window, for the report: its background varies from one to the next
-	const perRun = Object.fromEntries(Object.entries(results).map(([name, r]) => [name, r.map(x => (typeof x === 'number' ? x : x.daemon))]));
-	return {netwatch: summary('netwatch'), dockerStats: summary('docker stats'), idle, perRun};
+	return {netwatch: summary('netwatch'), dockerStats: summary('docker stats'), perRun: Object.fromEntries(windows.map(name => [name, results[name].map(x => x.daemon)]))};
 }
 
 /** The collectors' CPU per tick, and systeminformation's networkStats() for the same host. */
@@ -302,6 +380,7 @@ function collectorScript() {
 function runNode(source) {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, ['--input-type=module', '-e', source], {cwd: new URL('..', import.meta.url).pathname, stdio: ['ignore', 'pipe', 'inherit']});
+		track(child, () => child.kill('SIGKILL'));
 		let out = '';
 		child.stdout.on('data', c => (out += c));
 		child.on('close', code => (code === 0 ? resolve(JSON.parse(out.trim().split('\n').pop())) : reject(new Error(`node exited ${code}`))));
@@ -364,8 +443,9 @@ async function alertLatency(runs) {
 	const latencies = [];
 	const dockerEvents = [];
 	for (let run = 0; run < runs; run++) {
-		const port = 18_300 + run;
+		const port = PORT + run;
 		const child = pty.spawn(BIN, [], {cols: COLS, rows: ROWS, env});
+		track(child, () => child.kill('SIGKILL'));
 		let output = '';
 		let shownAt = null;
 		child.onData(data => {
@@ -375,7 +455,8 @@ async function alertLatency(runs) {
 		});
 		await sleep(2000);
 		// the baseline: docker events itself, printing the same die event
-		const events = spawn('docker', ['events', '--filter', 'event=die', '--filter', `container=bench-h2-${run}`, '--format', '{{.TimeNano}}'], {stdio: ['ignore', 'pipe', 'ignore']});
+		const events = spawn('docker', ['events', '--filter', 'event=die', '--filter', `container=${NAME}-h2-${run}`, '--format', '{{.TimeNano}}'], {stdio: ['ignore', 'pipe', 'ignore']});
+		track(events, () => events.kill());
 		let printedAt = null;
 		let dieNano = null;
 		events.stdout.once('data', chunk => {
@@ -383,19 +464,19 @@ async function alertLatency(runs) {
 			dieNano = chunk.toString().trim().split('\n')[0];
 		});
 		await sleep(300);
-		docker('run', '-d', '--name', `bench-h1-${run}`, '--label', `${LABEL}=1`, '--net=host', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
+		docker('run', '-d', '--name', `${NAME}-h1-${run}`, '--label', `${LABEL}=${RUN}`, '--net=host', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
 		await sleep(1500);
-		docker('run', '-d', '--name', `bench-h2-${run}`, '--label', `${LABEL}=1`, '--net=host', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
+		docker('run', '-d', '--name', `${NAME}-h2-${run}`, '--label', `${LABEL}=${RUN}`, '--net=host', IMAGE, 'httpd', '-f', '-p', String(port), '-h', '/www');
 		for (let i = 0; i < 50 && (shownAt === null || printedAt === null); i++) await sleep(100);
 		// the die event's own timestamp, as the daemon stamped it
-		const died = dieNano ? Number(BigInt(dieNano) / 1_000_000n) : Date.parse(docker('inspect', '-f', '{{.State.FinishedAt}}', `bench-h2-${run}`));
-		if (shownAt !== null) latencies.push(shownAt - died);
-		if (printedAt !== null) dockerEvents.push(printedAt - died);
+		const died = dieNano ? Number(BigInt(dieNano) / 1_000_000n) : Date.parse(docker('inspect', '-f', '{{.State.FinishedAt}}', `${NAME}-h2-${run}`));
+		latencies.push(shownAt === null ? Infinity : shownAt - died);
+		dockerEvents.push(printedAt === null ? Infinity : printedAt - died);
 		events.kill();
 		child.write('q');
 		await sleep(500);
 		child.kill('SIGKILL');
-		docker('rm', '-f', `bench-h1-${run}`, `bench-h2-${run}`);
+		docker('rm', '-f', `${NAME}-h1-${run}`, `${NAME}-h2-${run}`);
 	}
 	return {latencies, dockerEvents};
 }
@@ -409,12 +490,16 @@ async function alertLatency(runs) {
  * same pseudo-terminal with `cat` in raw mode under the same flood: the floor of any program.
  */
 async function keysDuringFlood(presses) {
-	const ids = startContainers(8, 'bench-flood', 'sleep 3600');
+	const ids = await startContainers(8, '-flood', 'sleep 3600');
 	const flood = spawn(process.execPath, [new URL('./flood.mjs', import.meta.url).pathname, ...ids], {stdio: 'ignore'});
+	// the flood ends its pairs before it exits: no container is removed while paused
+	const floodEnded = new Promise(resolve => flood.on('exit', resolve));
+	track(flood, () => (flood.kill(), floodEnded));
 	const env = {...process.env, TERM: 'xterm-256color'};
 	delete env.CI;
 	const timed = async (file, args, {ready, press, shows}) => {
 		const child = pty.spawn(file, args, {cols: COLS, rows: ROWS, env});
+		track(child, () => child.kill('SIGKILL'));
 		const term = new Terminal({cols: COLS, rows: ROWS, allowProposedApi: true});
 		let watch = null;
 		// the screen is whole outside a synchronized update (netwatch wraps each frame in one; cat has none)
@@ -473,10 +558,8 @@ async function keysDuringFlood(presses) {
 		return {netwatch, floor};
 	} finally {
 		// the flood ends its pairs before it exits: no container is removed while paused
-		await new Promise(resolve => {
-			flood.on('exit', resolve);
-			flood.kill();
-		});
+		flood.kill();
+		await floodEnded;
 		docker('rm', '-f', ...ids);
 	}
 }
@@ -488,25 +571,27 @@ function machine() {
 	return `${cpus()[0]?.model ?? '?'} (${cpus().length} cores), ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Linux ${kernel}, Docker ${docker('version', '--format', '{{.Server.Version}}')}, Node ${process.version}`;
 }
 
-const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : 'n/a');
+const fmt = (x, digits = 2) => (Number.isFinite(x) ? x.toFixed(digits) : x === Infinity ? 'never' : 'n/a');
 const ratio = (a, b) => (Number.isFinite(a) && Number.isFinite(b) && b > 0 ? `${fmt(a / b, 3)}` : 'n/a');
 const verdict = ok => (ok ? 'met' : '**not met**');
 
+/** The machine's load average (1 min) when the kit started: others' work skews every figure. */
+const LOAD_AT_START = loadavg()[0];
+
 async function main() {
 	if (process.getuid?.() !== 0) throw new Error('run as root: the kit reads every process in /proc');
-	removeContainers();
-	log(`starting ${N} containers that make traffic`);
-	startContainers(N, 'bench', TRAFFIC);
+	log(`run ${RUN}: starting ${N} containers that make traffic`);
+	await startContainers(N, '', TRAFFIC);
 	await sleep(3000);
 	try {
 		const side = await toolsSideBySide();
 		const floor = nodeFloor();
 		log('collector cost per tick');
 		const small = await collectorCost();
-		startContainers(BIG - N, 'bench-more', 'sleep 3600');
+		await startContainers(BIG - N, '-more', 'sleep 3600');
 		await sleep(3000);
 		const big = await collectorCost();
-		docker('rm', '-f', ...docker('ps', '-aq', '--filter', 'name=bench-more').split('\n').filter(Boolean));
+		removeContainers(`name=${NAME}-more-`);
 		// the daemon and the kernel go on tearing down 170 containers' namespaces for a while:
 		// the frame is timed on the wall clock, so let them finish first
 		await sleep(smoke ? 1000 : 10_000);
@@ -528,16 +613,24 @@ function report({side, floor, small, big, render, latency, keys}) {
 	const tickSmall = median(small.ticks);
 	const tickBig = median(big.ticks);
 	const siCost = median(small.baseline);
+	// a run in which the alert never showed is a failure, not a run left out: it counts as never
+	const failed = latency.latencies.filter(x => x === Infinity).length;
 	const p50 = median(latency.latencies);
 	const p95 = percentile(latency.latencies, 95);
+	// the daemon's CPU that netwatch adds: resolved only when its spread over the runs is
+	// narrower than the margin it is judged by
+	const margin = ds.daemon / 20;
+	const spread = Math.max(...nw.daemonAdded) - Math.min(...nw.daemonAdded);
+	const range = x => `${fmt(x.daemon)} (${fmt(Math.min(...x.daemonAdded))} to ${fmt(Math.max(...x.daemonAdded))})`;
+	const incomplete = x => (x.incomplete > 0 ? `, ${x.incomplete} of ${RUNS} runs never complete` : '');
 	const rows = [
-		['CPU added to the Docker daemon (s)', fmt(nw.daemon), fmt(ds.daemon), ratio(nw.daemon, ds.daemon), '≤ 1/20 of docker stats (0.050)', verdict(nw.daemon <= ds.daemon / 20)],
-		['own CPU, children included (s)', fmt(nw.own), fmt(ds.own), ratio(nw.own, ds.own), '≤ docker stats (1.000)', verdict(nw.own <= ds.own)],
-		['own CPU to the first complete frame (s)', fmt(nw.startCpu), fmt(ds.startCpu), ratio(nw.startCpu, ds.startCpu), 'the share of own CPU spent starting', ''],
-		['own CPU after it, per second (ms)', fmt(nw.steadyMsPerS, 1), fmt(ds.steadyMsPerS, 1), ratio(nw.steadyMsPerS, ds.steadyMsPerS), 'the share spent running', ''],
+		['CPU added to the Docker daemon (s): median (range) of paired differences', range(nw), range(ds), ratio(nw.daemon, ds.daemon), `≤ 1/20 of docker stats (${fmt(margin)} s)`, spread > margin ? `**not resolved**: spread ${fmt(spread)} s > margin` : verdict(nw.daemon <= margin)],
+		[`own CPU over ${SECONDS} s, children included (s)`, fmt(nw.own), fmt(ds.own), ratio(nw.own, ds.own), '≤ 1.5 × docker stats', verdict(nw.own <= 1.5 * ds.own)],
+		['own CPU to the first complete frame (s)', fmt(nw.startCpu), fmt(ds.startCpu), ratio(nw.startCpu, ds.startCpu), `≤ 0.5 s (\`node -e 0\`: ${fmt(floor)} s)`, verdict(nw.startCpu <= 0.5)],
+		[`own CPU per second after the first ${SETTLED_S} s (ms)`, fmt(nw.steadyMsPerS, 1), fmt(ds.steadyMsPerS, 1), ratio(nw.steadyMsPerS, ds.steadyMsPerS), '≤ docker stats', verdict(nw.steadyMsPerS <= ds.steadyMsPerS)],
 		['bytes written to the terminal', String(Math.round(nw.bytes)), String(Math.round(ds.bytes)), ratio(nw.bytes, ds.bytes), '≤ 1/8 of docker stats (0.125)', verdict(nw.bytes <= ds.bytes / 8)],
-		['peak RSS (MB)', fmt(nw.rss, 1), fmt(ds.rss, 1), ratio(nw.rss, ds.rss), '≤ 100 MB', verdict(nw.rss <= 100)],
-		['start to first complete frame (s)', fmt(nw.firstFrame), fmt(ds.firstFrame), ratio(nw.firstFrame, ds.firstFrame), '≤ 1.2 s', verdict(nw.firstFrame <= 1.2)],
+		['peak RSS (MB)', fmt(nw.rss, 1), fmt(ds.rss, 1), ratio(nw.rss, ds.rss), '≤ 64 MB', verdict(nw.rss <= 64)],
+		['start to first complete frame (s)', `${fmt(nw.firstFrame)}${incomplete(nw)}`, `${fmt(ds.firstFrame)}${incomplete(ds)}`, ratio(nw.firstFrame, ds.firstFrame), '≤ 1.2 s', verdict(nw.firstFrame <= 1.2 && nw.incomplete === 0)],
 	];
 	const other = [
 		[`collector tick, N = ${N} (CPU ms)`, fmt(tickSmall), `si.networkStats('*'): ${fmt(siCost)}`, ratio(tickSmall, siCost), '≤ 5 ms', verdict(tickSmall <= 5)],
@@ -545,16 +638,19 @@ function report({side, floor, small, big, render, latency, keys}) {
 		[`one frame, ${smoke ? 50 : 500} containers (ms)`, fmt(render.big), `30 containers: ${fmt(render.small)}`, ratio(render.big, render.small), '≤ 30 ms', verdict(render.big <= 30)],
 		['Node.js alone: `node -e 0` (CPU s)', fmt(floor), `docker stats, ${SECONDS} s: ${fmt(ds.own)}`, ratio(floor, ds.own), 'the floor under own CPU', ''],
 		[`key-to-screen during a flood, max / p50 (ms), ${keys.netwatch.length} presses`, `${fmt(Math.max(...keys.netwatch), 0)} / ${fmt(median(keys.netwatch), 0)}`, `cat in the same pty: ${fmt(Math.max(...keys.floor), 0)} / ${fmt(median(keys.floor), 0)}`, ratio(Math.max(...keys.netwatch), Math.max(...keys.floor)), 'max ≤ 100 ms', verdict(Math.max(...keys.netwatch) <= 100)],
-		[`alert latency p50 / p95 (ms), ${latency.latencies.length} runs`, `${fmt(p50, 0)} / ${fmt(p95, 0)}`, `docker events p50: ${fmt(median(latency.dockerEvents), 0)}`, ratio(p50, median(latency.dockerEvents)), 'p95 ≤ 500 ms', verdict(p95 <= 500)],
+		[`alert latency p50 / p95 (ms), ${latency.latencies.length} runs, ${failed} with no alert within 5 s`, `${fmt(p50, 0)} / ${fmt(p95, 0)}`, `docker events p50: ${fmt(median(latency.dockerEvents), 0)}`, ratio(p50, median(latency.dockerEvents)), 'p95 ≤ 500 ms, none failed', verdict(p95 <= 500 && failed === 0)],
 	];
 	const table = (head, body) => [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...body.map(r => `| ${r.join(' | ')} |`)].join('\n');
 	const text = `# netwatch benchmark results
 
-Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}.
+Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; load average (1 min) ${fmt(LOAD_AT_START)} at the start, ${fmt(loadavg()[0])} at the end.
 ${N} busybox containers, each running httpd and a fetch loop; each tool ran ${SECONDS} s in a ${COLS}x${ROWS}
-pseudo-terminal, ${RUNS} times, alternating; figures are medians. The Docker daemon's CPU is that of
-dockerd, containerd, the shims and docker-proxy, minus an idle window of the same length
-(idle: ${fmt(side.idle)} s per ${SECONDS} s). The daemon's CPU in each window, in seconds:
+pseudo-terminal, ${RUNS} times; each run has an idle window and one per tool, in an order that rotates
+from run to run; figures are medians. The first frame is complete when min(N, ${SHOWN}) traffic containers
+show on lines that carry a figure measured for them (a rate for netwatch, NET I/O for docker stats).
+The Docker daemon's CPU is that of dockerd, containerd, the shims and docker-proxy; what a tool adds is
+its window minus the idle window of the same run, one signed difference per run, never clamped; it is
+"not resolved" when the differences spread wider than the margin. The daemon's CPU in each window, in seconds:
 netwatch ${side.perRun.netwatch.map(x => fmt(x)).join(', ')}; docker stats ${side.perRun['docker stats'].map(x => fmt(x)).join(', ')};
 idle ${side.perRun.idle.map(x => fmt(x)).join(', ')}.
 

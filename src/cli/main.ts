@@ -67,6 +67,7 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 	const done = Promise.race([untilSignal(), failed]);
 	const unit = options.bits ? 'bits' : 'bytes';
 	let metrics: MetricsServer | null = null;
+	let live = true;
 	try {
 		if (options.metrics) {
 			// prom-client is loaded only for --metrics
@@ -80,6 +81,9 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		}
 		const isTty = (io.stdout as NodeJS.WriteStream).isTTY === true;
 		if (options.once || (!options.json && !isTty && !metrics)) return await runOnce(session, io, {json: options.json, unit, whole: !isTty});
+		// a sample as soon as Docker has answered: the containers' rates then show one interval
+		// after that, instead of up to two
+		void session.dockerReady.then(() => live && session.sampler.restart());
 		let code: number;
 		const plain = options.plain ? 'asked for with --plain' : plainTerminalReason(io.env);
 		if (options.json) code = await runJsonStream(session, io, done);
@@ -98,6 +102,7 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		if (!options.json || session.store.getState().docker.error !== fatal) warn(io.stderr, fatal);
 		return EXIT.docker;
 	} finally {
+		live = false;
 		metrics?.server.close();
 		session.stop();
 		recorder?.close();
@@ -159,7 +164,7 @@ export function run(): void {
 	process.on('unhandledRejection', fail);
 	quietDeprecations(process.execArgv, process.env['NODE_OPTIONS']);
 	main(process.argv.slice(2), {stdout: process.stdout, stderr: process.stderr, env: process.env}).then(
-		// a pipe takes what was written in 64 KB pieces: exit once the last piece is out
+		// a pipe takes what does not fit in its buffer (64 KB) later: exit once it has all gone
 		code => process.stdout.write('', () => process.exit(code)),
 		fail,
 	);

@@ -3,7 +3,7 @@
  * table) starts one, and reads the store's snapshots.
  */
 import {existsSync, readFileSync} from 'node:fs';
-import {hostname} from 'node:os';
+import {hostname, release} from 'node:os';
 import {DockerCollector} from '../collectors/docker/collector.js';
 import {followLog, readLog} from '../collectors/docker/logs.js';
 import {readProcFileOrNull} from '../collectors/procfs.js';
@@ -13,6 +13,7 @@ import {createDockerApi} from '../docker/api.js';
 import {locateEngine, type Engine, type Files} from '../docker/context.js';
 import {EndpointError} from '../docker/endpoint.js';
 import {explainDockerError} from '../docker/errors.js';
+import {parseOsRelease} from '../parsers/os-release.js';
 import type {Recorder} from '../record/recorder.js';
 import {Store} from '../store/store.js';
 
@@ -39,17 +40,23 @@ export interface Session {
 }
 
 /**
- * `Debian GNU/Linux 12, kernel 6.18.44`: asked once, off the sampling path (it runs a few
- * processes). systeminformation is loaded only now: it is a large library, not needed to start.
+ * Where the host's OS name is, first found first. In a container run with `--pid=host` (and
+ * CAP_SYS_PTRACE, to look into processes that are not its own) the root of pid 1 is the host's;
+ * so is that of pid 2, the kernel's kthreadd, where pid 1 is shielded (as some VMs' init is).
+ * netwatch's own /etc is the host's only outside a container.
  */
-async function describeOs(): Promise<string | null> {
-	try {
-		const {default: si} = await import('systeminformation');
-		const os = await si.osInfo();
-		return `${os.distro} ${os.release}, kernel ${os.kernel}`.replace(/\s+/g, ' ').trim();
-	} catch {
-		return null;
+const HOST_OS_RELEASE = ['/proc/1/root/etc/os-release', '/proc/1/root/usr/lib/os-release', '/proc/2/root/etc/os-release', '/proc/2/root/usr/lib/os-release'];
+const OWN_OS_RELEASE = ['/etc/os-release', '/usr/lib/os-release'];
+
+/** `Debian GNU/Linux 12, kernel 6.18.44`, or null when no os-release file names the host's OS. */
+function describeOs({read, exists}: Files): string | null {
+	const inContainer = exists('/.dockerenv');
+	for (const path of inContainer ? HOST_OS_RELEASE : [...HOST_OS_RELEASE, ...OWN_OS_RELEASE]) {
+		const text = read(path);
+		const name = text === null ? null : parseOsRelease(text);
+		if (name !== null) return `${name}, kernel ${release()}`;
 	}
+	return null;
 }
 
 /** The docker CLI's files (config.json, contexts), as locateEngine reads them. */
@@ -82,9 +89,6 @@ function diagnosisDocker(docker: DockerCollector, sampler: Sampler, local: boole
 	};
 }
 
-/** The OS name is asked for once Docker has answered, or after this long. */
-const OS_AFTER_MS = 1_000;
-
 export function startSession(options: SessionOptions): Session {
 	let engine: Engine | null = null;
 	let endpointError: string | null = null;
@@ -100,8 +104,7 @@ export function startSession(options: SessionOptions): Session {
 	});
 	const detach = options.recorder?.attach(store);
 	const dispatch = store.dispatch.bind(store);
-	const host = hostname();
-	dispatch({type: 'host', hostname: host, os: null, interval: options.interval});
+	dispatch({type: 'host', hostname: hostname(), os: describeOs(localFiles), interval: options.interval});
 	if (endpointError !== null) {
 		dispatch({
 			type: 'docker',
@@ -123,14 +126,6 @@ export function startSession(options: SessionOptions): Session {
 	docker?.start();
 	sampler.start();
 	const dockerReady = docker?.ready ?? Promise.resolve();
-	// after Docker's first answer (the processes it runs would slow the first complete frame),
-	// but no later than OS_AFTER_MS: --once waits only so long for a slow daemon
-	const osDelay = new Promise(resolve => setTimeout(resolve, OS_AFTER_MS).unref());
-	void Promise.race([dockerReady, osDelay])
-		.then(() => (stopped ? null : describeOs()))
-		.then(os => {
-			if (!stopped && os) dispatch({type: 'host', hostname: host, os, interval: options.interval});
-		});
 	return {
 		store,
 		docker,
@@ -138,7 +133,6 @@ export function startSession(options: SessionOptions): Session {
 		dockerReady,
 		fatal: api ? api.fatal.then(error => explainDockerError(error, api.endpoint)) : new Promise(() => undefined),
 		stop() {
-			stopped = true;
 			sampler.stop();
 			diagnoses?.stop();
 			docker?.stop();
