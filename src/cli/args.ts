@@ -22,6 +22,7 @@ export interface WatchOptions {
 	readonly json: boolean;
 	readonly once: boolean;
 	readonly record: string | null;
+	readonly captions: string | null;
 	readonly bell: boolean;
 	readonly color: boolean;
 	readonly ascii: boolean;
@@ -43,7 +44,7 @@ export type Command = WatchOptions | ReplayOptions | {readonly command: 'help'} 
 
 export class UsageError extends Error {}
 
-export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N]';
+export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--captions FILE] [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N]';
 
 export const HELP = `netwatch: watch a Docker host's network live
 
@@ -61,6 +62,8 @@ Options:
       --once              take one reading (two samples, so rates exist), print it
                           and exit: one JSON document with --json, else a table
       --record FILE       also write the session to FILE, for 'netwatch replay'
+      --captions FILE     show the last line written to FILE as a caption on top
+                          (a demo's narration; recorded with --record)
   -H, --host ADDRESS      the Docker engine: unix:///path, tcp://host:port or
                           ssh://user@host (default: $DOCKER_HOST, else the current
                           docker context, else /var/run/docker.sock)
@@ -163,6 +166,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 				json: {type: 'boolean'},
 				once: {type: 'boolean'},
 				record: {type: 'string'},
+				captions: {type: 'string'},
 				bell: {type: 'boolean'},
 				host: {type: 'string', short: 'H'},
 				context: {type: 'string', short: 'c'},
@@ -176,6 +180,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 	if (values.version) return {command: 'version'};
 	if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
 	if (values.record !== undefined && values.record.trim() === '') throw new UsageError('--record needs a file name');
+	if (values.captions !== undefined && values.captions.trim() === '') throw new UsageError('--captions needs a file name');
 	if (values.host !== undefined && values.host.trim() === '') throw new UsageError('--host needs an address');
 	if (values.context !== undefined && values.context.trim() === '') throw new UsageError('--context needs a name');
 	if (values.host !== undefined && values.context !== undefined) throw new UsageError('give --host or --context, not both');
@@ -185,6 +190,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 		json: values.json ?? false,
 		once: values.once ?? false,
 		record: values.record ?? null,
+		captions: values.captions ?? null,
 		bell: values.bell ?? false,
 		color: color(values['no-color']),
 		ascii: values.ascii ?? false,

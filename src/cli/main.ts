@@ -51,7 +51,7 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		warn(io.stderr, `cannot record to ${options.record}: ${(error as Error).message.replace(/^\w+: /, '')}`);
 		return EXIT.file;
 	}
-	const session = startSession({interval: options.interval, host: options.host, context: options.context, env: io.env, recorder});
+	const session = startSession({interval: options.interval, host: options.host, context: options.context, env: io.env, recorder, captions: options.captions});
 	try {
 		const isTty = (io.stdout as NodeJS.WriteStream).isTTY === true;
 		if (options.once || (!options.json && !isTty)) return await runOnce(session, io, options.json, options.bits ? 'bits' : 'bytes');

@@ -5,6 +5,7 @@
 import {existsSync, readFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {AlertDetector} from '../alerts/detector.js';
+import {CaptionCollector} from '../collectors/captions.js';
 import {DockerCollector} from '../collectors/docker.js';
 import {Sampler} from '../collectors/sampler.js';
 import {createDockerApi} from '../docker/api.js';
@@ -22,6 +23,8 @@ export interface SessionOptions {
 	readonly env: Readonly<Record<string, string | undefined>>;
 	/** `--record`: gets every action, from the very first. */
 	readonly recorder?: Recorder | null;
+	/** `--captions FILE` */
+	readonly captions?: string | null;
 }
 
 export interface Session {
@@ -91,7 +94,9 @@ export function startSession(options: SessionOptions): Session {
 		: null;
 	const sampler = new Sampler({dispatch, docker, interval: options.interval});
 	const detector = docker ? new AlertDetector({docker, sampler, dispatch}) : null;
+	const captions = options.captions ? new CaptionCollector(options.captions, dispatch) : null;
 	let stopped = false;
+	captions?.start();
 	detector?.start();
 	docker?.start();
 	sampler.start();
@@ -111,6 +116,7 @@ export function startSession(options: SessionOptions): Session {
 		dockerReady,
 		stop() {
 			stopped = true;
+			captions?.stop();
 			sampler.stop();
 			detector?.stop();
 			docker?.stop();

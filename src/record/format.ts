@@ -17,7 +17,8 @@ import type {NetDevRow} from '../model.js';
 import type {Action, TickAction} from '../store/actions.js';
 
 export const FORMAT = 'recording';
-export const VERSION = 1;
+/** Version 2 added the `caption` action; a version 1 file reads as it is (it has none). */
+export const VERSION = 2;
 
 export interface RecordingHeader {
 	readonly netwatch: typeof FORMAT;

@@ -112,6 +112,7 @@ const ACTIONS: Record<Action['type'], Check> = {
 	docker: shape({status}),
 	event: shape({event}),
 	alert: shape({alert}),
+	caption: shape({text: nullable(str)}),
 };
 
 export function isValidAction(value: unknown): value is Action {

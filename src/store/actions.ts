@@ -97,6 +97,12 @@ export interface AlertAction {
 	readonly alert: Alert;
 }
 
+/** `--captions FILE`: the narration line now shown (sanitised), or null when there is none. */
+export interface CaptionAction {
+	readonly type: 'caption';
+	readonly text: string | null;
+}
+
 export type Action =
 	| HostAction
 	| TickAction
@@ -109,4 +115,5 @@ export type Action =
 	| NetworksAction
 	| DockerStatusAction
 	| EventAction
-	| AlertAction;
+	| AlertAction
+	| CaptionAction;

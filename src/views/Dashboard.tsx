@@ -8,6 +8,7 @@ import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js'
 import {containerTitle, hostBanner, modeBanner} from './describe.js';
 import {computeLayout, MIN_COLUMNS, MIN_ROWS, paneWidths, type Layout} from './layout.js';
 import {AlertBanner} from './panes/AlertBanner.js';
+import {Caption, captionLines} from './panes/Caption.js';
 import {ContainerTable} from './panes/ContainerTable.js';
 import {EventLog} from './panes/EventLog.js';
 import {Footer} from './panes/Footer.js';
@@ -37,6 +38,8 @@ export interface DashboardModel {
 	readonly events: readonly LogEntry[];
 	/** The panes Tab cycles through, in order. */
 	readonly panes: readonly Pane[];
+	/** The caption bar's lines (`--captions`), none without a caption. */
+	readonly caption: readonly string[];
 }
 
 export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: number; rows: number}): DashboardModel {
@@ -53,17 +56,19 @@ export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: numb
 	const inner = paneWidths(size.columns).container - 2;
 	const notes = selected ? snapshot.alerts.filter(a => a.containerId === selected.id && !a.resolved).flatMap(a => alertNoteRows(a, inner)) : [];
 	const events = logEntries(snapshot);
+	const caption = captionLines(snapshot.caption, size.columns - 1);
 	const layout = computeLayout({
 		columns: size.columns,
 		rows: size.rows,
 		showEvents: ui.showEvents,
 		alerts: alerts.length,
+		caption: caption.length,
 		hostRows: hostInterfaces.length,
 		containerRows: containerInterfaces.length + notes.length,
 		tableRows: containers.length,
 	});
 	const panes: Pane[] = ['containers', 'host', 'container', ...(layout.events.height > 0 ? (['events'] as const) : [])];
-	return {snapshot, ui, layout, containers, selectedIndex, selected, hostInterfaces, containerInterfaces, peers, alerts, notes, marks: markedContainers(alerts), events, panes};
+	return {snapshot, ui, layout, containers, selectedIndex, selected, hostInterfaces, containerInterfaces, peers, alerts, notes, marks: markedContainers(alerts), events, panes, caption};
 }
 
 export interface DashboardProps {
@@ -121,9 +126,10 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 	return (
 		<Box flexDirection="column" width={layout.width} height={layout.height}>
 			<Header snapshot={snapshot} alerts={m.alerts.filter(a => !a.resolved).length} paused={ui.paused !== null} replay={replay} width={layout.width} />
+			{m.caption.length > 0 ? <Caption lines={m.caption} /> : null}
 			{layout.banner > 0 ? <AlertBanner alerts={m.alerts} width={layout.width} height={layout.banner} shown={layout.bannerAlerts} now={snapshot.at} /> : null}
 			{ui.showHelp ? (
-				<Help width={layout.width} height={layout.height - 2 - layout.banner} />
+				<Help width={layout.width} height={layout.height - 2 - m.caption.length - layout.banner} />
 			) : (
 				<>
 					<Box flexDirection={layout.wide ? 'row' : 'column'}>

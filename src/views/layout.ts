@@ -21,6 +21,8 @@ export interface LayoutInput {
 	readonly showEvents: boolean;
 	/** Alerts waiting in the banner. */
 	readonly alerts: number;
+	/** Lines of the caption bar (`--captions`). */
+	readonly caption?: number;
 	/** Rows each pane would like: its list's length. */
 	readonly hostRows: number;
 	readonly containerRows: number;
@@ -123,7 +125,7 @@ export function computeLayout(input: LayoutInput): Layout {
 	const eventLines = !input.showEvents ? 0 : input.rows >= 36 ? 6 : input.rows >= 30 ? 4 : wide && input.rows >= 20 ? 2 : 0;
 	const events: PaneBox = eventLines === 0 ? none : {width, height: eventLines + BORDER};
 	// header and footer are one line each
-	const rest = Math.max(0, height - 2 - banner - events.height);
+	const rest = Math.max(0, height - 2 - (input.caption ?? 0) - banner - events.height);
 	const hostWants = input.hostRows + IFACE_CHROME;
 	const containerWants = input.containerRows + IFACE_CHROME;
 	const tableWants = input.tableRows + TABLE_CHROME;

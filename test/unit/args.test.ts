@@ -14,14 +14,14 @@ function usageError(argv: string[]): string {
 describe('parseCommandLine', () => {
 	it('has sensible defaults', () => {
 		expect(parseCommandLine([])).toEqual({
-			command: 'watch', interval: 1, json: false, once: false, record: null, bell: false,
+			command: 'watch', interval: 1, json: false, once: false, record: null, captions: null, bell: false,
 			color: true, ascii: false, bits: false, host: undefined, context: undefined,
 		});
 	});
 
 	it('reads every option, short forms included', () => {
-		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color'])).toEqual({
-			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', bell: true,
+		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '--captions', 'c.txt', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color'])).toEqual({
+			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', captions: 'c.txt', bell: true,
 			color: false, ascii: true, bits: true, host: 'tcp://h:2375', context: undefined,
 		});
 		expect(parseCommandLine(['--interval=2'])).toMatchObject({interval: 2});
