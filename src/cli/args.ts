@@ -35,6 +35,10 @@ export interface ReplayOptions {
 	readonly command: 'replay';
 	readonly file: string;
 	readonly speed: number;
+	/** `--cast OUT`: write an asciicast there instead of playing; with its size and pause limit. */
+	readonly cast: string | null;
+	readonly size: {readonly columns: number; readonly rows: number};
+	readonly idleLimit: number | null;
 	readonly color: boolean;
 	readonly ascii: boolean;
 	readonly bits: boolean;
@@ -44,7 +48,7 @@ export type Command = WatchOptions | ReplayOptions | {readonly command: 'help'} 
 
 export class UsageError extends Error {}
 
-export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--captions FILE] [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N]';
+export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--captions FILE] [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N] [--cast OUT.cast [--size COLSxROWS] [--idle-limit S]]';
 
 export const HELP = `netwatch: watch a Docker host's network live
 
@@ -78,6 +82,10 @@ Options:
 
 Replay a recording, with no Docker engine at all:
   netwatch replay FILE [--speed N]   N times the original pace (default 1)
+      --cast OUT.cast     write it as an asciinema recording (asciicast v2) instead,
+                          with a marker at each alert and caption
+      --size COLSxROWS    the cast's terminal size (default 120x36)
+      --idle-limit S      cut every pause in the cast to at most S seconds
 
 Keys: j/k or arrows select, PgUp/PgDn/Home/End move further, Tab switches pane,
 / filters, s sorts, p pauses, e events, b bits, a acknowledges an alert,
@@ -97,6 +105,17 @@ function number(name: string, value: string | undefined, fallback: number, min: 
 		throw new UsageError(`${name} must be a number from ${min} to ${max}, not '${value}'`);
 	}
 	return n;
+}
+
+/** `--size 120x36`: within what the dashboard can draw and a terminal can be. */
+function size(value: string | undefined): {columns: number; rows: number} {
+	if (value === undefined) return {columns: 120, rows: 36};
+	const match = /^(\d{1,4})x(\d{1,4})$/.exec(value.trim());
+	const [columns, rows] = [Number(match?.[1]), Number(match?.[2])];
+	if (!match || columns < 60 || columns > 1000 || rows < 15 || rows > 500) {
+		throw new UsageError(`--size must be COLUMNSxROWS, from 60x15 to 1000x500, not '${value}'`);
+	}
+	return {columns, rows};
 }
 
 function explainParseError(error: unknown): UsageError {
@@ -135,7 +154,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 				args: argv.slice(1),
 				allowPositionals: true,
 				strict: true,
-				options: {...COMMON, speed: {type: 'string'}},
+				options: {...COMMON, speed: {type: 'string'}, cast: {type: 'string'}, size: {type: 'string'}, 'idle-limit': {type: 'string'}},
 			});
 		} catch (error) {
 			throw explainParseError(error);
@@ -145,10 +164,15 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 		if (values.version) return {command: 'version'};
 		if (positionals.length === 0) throw new UsageError('replay needs a FILE to play');
 		if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
+		if (values.cast !== undefined && values.cast.trim() === '') throw new UsageError('--cast needs a file name');
+		if (values.cast === undefined && (values.size !== undefined || values['idle-limit'] !== undefined)) throw new UsageError('--size and --idle-limit go with --cast');
 		return {
 			command: 'replay',
 			file: positionals[0]!,
 			speed: number('--speed', values.speed, 1, 0.05, 1000),
+			cast: values.cast ?? null,
+			size: size(values.size),
+			idleLimit: values['idle-limit'] === undefined ? null : number('--idle-limit', values['idle-limit'], 0, 0.1, 3600),
 			color: color(values['no-color']),
 			ascii: values.ascii ?? false,
 			bits: values.bits ?? false,

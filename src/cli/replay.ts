@@ -28,12 +28,27 @@ function load(file: string): Recording | string {
 	}
 }
 
+async function cast(recording: Recording, out: string, options: ReplayOptions, io: Io): Promise<number> {
+	const {renderCast} = await import('./cast.js');
+	try {
+		renderCast(recording, options.file, out, {...options.size, speed: options.speed, idleLimit: options.idleLimit, color: options.color, ascii: options.ascii, initialUi: {unit: options.bits ? 'bits' : 'bytes'}});
+	} catch (error) {
+		const e = error as NodeJS.ErrnoException;
+		if (!e.code) throw error;
+		warn(io.stderr, `cannot write ${out}: ${e.message.replace(/^\w+: /, '').replace(/, \w+ '.*'$/, '')}`);
+		return EXIT.file;
+	}
+	if (recording.damage) warn(io.stderr, `${options.file}: ${recording.damage}; cast up to there`);
+	return EXIT.ok;
+}
+
 export async function runReplay(options: ReplayOptions, io: Io): Promise<number> {
 	const recording = load(options.file);
 	if (typeof recording === 'string') {
 		warn(io.stderr, recording);
 		return EXIT.file;
 	}
+	if (options.cast !== null) return cast(recording, options.cast, options, io);
 	if ((io.stdout as NodeJS.WriteStream).isTTY !== true) {
 		const state = recording.actions.reduce((s, a) => reduce(s, a.action), initialState(''));
 		io.stdout.write(plainReport(deriveSnapshot(state, 1), options.bits ? 'bits' : 'bytes'));

@@ -42,7 +42,17 @@ describe('parseCommandLine', () => {
 	});
 
 	it('reads replay', () => {
-		expect(parseCommandLine(['replay', 'demo.ndjson', '--speed', '4'])).toMatchObject({command: 'replay', file: 'demo.ndjson', speed: 4});
+		expect(parseCommandLine(['replay', 'demo.ndjson', '--speed', '4'])).toMatchObject({command: 'replay', file: 'demo.ndjson', speed: 4, cast: null});
+	});
+
+	it('reads replay --cast, its size (120x36 unless told) and its idle limit', () => {
+		expect(parseCommandLine(['replay', 'd.ndjson', '--cast', 'd.cast'])).toMatchObject({cast: 'd.cast', size: {columns: 120, rows: 36}, idleLimit: null});
+		expect(parseCommandLine(['replay', 'd.ndjson', '--cast', 'd.cast', '--size', '100x30', '--idle-limit', '1.5'])).toMatchObject({size: {columns: 100, rows: 30}, idleLimit: 1.5});
+		expect(usageError(['replay', 'd.ndjson', '--size', '100x30'])).toBe('--size and --idle-limit go with --cast');
+		expect(usageError(['replay', 'd.ndjson', '--cast', 'd.cast', '--size', '100'])).toBe("--size must be COLUMNSxROWS, from 60x15 to 1000x500, not '100'");
+		expect(usageError(['replay', 'd.ndjson', '--cast', 'd.cast', '--size', '59x30'])).toMatch(/from 60x15/);
+		expect(usageError(['replay', 'd.ndjson', '--cast', 'd.cast', '--idle-limit', '0'])).toMatch(/--idle-limit must be a number from 0.1/);
+		expect(usageError(['replay', 'd.ndjson', '--cast', ' '])).toBe('--cast needs a file name');
 	});
 
 	it('explains bad input in one line', () => {
