@@ -3,13 +3,16 @@
  * script appends its narration there; this reads the file's end whenever it changes and
  * dispatches the newest non-empty line, sanitised (anyone may write to the file).
  */
-import {closeSync, fstatSync, openSync, readSync, unwatchFile, watchFile} from 'node:fs';
+import {closeSync, fstatSync, openSync, readSync, statSync} from 'node:fs';
 import {sanitize} from '../util/sanitize.js';
 import type {Action} from '../store/actions.js';
 
 /** Only the file's end is read: a caption longer than this is cut. */
 const TAIL_BYTES = 4096;
-/** How often the file is looked at; polling sees a file that does not exist yet, or is replaced. */
+/**
+ * How often the file is looked at (a stat; it is read only when that changed). Polling sees a
+ * file that does not exist yet, or is replaced.
+ */
 const POLL_MS = 200;
 
 /** The caption in a file's end: its last non-empty line, sanitised and trimmed, or null. */
@@ -39,9 +42,24 @@ function readTail(path: string): string {
 	}
 }
 
+/** What changes when a file is written or replaced; '' when it is not there. */
+function version(path: string): string {
+	try {
+		const s = statSync(path);
+		return `${s.ino}:${s.size}:${s.mtimeMs}`;
+	} catch {
+		return '';
+	}
+}
+
 export class CaptionCollector {
 	private shown: string | null = null;
+	private seen: string | null = null;
+	private timer: NodeJS.Timeout | undefined;
 	private readonly check = (): void => {
+		const now = version(this.path);
+		if (now === this.seen) return;
+		this.seen = now;
 		const caption = lastCaption(readTail(this.path));
 		if (caption === this.shown) return;
 		this.shown = caption;
@@ -55,10 +73,10 @@ export class CaptionCollector {
 
 	start(): void {
 		this.check();
-		watchFile(this.path, {interval: POLL_MS, persistent: false}, this.check);
+		this.timer = setInterval(this.check, POLL_MS).unref();
 	}
 
 	stop(): void {
-		unwatchFile(this.path, this.check);
+		clearInterval(this.timer);
 	}
 }
