@@ -3,6 +3,7 @@
  * parsed command or a usage error out. Built on node:util parseArgs.
  */
 import {parseArgs} from 'node:util';
+import {schemeFromColorFgBg, SCHEMES, type Scheme} from '../views/scheme.js';
 
 export const EXIT = {
 	ok: 0,
@@ -16,7 +17,14 @@ export const EXIT = {
 	file: 4,
 } as const;
 
-export interface WatchOptions {
+/** How the dashboard looks: `--theme`, `--present`, `--focus`. */
+export interface ViewOptions {
+	readonly theme: Scheme;
+	readonly present: boolean;
+	readonly focus: string | null;
+}
+
+export interface WatchOptions extends ViewOptions {
 	readonly command: 'watch';
 	readonly interval: number;
 	readonly json: boolean;
@@ -31,7 +39,7 @@ export interface WatchOptions {
 	readonly context: string | undefined;
 }
 
-export interface ReplayOptions {
+export interface ReplayOptions extends ViewOptions {
 	readonly command: 'replay';
 	readonly file: string;
 	readonly speed: number;
@@ -48,7 +56,7 @@ export type Command = WatchOptions | ReplayOptions | {readonly command: 'help'} 
 
 export class UsageError extends Error {}
 
-export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--captions FILE] [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N] [--cast OUT.cast [--size COLSxROWS] [--idle-limit S]]';
+export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--captions FILE] [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color]\n       [--theme light|dark] [--present] [--focus NAME]\n       netwatch replay FILE [--speed N] [--cast OUT.cast [--size COLSxROWS] [--idle-limit S]]';
 
 export const HELP = `netwatch: watch a Docker host's network live
 
@@ -77,6 +85,12 @@ Options:
       --bits              show rates in bits per second (key b switches)
       --ascii             no Unicode box drawing or sparklines
       --no-color          no colours (NO_COLOR is honoured too)
+      --theme light|dark  colours for a light or a dark background (default: from
+                          $COLORFGBG where the terminal sets it, else dark)
+      --present           for a projector: lo and down interfaces hidden, the
+                          selected container and open alerts stand out, room
+                          between the panes
+      --focus NAME        select the container NAME as soon as it is listed
   -h, --help              show this help
   -V, --version           show the version
 
@@ -138,13 +152,26 @@ function explainParseError(error: unknown): UsageError {
 
 const COMMON = {
 	'no-color': {type: 'boolean'},
+	theme: {type: 'string'},
+	present: {type: 'boolean'},
+	focus: {type: 'string'},
 	ascii: {type: 'boolean'},
 	bits: {type: 'boolean'},
 	help: {type: 'boolean', short: 'h'},
 	version: {type: 'boolean', short: 'V'},
 } as const;
 
-/** @param env for NO_COLOR */
+function viewOptions(values: {theme?: string | undefined; present?: boolean | undefined; focus?: string | undefined}, env: Readonly<Record<string, string | undefined>>): ViewOptions {
+	if (values.theme !== undefined && !SCHEMES.includes(values.theme as Scheme)) throw new UsageError(`--theme must be light or dark, not '${values.theme}'`);
+	if (values.focus !== undefined && values.focus.trim() === '') throw new UsageError('--focus needs a container name');
+	return {
+		theme: (values.theme as Scheme | undefined) ?? schemeFromColorFgBg(env['COLORFGBG']) ?? 'dark',
+		present: values.present ?? false,
+		focus: values.focus ?? null,
+	};
+}
+
+/** @param env for NO_COLOR and COLORFGBG */
 export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Command {
 	const color = (noColor: boolean | undefined): boolean => !noColor && (env['NO_COLOR'] ?? '') === '';
 	if (argv[0] === 'replay') {
@@ -176,6 +203,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 			color: color(values['no-color']),
 			ascii: values.ascii ?? false,
 			bits: values.bits ?? false,
+			...viewOptions(values, env),
 		};
 	}
 	let parsed;
@@ -221,5 +249,6 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 		bits: values.bits ?? false,
 		host: values.host,
 		context: values.context,
+		...viewOptions(values, env),
 	};
 }

@@ -17,6 +17,7 @@ import {initialState, reduce, type State} from '../store/state.js';
 import {sanitize} from '../util/sanitize.js';
 import {Dashboard, dashboardModel} from '../views/Dashboard.js';
 import type {ReplayStatus} from '../views/panes/Header.js';
+import type {Scheme} from '../views/scheme.js';
 import {makeTheme, ThemeContext} from '../views/theme.js';
 import {initialUiState, uiReducer, type UiState} from '../views/ui-state.js';
 
@@ -27,6 +28,7 @@ export interface CastOptions {
 	readonly idleLimit: number | null;
 	readonly color: boolean;
 	readonly ascii: boolean;
+	readonly scheme?: Scheme;
 	readonly initialUi?: Partial<UiState>;
 }
 
@@ -56,9 +58,9 @@ export function castEvents(recording: Recording, options: CastOptions): CastEven
 }
 
 function frames(recording: Recording, options: CastOptions): CastEvent[] {
-	const theme = makeTheme({color: options.color, ascii: options.ascii});
-	const size = {columns: options.columns, rows: options.rows};
 	let ui: UiState = {...initialUiState(), ...options.initialUi};
+	const theme = makeTheme({color: options.color, ascii: options.ascii, scheme: options.scheme, present: ui.present});
+	const size = {columns: options.columns, rows: options.rows};
 	let state = initialState('');
 	let seq = 0;
 	let shown = '';

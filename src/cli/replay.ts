@@ -8,6 +8,7 @@ import {ReplayPlayer} from '../record/player.js';
 import {readRecording, RecordingError, type Recording} from '../record/reader.js';
 import {deriveSnapshot} from '../store/snapshot.js';
 import {initialState, reduce} from '../store/state.js';
+import {startUi} from '../views/ui-state.js';
 import {EXIT, type ReplayOptions} from './args.js';
 import {terminalIo, warn, type Io} from './io.js';
 
@@ -31,7 +32,7 @@ function load(file: string): Recording | string {
 async function cast(recording: Recording, out: string, options: ReplayOptions, io: Io): Promise<number> {
 	const {renderCast} = await import('./cast.js');
 	try {
-		renderCast(recording, options.file, out, {...options.size, speed: options.speed, idleLimit: options.idleLimit, color: options.color, ascii: options.ascii, initialUi: {unit: options.bits ? 'bits' : 'bytes'}});
+		renderCast(recording, options.file, out, {...options.size, speed: options.speed, idleLimit: options.idleLimit, color: options.color, ascii: options.ascii, scheme: options.theme, initialUi: startUi(options)});
 	} catch (error) {
 		const e = error as NodeJS.ErrnoException;
 		if (!e.code) throw error;

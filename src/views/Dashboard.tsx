@@ -53,20 +53,23 @@ export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: numb
 	const containerInterfaces = selected?.interfacesFrom === 'host' ? hostInterfaces : own;
 	const peers = new Set(own.flatMap(i => (i.peer ? [i.peer.name] : [])));
 	const alerts = shownAlerts(snapshot, ui);
-	const inner = paneWidths(size.columns).container - 2;
+	const gap = ui.present ? 1 : 0;
+	const inner = paneWidths(size.columns, gap).container - 2;
 	const notes = selected ? snapshot.alerts.filter(a => a.containerId === selected.id && !a.resolved).flatMap(a => alertNoteRows(a, inner)) : [];
 	const events = logEntries(snapshot);
-	const caption = captionLines(snapshot.caption, size.columns - 1);
+	const wrapped = captionLines(snapshot.caption, size.columns - 1);
 	const layout = computeLayout({
 		columns: size.columns,
 		rows: size.rows,
 		showEvents: ui.showEvents,
 		alerts: alerts.length,
-		caption: caption.length,
+		caption: wrapped.length,
+		gap,
 		hostRows: hostInterfaces.length,
 		containerRows: containerInterfaces.length + notes.length,
 		tableRows: containers.length,
 	});
+	const caption = wrapped.slice(0, layout.caption);
 	const panes: Pane[] = ['containers', 'host', 'container', ...(layout.events.height > 0 ? (['events'] as const) : [])];
 	return {snapshot, ui, layout, containers, selectedIndex, selected, hostInterfaces, containerInterfaces, peers, alerts, notes, marks: markedContainers(alerts), events, panes, caption};
 }
@@ -121,6 +124,7 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 			scroll={ui.containerScroll}
 			empty={m.selected?.error ? `State.Error: ${m.selected.error}` : 'no interfaces to show'}
 			notes={m.notes}
+			strong
 		/>
 	);
 	return (
@@ -131,8 +135,8 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 			{ui.showHelp ? (
 				<Help width={layout.width} height={layout.height - 2 - m.caption.length - layout.banner} />
 			) : (
-				<>
-					<Box flexDirection={layout.wide ? 'row' : 'column'}>
+				<Box flexDirection="column" rowGap={layout.gap}>
+					<Box flexDirection={layout.wide ? 'row' : 'column'} gap={layout.gap}>
 						{host}
 						{container}
 					</Box>
@@ -153,7 +157,7 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 					{layout.events.height > 0 ? (
 						<EventLog events={m.events} total={snapshot.eventsTotal} width={layout.events.width} height={layout.events.height} focused={ui.focus === 'events'} scroll={ui.eventScroll} />
 					) : null}
-				</>
+				</Box>
 			)}
 			<Footer focus={ui.focus} filtering={ui.filtering} keysAvailable={keysAvailable} replay={replay !== undefined} />
 		</Box>

@@ -43,7 +43,7 @@ describe('captions', () => {
 		const lines = readFileSync(recording, 'utf8').split('\n').filter(l => l.includes('"caption"'));
 		expect(lines.map(l => (JSON.parse(l) as {a: {text: string}}).a.text)).toEqual(['1. web1 serves port 8080 with --net=host', '2. web2 is the same server']);
 
-		const replay = open(['replay', recording, '--speed', '4']);
+		const replay = open(['replay', recording]);
 		await replay.waitFor(screen => screen.split('\n')[1]!.trim() === '1. web1 serves port 8080 with --net=host');
 		await replay.waitFor(screen => screen.split('\n')[1]!.trim() === '2. web2 is the same server');
 		replay.press('q');

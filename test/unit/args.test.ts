@@ -14,14 +14,14 @@ function usageError(argv: string[]): string {
 describe('parseCommandLine', () => {
 	it('has sensible defaults', () => {
 		expect(parseCommandLine([])).toEqual({
-			command: 'watch', interval: 1, json: false, once: false, record: null, captions: null, bell: false,
+			command: 'watch', interval: 1, json: false, once: false, record: null, captions: null, theme: 'dark', present: false, focus: null, bell: false,
 			color: true, ascii: false, bits: false, host: undefined, context: undefined,
 		});
 	});
 
 	it('reads every option, short forms included', () => {
-		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '--captions', 'c.txt', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color'])).toEqual({
-			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', captions: 'c.txt', bell: true,
+		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '--captions', 'c.txt', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color', '--theme', 'light', '--present', '--focus', 'web2'])).toEqual({
+			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', captions: 'c.txt', theme: 'light', present: true, focus: 'web2', bell: true,
 			color: false, ascii: true, bits: true, host: 'tcp://h:2375', context: undefined,
 		});
 		expect(parseCommandLine(['--interval=2'])).toMatchObject({interval: 2});
@@ -43,6 +43,18 @@ describe('parseCommandLine', () => {
 
 	it('reads replay', () => {
 		expect(parseCommandLine(['replay', 'demo.ndjson', '--speed', '4'])).toMatchObject({command: 'replay', file: 'demo.ndjson', speed: 4, cast: null});
+	});
+
+	it('takes the theme from COLORFGBG unless --theme says', () => {
+		expect(parseCommandLine([], {COLORFGBG: '0;15'})).toMatchObject({theme: 'light'});
+		expect(parseCommandLine([], {COLORFGBG: '0;default;7'})).toMatchObject({theme: 'light'});
+		expect(parseCommandLine([], {COLORFGBG: '15;0'})).toMatchObject({theme: 'dark'});
+		expect(parseCommandLine([], {COLORFGBG: '15;8'})).toMatchObject({theme: 'dark'});
+		expect(parseCommandLine([], {COLORFGBG: 'nonsense'})).toMatchObject({theme: 'dark'});
+		expect(parseCommandLine(['--theme', 'dark'], {COLORFGBG: '0;15'})).toMatchObject({theme: 'dark'});
+		expect(parseCommandLine(['replay', 'f', '--present', '--focus', 'web2'], {COLORFGBG: '0;15'})).toMatchObject({theme: 'light', present: true, focus: 'web2'});
+		expect(usageError(['--theme', 'blue'])).toBe("--theme must be light or dark, not 'blue'");
+		expect(usageError(['--focus='])).toBe('--focus needs a container name');
 	});
 
 	it('reads replay --cast, its size (120x36 unless told) and its idle limit', () => {
