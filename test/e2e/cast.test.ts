@@ -4,7 +4,7 @@
  * is the last frame of `netwatch replay` at the same size. No Docker needed.
  */
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
@@ -38,6 +38,22 @@ afterAll(() => {
 	rmSync(dir, {recursive: true, force: true});
 });
 
+const unescape = (text: string): string => text.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** The text of the last frame of an animated SVG from demo/cast-svg.mjs, row by row. */
+function lastFrameText(svg: string, rows: number): string[] {
+	const defs = new Map<string, string>();
+	for (const [, id, body] of svg.matchAll(/<g id="(r\d+)">(.*?)<\/g>\n/g)) {
+		let line = '';
+		for (const [, x, text] of body!.matchAll(/<text x="([\d.]+)"[^>]*>(.*?)<\/text>/g)) line = line.padEnd(Math.round(Number(x) / 8.4)) + unescape(text!);
+		defs.set(id!, line.trimEnd());
+	}
+	const frames = [...svg.matchAll(/<g transform="translate\(0 \d+\)">(.*?)<\/g>/g)];
+	const out: string[] = new Array<string>(rows).fill('');
+	for (const [, id, y] of frames.at(-1)![1]!.matchAll(/<use xlink:href="#(r\d+)" y="([\d.]+)"\/>/g)) out[Math.round(Number(y) / 18)] = defs.get(id!)!;
+	return out;
+}
+
 describe('a cast of the shipped recording', () => {
 	it('plays in the asciinema client and ends on the screen netwatch replay ends on', async () => {
 		const cast = join(dir, 'port-conflict.cast');
@@ -58,6 +74,11 @@ describe('a cast of the shipped recording', () => {
 		expect((await replay.exited).exitCode).toBe(0);
 		expect(played[0]).toMatch(/^REPLAY ×20 .*end of recording/);
 		expect(played).toEqual(last);
+
+		// the README's picture, made from the cast (demo/cast-svg.mjs): its last frame is that screen too
+		const svg = join(dir, 'port-conflict.svg');
+		execFileSync('node', ['demo/cast-svg.mjs', cast, svg], {stdio: 'ignore'});
+		expect(lastFrameText(readFileSync(svg, 'utf8'), SIZE.rows)).toEqual(played.map(l => l.trimEnd()));
 	});
 
 	it('cannot be written to a directory that does not exist: one line, exit 4', async () => {
