@@ -9,8 +9,12 @@ NW_PARENT_PEER=nwvb
 
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then B=$'\e[1m'; D=$'\e[2m'; R=$'\e[0m'; else B=''; D=''; R=''; fi
 
-# say TEXT: narrate a step for the audience
-say() { printf '\n%s==>%s %s\n' "$B" "$R" "$*"; }
+# say TEXT: narrate a step for the audience; with NETWATCH_CAPTIONS=FILE, also as the caption
+# of 'netwatch --captions FILE'
+say() {
+  printf '\n%s==>%s %s\n' "$B" "$R" "$*"
+  if [ -n "${NETWATCH_CAPTIONS:-}" ]; then printf '%s\n' "$*" >>"$NETWATCH_CAPTIONS"; fi
+}
 # look TEXT: tell the audience where to look in netwatch
 look() { printf '    %slook:%s %s\n' "$D" "$R" "$*"; }
 # run CMD...: show a command, then run it

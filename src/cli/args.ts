@@ -4,6 +4,7 @@
  */
 import {parseArgs} from 'node:util';
 import type {MetricsAddress} from '../output/metrics.js';
+import {schemeFromColorFgBg, SCHEMES, type Scheme} from '../views/scheme.js';
 
 export const EXIT = {
 	ok: 0,
@@ -17,12 +18,20 @@ export const EXIT = {
 	file: 4,
 } as const;
 
-export interface WatchOptions {
+/** How the dashboard looks: `--theme`, `--present`, `--focus`. */
+export interface ViewOptions {
+	readonly theme: Scheme;
+	readonly present: boolean;
+	readonly focus: string | null;
+}
+
+export interface WatchOptions extends ViewOptions {
 	readonly command: 'watch';
 	readonly interval: number;
 	readonly json: boolean;
 	readonly once: boolean;
 	readonly record: string | null;
+	readonly captions: string | null;
 	readonly bell: boolean;
 	readonly color: boolean;
 	readonly ascii: boolean;
@@ -35,10 +44,14 @@ export interface WatchOptions {
 	readonly context: string | undefined;
 }
 
-export interface ReplayOptions {
+export interface ReplayOptions extends ViewOptions {
 	readonly command: 'replay';
 	readonly file: string;
 	readonly speed: number;
+	/** `--cast OUT`: write an asciicast there instead of playing; with its size and pause limit. */
+	readonly cast: string | null;
+	readonly size: {readonly columns: number; readonly rows: number};
+	readonly idleLimit: number | null;
 	readonly color: boolean;
 	readonly ascii: boolean;
 	readonly bits: boolean;
@@ -48,7 +61,8 @@ export type Command = WatchOptions | ReplayOptions | {readonly command: 'help'} 
 
 export class UsageError extends Error {}
 
-export const USAGE = 'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--plain] [--metrics ADDR:PORT] [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color]\n       netwatch replay FILE [--speed N]';
+export const USAGE =
+	'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--captions FILE] [--plain] [--metrics ADDR:PORT]\n       [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color] [--theme light|dark] [--present] [--focus NAME]\n       netwatch replay FILE [--speed N] [--cast OUT.cast [--size COLSxROWS] [--idle-limit S]]';
 
 export const HELP = `netwatch: watch a Docker host's network live
 
@@ -71,6 +85,8 @@ Options:
       --metrics ADDR:PORT serve OpenMetrics for Prometheus at http://ADDR:PORT/metrics
                           (:PORT for every address), beside the dashboard or
                           --json, or alone when stdout is not a terminal
+      --captions FILE     show the last line written to FILE as a caption on top
+                          (a demo's narration; recorded with --record)
   -H, --host ADDRESS      the Docker engine: unix:///path, tcp://host:port or
                           ssh://user@host (default: $DOCKER_HOST, else the current
                           docker context, else /var/run/docker.sock)
@@ -80,11 +96,21 @@ Options:
       --bits              show rates in bits per second (key b switches)
       --ascii             no Unicode box drawing or sparklines
       --no-color          no colours (NO_COLOR is honoured too)
+      --theme light|dark  colours for a light or a dark background (default: from
+                          $COLORFGBG where the terminal sets it, else dark)
+      --present           for a projector: lo and down interfaces hidden, the
+                          selected container and open alerts stand out, room
+                          between the panes
+      --focus NAME        select the container NAME as soon as it is listed
   -h, --help              show this help
   -V, --version           show the version
 
 Replay a recording, with no Docker engine at all:
   netwatch replay FILE [--speed N]   N times the original pace (default 1)
+      --cast OUT.cast     write it as an asciinema recording (asciicast v2) instead,
+                          with a marker at each alert and caption
+      --size COLSxROWS    the cast's terminal size (default 120x36)
+      --idle-limit S      cut every pause in the cast to at most S seconds
 
 Keys: j/k or arrows select, PgUp/PgDn/Home/End move further, Tab switches pane,
 / filters, s sorts, p pauses, e events, b bits, a acknowledges an alert,
@@ -115,6 +141,17 @@ export function parseMetricsAddress(text: string): MetricsAddress | null {
 	return {host: m[1] ?? m[2] ?? '', port};
 }
 
+/** `--size 120x36`: within what the dashboard can draw and a terminal can be. */
+function size(value: string | undefined): {columns: number; rows: number} {
+	if (value === undefined) return {columns: 120, rows: 36};
+	const match = /^(\d{1,4})x(\d{1,4})$/.exec(value.trim());
+	const [columns, rows] = [Number(match?.[1]), Number(match?.[2])];
+	if (!match || columns < 60 || columns > 1000 || rows < 15 || rows > 500) {
+		throw new UsageError(`--size must be COLUMNSxROWS, from 60x15 to 1000x500, not '${value}'`);
+	}
+	return {columns, rows};
+}
+
 function explainParseError(error: unknown): UsageError {
 	const e = error as {code?: string; message?: string};
 	const message = e.message ?? String(error);
@@ -135,13 +172,26 @@ function explainParseError(error: unknown): UsageError {
 
 const COMMON = {
 	'no-color': {type: 'boolean'},
+	theme: {type: 'string'},
+	present: {type: 'boolean'},
+	focus: {type: 'string'},
 	ascii: {type: 'boolean'},
 	bits: {type: 'boolean'},
 	help: {type: 'boolean', short: 'h'},
 	version: {type: 'boolean', short: 'V'},
 } as const;
 
-/** @param env for NO_COLOR */
+function viewOptions(values: {theme?: string | undefined; present?: boolean | undefined; focus?: string | undefined}, env: Readonly<Record<string, string | undefined>>): ViewOptions {
+	if (values.theme !== undefined && !SCHEMES.includes(values.theme as Scheme)) throw new UsageError(`--theme must be light or dark, not '${values.theme}'`);
+	if (values.focus !== undefined && values.focus.trim() === '') throw new UsageError('--focus needs a container name');
+	return {
+		theme: (values.theme as Scheme | undefined) ?? schemeFromColorFgBg(env['COLORFGBG']) ?? 'dark',
+		present: values.present ?? false,
+		focus: values.focus ?? null,
+	};
+}
+
+/** @param env for NO_COLOR and COLORFGBG */
 export function parseCommandLine(argv: readonly string[], env: Readonly<Record<string, string | undefined>> = {}): Command {
 	const color = (noColor: boolean | undefined): boolean => !noColor && (env['NO_COLOR'] ?? '') === '';
 	if (argv[0] === 'replay') {
@@ -151,7 +201,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 				args: argv.slice(1),
 				allowPositionals: true,
 				strict: true,
-				options: {...COMMON, speed: {type: 'string'}},
+				options: {...COMMON, speed: {type: 'string'}, cast: {type: 'string'}, size: {type: 'string'}, 'idle-limit': {type: 'string'}},
 			});
 		} catch (error) {
 			throw explainParseError(error);
@@ -161,13 +211,19 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 		if (values.version) return {command: 'version'};
 		if (positionals.length === 0) throw new UsageError('replay needs a FILE to play');
 		if (positionals.length > 1) throw new UsageError(`unexpected argument '${positionals[1]}'`);
+		if (values.cast !== undefined && values.cast.trim() === '') throw new UsageError('--cast needs a file name');
+		if (values.cast === undefined && (values.size !== undefined || values['idle-limit'] !== undefined)) throw new UsageError('--size and --idle-limit go with --cast');
 		return {
 			command: 'replay',
 			file: positionals[0]!,
 			speed: number('--speed', values.speed, 1, 0.05, 1000),
+			cast: values.cast ?? null,
+			size: size(values.size),
+			idleLimit: values['idle-limit'] === undefined ? null : number('--idle-limit', values['idle-limit'], 0, 0.1, 3600),
 			color: color(values['no-color']),
 			ascii: values.ascii ?? false,
 			bits: values.bits ?? false,
+			...viewOptions(values, env),
 		};
 	}
 	let parsed;
@@ -182,6 +238,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 				json: {type: 'boolean'},
 				once: {type: 'boolean'},
 				record: {type: 'string'},
+				captions: {type: 'string'},
 				bell: {type: 'boolean'},
 				plain: {type: 'boolean'},
 				metrics: {type: 'string'},
@@ -197,6 +254,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 	if (values.version) return {command: 'version'};
 	if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
 	if (values.record !== undefined && values.record.trim() === '') throw new UsageError('--record needs a file name');
+	if (values.captions !== undefined && values.captions.trim() === '') throw new UsageError('--captions needs a file name');
 	if (values.host !== undefined && values.host.trim() === '') throw new UsageError('--host needs an address');
 	if (values.context !== undefined && values.context.trim() === '') throw new UsageError('--context needs a name');
 	if (values.host !== undefined && values.context !== undefined) throw new UsageError('give --host or --context, not both');
@@ -209,6 +267,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 		json: values.json ?? false,
 		once: values.once ?? false,
 		record: values.record ?? null,
+		captions: values.captions ?? null,
 		bell: values.bell ?? false,
 		color: color(values['no-color']),
 		ascii: values.ascii ?? false,
@@ -217,5 +276,6 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 		metrics,
 		host: values.host,
 		context: values.context,
+		...viewOptions(values, env),
 	};
 }

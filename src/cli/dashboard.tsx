@@ -7,7 +7,8 @@ import {render} from 'ink';
 import {Component, useEffect, useState, type ReactNode} from 'react';
 import {App, type ReplayControl, type SnapshotSource} from '../views/App.js';
 import {makeTheme, ThemeContext} from '../views/theme.js';
-import type {UiState} from '../views/ui-state.js';
+import type {Scheme} from '../views/scheme.js';
+import {startUi, type UiState} from '../views/ui-state.js';
 import {EXIT} from './args.js';
 import {warn} from './io.js';
 import {TerminalGuard} from './terminal.js';
@@ -17,6 +18,10 @@ export interface DashboardOptions {
 	readonly ascii: boolean;
 	readonly bits: boolean;
 	readonly bell?: boolean;
+	readonly theme?: Scheme;
+	readonly present?: boolean;
+	/** `--focus NAME` */
+	readonly focus?: string | null;
 	/**
 	 * NETWATCH_FAULT, to test the ways out: `view`, a view throws a second after its first frame;
 	 * `timer`, a timer outside React throws a second after the dashboard starts.
@@ -73,8 +78,9 @@ export async function runInteractive(
 	const guard = new TerminalGuard(io);
 	guard.enter();
 	let crash: Error | null = null;
-	const theme = makeTheme({color: options.color, ascii: options.ascii});
-	const app = <App source={source} bell={options.bell ?? false} replay={replay} initialUi={{unit: options.bits ? 'bits' : 'bytes', ...initialUi}} />;
+	const theme = makeTheme({color: options.color, ascii: options.ascii, scheme: options.theme, present: options.present});
+	const start = startUi({bits: options.bits, present: options.present ?? false, focus: options.focus ?? null});
+	const app = <App source={source} bell={options.bell ?? false} replay={replay} initialUi={{...start, ...initialUi}} />;
 	const instance = render(
 		<ThemeContext.Provider value={theme}>
 			<Crash onError={error => {

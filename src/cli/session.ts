@@ -7,6 +7,7 @@ import {hostname, release} from 'node:os';
 import {DockerCollector} from '../collectors/docker/collector.js';
 import {followLog, readLog} from '../collectors/docker/logs.js';
 import {readProcFileOrNull} from '../collectors/procfs.js';
+import {CaptionCollector} from '../collectors/captions.js';
 import {Sampler} from '../collectors/sampler.js';
 import {DiagnosisEngine, type DiagnosisDocker} from '../diagnoses/engine.js';
 import {createDockerApi} from '../docker/api.js';
@@ -26,6 +27,8 @@ export interface SessionOptions {
 	readonly env: Readonly<Record<string, string | undefined>>;
 	/** `--record`: gets every action, from the very first. */
 	readonly recorder?: Recorder | null;
+	/** `--captions FILE` */
+	readonly captions?: string | null;
 }
 
 export interface Session {
@@ -121,7 +124,8 @@ export function startSession(options: SessionOptions): Session {
 		interval: options.interval,
 	});
 	const diagnoses = docker && engine ? new DiagnosisEngine({store, docker: diagnosisDocker(docker, sampler, engine.endpoint.kind === 'unix')}) : null;
-	let stopped = false;
+	const captions = options.captions ? new CaptionCollector(options.captions, dispatch) : null;
+	captions?.start();
 	diagnoses?.start();
 	docker?.start();
 	sampler.start();
@@ -133,6 +137,7 @@ export function startSession(options: SessionOptions): Session {
 		dockerReady,
 		fatal: api ? api.fatal.then(error => explainDockerError(error, api.endpoint)) : new Promise(() => undefined),
 		stop() {
+			captions?.stop();
 			sampler.stop();
 			diagnoses?.stop();
 			docker?.stop();

@@ -17,7 +17,10 @@ import type {NetDevRow} from '../model.js';
 import type {Action, TickAction} from '../store/actions.js';
 
 export const FORMAT = 'recording';
-/** 2: diagnoses (findings and their resolution) instead of whole alerts. */
+/**
+ * 2: diagnoses (findings and their resolution) instead of whole alerts, and captions. A version 1
+ * file reads as it is: its alerts are taken whole.
+ */
 export const VERSION = 2;
 
 export interface RecordingHeader {

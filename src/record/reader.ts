@@ -36,7 +36,7 @@ export function readRecording(text: string, name = 'the file'): Recording {
 	if (complete) lines.pop();
 	const header = parse(lines[0] ?? '');
 	if (!isHeader(header)) throw new RecordingError(`${name} is not a netwatch recording (its first line should say so)`);
-	if (header.version > VERSION) throw new RecordingError(`${name} is a version ${header.version} recording; this netwatch reads version ${VERSION}`);
+	if (header.version > VERSION) throw new RecordingError(`${name} is a version ${header.version} recording; this netwatch reads versions 1 to ${VERSION}`);
 
 	const decoder = new Decoder();
 	const actions: TimedAction[] = [];

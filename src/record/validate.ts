@@ -162,6 +162,7 @@ const ACTIONS: Record<Action['type'], Check> = {
 	diagnosis: shape({finding}),
 	'diagnosis-resolved': shape({id: str, at: num}),
 	alert: shape({alert}),
+	caption: shape({text: nullable(str)}),
 };
 
 export function isValidAction(value: unknown): value is Action {

@@ -135,6 +135,12 @@ export interface AlertAction {
 	readonly alert: Omit<Alert, Format2Fields> & Partial<Pick<Alert, Format2Fields>>;
 }
 
+/** `--captions FILE`: the narration line now shown (sanitised), or null when there is none. */
+export interface CaptionAction {
+	readonly type: 'caption';
+	readonly text: string | null;
+}
+
 export type Action =
 	| HostAction
 	| TickAction
@@ -150,4 +156,5 @@ export type Action =
 	| EventAction
 	| DiagnosisAction
 	| DiagnosisResolvedAction
-	| AlertAction;
+	| AlertAction
+	| CaptionAction;

@@ -147,6 +147,8 @@ export interface Snapshot {
 	readonly eventsTotal: number;
 	/** Oldest first. */
 	readonly alerts: readonly Alert[];
+	/** The narration line of `--captions`, or null. */
+	readonly caption: string | null;
 }
 
 export const SNAPSHOT_EVENTS = 200;
@@ -360,5 +362,6 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 			.map(e => (e.containerName === null && e.containerId !== null && relations.names.has(e.containerId) ? {...e, containerName: relations.names.get(e.containerId)!} : e)),
 		eventsTotal: state.eventsTotal,
 		alerts: [...state.alerts.values()].sort((a, b) => a.detectedAt - b.detectedAt),
+		caption: state.caption,
 	};
 }

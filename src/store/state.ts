@@ -78,6 +78,8 @@ export interface State {
 	readonly eventsTotal: number;
 	readonly alerts: ReadonlyMap<string, Alert>;
 	readonly docker: DockerStatus;
+	/** The caption of `--captions`, or null. */
+	readonly caption: string | null;
 }
 
 export const EVENT_LOG_SIZE = 500;
@@ -107,6 +109,7 @@ export function initialState(endpoint: string, context: string | null = null): S
 		eventsTotal: 0,
 		alerts: new Map(),
 		docker: {endpoint, context, version: null, apiVersion: null, error: null, state: 'connecting', local: true, badEventLines: 0},
+		caption: null,
 	};
 }
 
@@ -307,5 +310,7 @@ export function reduce(state: State, action: Action): State {
 			return {...state, alerts: resolved(state.alerts, [action.id], action.at)};
 		case 'alert':
 			return {...state, alerts: keepAlerts(withEntry(state.alerts, action.alert.id, legacyAlert(action.alert)))};
+		case 'caption':
+			return {...state, caption: action.text};
 	}
 }

@@ -18,7 +18,7 @@ const FLOOD_ACTIONS = 50;
 const FLOOD_SPACING_MS = 1_000;
 
 /** Actions that publish a snapshot at once; the rest ride on a timer. */
-const PUBLISH_AT_ONCE: ReadonlySet<Action['type']> = new Set(['tick', 'diagnosis', 'diagnosis-resolved', 'alert', 'containers']);
+const PUBLISH_AT_ONCE: ReadonlySet<Action['type']> = new Set(['tick', 'diagnosis', 'diagnosis-resolved', 'alert', 'containers', 'caption']);
 
 export type SnapshotListener = (snapshot: Snapshot) => void;
 export type ActionListener = (action: Action, state: State) => void;

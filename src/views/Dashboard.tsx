@@ -10,6 +10,7 @@ import {computeLayout, MIN_COLUMNS, MIN_ROWS, paneWidths, type Layout} from './l
 import {countsLabel, overflowLabel, tcpLabel} from './connection-rows.js';
 import {AlertBanner} from './panes/AlertBanner.js';
 import {ConnectionsPane} from './panes/Connections.js';
+import {Caption, captionLines} from './panes/Caption.js';
 import {ContainerTable} from './panes/ContainerTable.js';
 import {EventLog} from './panes/EventLog.js';
 import {Footer} from './panes/Footer.js';
@@ -40,6 +41,8 @@ export interface DashboardModel {
 	readonly events: readonly LogEntry[];
 	/** The panes Tab cycles through, in order. */
 	readonly panes: readonly Pane[];
+	/** The caption bar's lines (`--captions`), none without a caption. */
+	readonly caption: readonly string[];
 }
 
 export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: number; rows: number}): DashboardModel {
@@ -53,21 +56,26 @@ export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: numb
 	const containerInterfaces = selected?.interfacesFrom === 'host' ? hostInterfaces : own;
 	const peers = new Set(own.flatMap(i => (i.peer ? [i.peer.name] : [])));
 	const alerts = shownAlerts(snapshot, ui);
-	const inner = paneWidths(size.columns).container - 2;
+	const gap = ui.present ? 1 : 0;
+	const inner = paneWidths(size.columns, gap).container - 2;
 	const notes = selected ? snapshot.alerts.filter(a => a.containerId === selected.id && !a.resolved).flatMap(a => alertNoteRows(a, inner)) : [];
 	const events = logEntries(snapshot);
+	const wrapped = captionLines(snapshot.caption, size.columns - 1);
 	const layout = computeLayout({
 		columns: size.columns,
 		rows: size.rows,
 		showEvents: ui.showEvents,
 		alerts: alerts.length,
+		caption: wrapped.length,
+		gap,
 		hostRows: ui.showConnections ? snapshot.host.connections.length : hostInterfaces.length,
 		containerRows: ui.showConnections ? (selected?.connections.length ?? 0) : containerInterfaces.length + notes.length,
 		tableRows: containers.length,
 		stacked: ui.showConnections,
 	});
+	const caption = wrapped.slice(0, layout.caption);
 	const panes: Pane[] = ['containers', 'host', 'container', ...(layout.events.height > 0 ? (['events'] as const) : [])];
-	return {snapshot, ui, layout, containers, selectedIndex, selected, hostInterfaces, containerInterfaces, peers, alerts, notes, marks: markedContainers(alerts), events, panes};
+	return {snapshot, ui, layout, containers, selectedIndex, selected, hostInterfaces, containerInterfaces, peers, alerts, notes, marks: markedContainers(alerts), events, panes, caption};
 }
 
 export interface DashboardProps {
@@ -143,19 +151,21 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 			scroll={ui.containerScroll}
 			empty={m.selected?.error ? `State.Error: ${m.selected.error}` : 'no interfaces to show'}
 			notes={m.notes}
+			strong
 		/>
 	);
 	return (
 		<Box flexDirection="column" width={layout.width} height={layout.height}>
 			<Header snapshot={snapshot} alerts={m.alerts.filter(a => !a.resolved).length} paused={ui.paused !== null} replay={replay} width={layout.width} />
+			{m.caption.length > 0 ? <Caption lines={m.caption} /> : null}
 			{layout.banner > 0 ? <AlertBanner alerts={m.alerts} width={layout.width} height={layout.banner} shown={layout.bannerAlerts} now={snapshot.at} /> : null}
 			{ui.showHelp ? (
-				<Help width={layout.width} height={layout.height - 2 - layout.banner} />
+				<Help width={layout.width} height={layout.height - 2 - m.caption.length - layout.banner} />
 			) : ui.showTopology ? (
-				<Topology snapshot={snapshot} width={layout.width} height={layout.height - 2 - layout.banner} scroll={ui.topologyScroll} filter={ui.filter} />
+				<Topology snapshot={snapshot} width={layout.width} height={layout.height - 2 - m.caption.length - layout.banner} scroll={ui.topologyScroll} filter={ui.filter} />
 			) : (
-				<>
-					<Box flexDirection={layout.wide ? 'row' : 'column'}>
+				<Box flexDirection="column" rowGap={layout.gap}>
+					<Box flexDirection={layout.wide ? 'row' : 'column'} gap={layout.gap}>
 						{host}
 						{container}
 					</Box>
@@ -176,7 +186,7 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 					{layout.events.height > 0 ? (
 						<EventLog events={m.events} total={snapshot.eventsTotal} width={layout.events.width} height={layout.events.height} focused={ui.focus === 'events'} scroll={ui.eventScroll} />
 					) : null}
-				</>
+				</Box>
 			)}
 			<Footer focus={ui.focus} filtering={ui.filtering} keysAvailable={keysAvailable} replay={replay !== undefined} />
 		</Box>

@@ -23,7 +23,8 @@ function RowTextView({row, selected = false, dimSelected = false}: RowTextProps)
 	const inverse = selected && !dimSelected;
 	// an inverse row is drawn in the terminal's own colours, as the selection
 	const text = row.map(([segment, tone]) => (inverse ? theme.text(sanitize(segment)) : theme.paint(theme.text(sanitize(segment)), tone))).join('');
-	return <Text wrap="truncate-end">{inverse ? chalk.inverse(text) : selected ? chalk.bold(text) : text}</Text>;
+	// on a projector (--present) the selection is bold as well
+	return <Text wrap="truncate-end">{inverse ? (theme.present ? chalk.inverse.bold(text) : chalk.inverse(text)) : selected ? chalk.bold(text) : text}</Text>;
 }
 
 /** Rows are compared by content, so an unchanged row is not even re-rendered by React. */

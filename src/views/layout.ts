@@ -21,6 +21,10 @@ export interface LayoutInput {
 	readonly showEvents: boolean;
 	/** Alerts waiting in the banner. */
 	readonly alerts: number;
+	/** Lines of the caption bar (`--captions`). */
+	readonly caption?: number;
+	/** Blank lines (and columns) between the panes: 1 for `--present`. */
+	readonly gap?: number;
 	/** Rows each pane would like: its list's length. */
 	readonly hostRows: number;
 	readonly containerRows: number;
@@ -38,6 +42,10 @@ export interface PaneBox {
 export interface Layout {
 	readonly tooSmall: boolean;
 	readonly wide: boolean;
+	/** Blank lines and columns between the panes. */
+	readonly gap: number;
+	/** Lines given to the caption bar: fewer than asked on a terminal too short for it. */
+	readonly caption: number;
 	readonly width: number;
 	/** The whole frame. */
 	readonly height: number;
@@ -100,12 +108,12 @@ function fit(total: number, wants: readonly number[], mins: readonly number[]): 
 	return out;
 }
 
-/** The widths of the host and container panes: side by side from WIDE_COLUMNS, else each the full width. */
-export function paneWidths(columns: number): {readonly host: number; readonly container: number} {
+/** The widths of the host and container panes: side by side from WIDE_COLUMNS (`gap` apart), else each the full width. */
+export function paneWidths(columns: number, gap = 0): {readonly host: number; readonly container: number} {
 	const width = columns - 1;
 	if (columns < WIDE_COLUMNS) return {host: width, container: width};
-	const host = Math.floor(width / 2);
-	return {host, container: width - host};
+	const host = Math.floor((width - gap) / 2);
+	return {host, container: width - gap - host};
 }
 
 export function computeLayout(input: LayoutInput): Layout {
@@ -113,7 +121,7 @@ export function computeLayout(input: LayoutInput): Layout {
 	const height = input.rows - 1;
 	const none: PaneBox = {width: 0, height: 0};
 	if (input.columns < MIN_COLUMNS || input.rows < MIN_ROWS) {
-		return {tooSmall: true, wide: false, width, height, banner: 0, bannerAlerts: 0, host: none, container: none, table: none, events: none};
+		return {tooSmall: true, wide: false, gap: 0, caption: 0, width, height, banner: 0, bannerAlerts: 0, host: none, container: none, table: none, events: none};
 	}
 	const wide = input.columns >= WIDE_COLUMNS && !input.stacked;
 	// a short terminal lists one alert; a very short one gives it one bare line
@@ -121,18 +129,27 @@ export function computeLayout(input: LayoutInput): Layout {
 	const bannerAlerts = roomy ? BANNER_ALERTS : 1;
 	// its title, a line per alert, and "… and N more", in a border
 	const banner = input.alerts === 0 ? 0 : input.rows < 20 ? 1 : 1 + Math.min(input.alerts, bannerAlerts) + (roomy && input.alerts > bannerAlerts ? 1 : 0) + BORDER;
-	// on a short terminal the event log gives its room to the panes
-	const eventLines = !input.showEvents ? 0 : input.rows >= 36 ? 6 : input.rows >= 30 ? 4 : wide && input.rows >= 20 ? 2 : 0;
+	let gap = input.gap ?? 0;
+	// on a short terminal the event log gives its room to the panes; sooner when they need room between them
+	const tall = input.rows - (gap > 0 ? 6 : 0);
+	const eventLines = !input.showEvents ? 0 : tall >= 36 ? 6 : tall >= 30 ? 4 : wide && tall >= 20 ? 2 : 0;
 	const events: PaneBox = eventLines === 0 ? none : {width, height: eventLines + BORDER};
 	// header and footer are one line each
-	const rest = Math.max(0, height - 2 - banner - events.height);
+	const free = height - 2 - banner - events.height;
+	// the caption, then the room between the panes, give way before the panes shrink below their smallest
+	const smallest = SMALLEST * (wide ? 2 : 3);
+	const caption = Math.max(0, Math.min(input.caption ?? 0, free - smallest));
+	// under the interface panes (and between them, one above the other), above the events
+	let gaps = gap * ((wide ? 1 : 2) + (events.height > 0 ? 1 : 0));
+	if (free - caption - gaps < smallest) [gap, gaps] = [0, 0];
+	const rest = Math.max(0, free - caption - gaps);
 	const hostWants = input.hostRows + IFACE_CHROME;
 	const containerWants = input.containerRows + IFACE_CHROME;
 	const tableWants = input.tableRows + TABLE_CHROME;
-	const common = {tooSmall: false, wide, width, height, banner, bannerAlerts, events};
+	const common = {tooSmall: false, wide, gap, caption, width, height, banner, bannerAlerts, events};
 	if (wide) {
 		const [top, table] = fit(rest, [Math.max(hostWants, containerWants), tableWants], [IFACE_CHROME + 2, TABLE_CHROME + 2]);
-		const widths = paneWidths(input.columns);
+		const widths = paneWidths(input.columns, gap);
 		return {
 			...common,
 			host: {width: widths.host, height: top!},

@@ -31,9 +31,10 @@ export function visibleContainers(s: Snapshot, ui: Pick<UiState, 'filter' | 'sor
 	return shown.sort(compare(ui.sort));
 }
 
-/** The selected container: by id, else the one where the selection was. */
-export function selectedContainer(visible: readonly ContainerView[], ui: Pick<UiState, 'selectedId' | 'selectedIndex'>): ContainerView | null {
-	return visible.find(c => c.id === ui.selectedId) ?? visible[Math.min(ui.selectedIndex, visible.length - 1)] ?? null;
+/** The selected container: the one named by --focus, else by id, else the one where the selection was. */
+export function selectedContainer(visible: readonly ContainerView[], ui: Pick<UiState, 'selectedId' | 'selectedIndex' | 'focusName'>): ContainerView | null {
+	const named = ui.focusName === null ? undefined : visible.find(c => c.name === ui.focusName);
+	return named ?? visible.find(c => c.id === ui.selectedId) ?? visible[Math.min(ui.selectedIndex, visible.length - 1)] ?? null;
 }
 
 function sumRate(list: readonly InterfaceView[], key: 'rxRate' | 'txRate'): number | null {

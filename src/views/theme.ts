@@ -5,14 +5,18 @@
 import {createContext, useContext} from 'react';
 import chalk, {type ForegroundColorName} from 'chalk';
 import stringWidth from 'string-width';
+import type {Scheme} from './scheme.js';
 
 export type Tone = 'good' | 'bad' | 'warn' | 'accent' | 'dim' | 'plain' | 'peer';
 
 export interface Theme {
 	readonly color: boolean;
 	readonly ascii: boolean;
-	/** Ink border style */
+	/** `--present`: the selection and open alerts stand out more, for a projector. */
+	readonly present: boolean;
+	/** Ink border style, and that of a pane that must stand out (`--present`). */
 	readonly border: 'round' | 'classic';
+	readonly strongBorder: 'round' | 'bold' | 'classic';
 	/** A colour name for Ink, or undefined when colours are off. */
 	readonly tone: (tone: Tone) => string | undefined;
 	/** Make a line safe for the chosen character set. */
@@ -21,7 +25,8 @@ export interface Theme {
 	readonly paint: (text: string, tone: Tone) => string;
 }
 
-const COLORS: Record<Tone, ForegroundColorName | undefined> = {
+/** On a dark background: the terminal's own palette. */
+const DARK: Record<Tone, ForegroundColorName | undefined> = {
 	good: 'green',
 	bad: 'red',
 	warn: 'yellow',
@@ -29,6 +34,20 @@ const COLORS: Record<Tone, ForegroundColorName | undefined> = {
 	dim: 'gray',
 	plain: undefined,
 	peer: 'magenta',
+};
+
+/**
+ * On a light background the terminal's yellow, cyan and grey wash out (worse on a projector):
+ * darker colours of our own, each readable on white.
+ */
+const LIGHT: Record<Tone, string | undefined> = {
+	good: '#116329',
+	bad: '#a40e26',
+	warn: '#7d4e00',
+	accent: '#0550ae',
+	dim: '#57606a',
+	plain: undefined,
+	peer: '#6639ba',
 };
 
 /** One ASCII character for each: the columns were laid out for the Unicode text. */
@@ -59,16 +78,28 @@ export function toAscii(line: string): string {
 	return out;
 }
 
-export function makeTheme(options: {color: boolean; ascii: boolean}): Theme {
+export interface ThemeOptions {
+	readonly color: boolean;
+	readonly ascii: boolean;
+	readonly scheme?: Scheme;
+	readonly present?: boolean;
+}
+
+export function makeTheme(options: ThemeOptions): Theme {
+	const light = options.scheme === 'light';
+	const tone = (t: Tone): string | undefined => (!options.color ? undefined : light ? LIGHT[t] : DARK[t]);
 	return {
 		color: options.color,
 		ascii: options.ascii,
+		present: options.present ?? false,
 		border: options.ascii ? 'classic' : 'round',
-		tone: tone => (options.color ? COLORS[tone] : undefined),
+		strongBorder: options.ascii ? 'classic' : options.present ? 'bold' : 'round',
+		tone,
 		text: options.ascii ? toAscii : line => line,
-		paint: (text, tone) => {
-			const color = options.color ? COLORS[tone] : undefined;
-			return color ? chalk[color](text) : text;
+		paint: (text, t) => {
+			const color = tone(t);
+			if (!color) return text;
+			return color.startsWith('#') ? chalk.hex(color)(text) : chalk[color as ForegroundColorName](text);
 		},
 	};
 }

@@ -40,6 +40,10 @@ export interface UiState {
 	readonly eventScroll: number;
 	/** Alerts acknowledged with `a`: id -> the count it had. A repeat after that shows it again. */
 	readonly acknowledged: ReadonlyMap<string, number>;
+	/** `--present`: the projector view, with room between the panes. */
+	readonly present: boolean;
+	/** `--focus NAME`: the container to select once it is listed, until the selection is moved. */
+	readonly focusName: string | null;
 }
 
 export function initialUiState(options: {unit?: RateUnit} = {}): UiState {
@@ -64,6 +68,18 @@ export function initialUiState(options: {unit?: RateUnit} = {}): UiState {
 		containerScroll: 0,
 		eventScroll: 0,
 		acknowledged: new Map(),
+		present: false,
+		focusName: null,
+	};
+}
+
+/** What the command line asks of the view at start: --bits, and --present (lo and down interfaces hidden), --focus. */
+export function startUi(options: {readonly bits: boolean; readonly present: boolean; readonly focus: string | null}): Partial<UiState> {
+	return {
+		unit: options.bits ? 'bits' : 'bytes',
+		present: options.present,
+		focusName: options.focus,
+		...(options.present ? {hideLoopback: true, hideDown: true} : {}),
 	};
 }
 
@@ -101,9 +117,9 @@ export function selectionIndex(state: UiState, visible: readonly string[]): numb
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
 		case 'move':
-			return selectAt(state, action.visible, selectionIndex(state, action.visible) + action.by);
+			return selectAt({...state, focusName: null}, action.visible, selectionIndex(state, action.visible) + action.by);
 		case 'jump':
-			return selectAt(state, action.visible, action.to === 'first' ? 0 : action.visible.length - 1);
+			return selectAt({...state, focusName: null}, action.visible, action.to === 'first' ? 0 : action.visible.length - 1);
 		case 'select':
 			return selectAt(state, action.visible, action.visible.indexOf(action.id));
 		case 'scroll': {

@@ -14,14 +14,14 @@ function usageError(argv: string[]): string {
 describe('parseCommandLine', () => {
 	it('has sensible defaults', () => {
 		expect(parseCommandLine([])).toEqual({
-			command: 'watch', interval: 1, json: false, once: false, record: null, bell: false,
+			command: 'watch', interval: 1, json: false, once: false, record: null, captions: null, theme: 'dark', present: false, focus: null, bell: false,
 			color: true, ascii: false, bits: false, plain: false, metrics: null, host: undefined, context: undefined,
 		});
 	});
 
 	it('reads every option, short forms included', () => {
-		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color', '--plain'])).toEqual({
-			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', bell: true,
+		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '--captions', 'c.txt', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color', '--theme', 'light', '--plain', '--present', '--focus', 'web2'])).toEqual({
+			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', captions: 'c.txt', theme: 'light', present: true, focus: 'web2', bell: true,
 			color: false, ascii: true, bits: true, plain: true, metrics: null, host: 'tcp://h:2375', context: undefined,
 		});
 		expect(parseCommandLine(['--interval=2'])).toMatchObject({interval: 2});
@@ -52,7 +52,29 @@ describe('parseCommandLine', () => {
 	});
 
 	it('reads replay', () => {
-		expect(parseCommandLine(['replay', 'demo.ndjson', '--speed', '4'])).toMatchObject({command: 'replay', file: 'demo.ndjson', speed: 4});
+		expect(parseCommandLine(['replay', 'demo.ndjson', '--speed', '4'])).toMatchObject({command: 'replay', file: 'demo.ndjson', speed: 4, cast: null});
+	});
+
+	it('takes the theme from COLORFGBG unless --theme says', () => {
+		expect(parseCommandLine([], {COLORFGBG: '0;15'})).toMatchObject({theme: 'light'});
+		expect(parseCommandLine([], {COLORFGBG: '0;default;7'})).toMatchObject({theme: 'light'});
+		expect(parseCommandLine([], {COLORFGBG: '15;0'})).toMatchObject({theme: 'dark'});
+		expect(parseCommandLine([], {COLORFGBG: '15;8'})).toMatchObject({theme: 'dark'});
+		expect(parseCommandLine([], {COLORFGBG: 'nonsense'})).toMatchObject({theme: 'dark'});
+		expect(parseCommandLine(['--theme', 'dark'], {COLORFGBG: '0;15'})).toMatchObject({theme: 'dark'});
+		expect(parseCommandLine(['replay', 'f', '--present', '--focus', 'web2'], {COLORFGBG: '0;15'})).toMatchObject({theme: 'light', present: true, focus: 'web2'});
+		expect(usageError(['--theme', 'blue'])).toBe("--theme must be light or dark, not 'blue'");
+		expect(usageError(['--focus='])).toBe('--focus needs a container name');
+	});
+
+	it('reads replay --cast, its size (120x36 unless told) and its idle limit', () => {
+		expect(parseCommandLine(['replay', 'd.ndjson', '--cast', 'd.cast'])).toMatchObject({cast: 'd.cast', size: {columns: 120, rows: 36}, idleLimit: null});
+		expect(parseCommandLine(['replay', 'd.ndjson', '--cast', 'd.cast', '--size', '100x30', '--idle-limit', '1.5'])).toMatchObject({size: {columns: 100, rows: 30}, idleLimit: 1.5});
+		expect(usageError(['replay', 'd.ndjson', '--size', '100x30'])).toBe('--size and --idle-limit go with --cast');
+		expect(usageError(['replay', 'd.ndjson', '--cast', 'd.cast', '--size', '100'])).toBe("--size must be COLUMNSxROWS, from 60x15 to 1000x500, not '100'");
+		expect(usageError(['replay', 'd.ndjson', '--cast', 'd.cast', '--size', '59x30'])).toMatch(/from 60x15/);
+		expect(usageError(['replay', 'd.ndjson', '--cast', 'd.cast', '--idle-limit', '0'])).toMatch(/--idle-limit must be a number from 0.1/);
+		expect(usageError(['replay', 'd.ndjson', '--cast', ' '])).toBe('--cast needs a file name');
 	});
 
 	it('explains bad input in one line', () => {

@@ -30,7 +30,7 @@ export function AlertBanner({alerts, width, height, shown, now}: AlertBannerProp
 	// no room for a frame: the first alert, on one line
 	if (height < 4) return list[0] ? line(list[0]) : null;
 	return (
-		<Pane width={width} height={height} title={title} titleTone="bad" alarm>
+		<Pane width={width} height={height} title={title} titleTone="bad" alarm strong>
 			{list.map(line)}
 			{more > 0 && height - 3 > list.length ? <RowText row={[[`… and ${more} more`, 'dim']]} /> : null}
 		</Pane>

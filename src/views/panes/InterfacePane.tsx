@@ -22,6 +22,7 @@ export interface InterfacePaneProps {
 	readonly unit: RateUnit;
 	readonly focused: boolean;
 	readonly alarm?: boolean;
+	readonly strong?: boolean;
 	/** Rows to point out: the host-side peer of the selected container. */
 	readonly highlight?: ReadonlySet<string>;
 	readonly scroll: number;
@@ -40,13 +41,14 @@ export function InterfacePane(props: InterfacePaneProps) {
 	const theme = useTheme();
 	const inner = props.width - 2;
 	const cols = interfaceColumns(inner, longestLabel(props.interfaces));
-	const notes = props.notes ?? [];
+	// the notes give way before the pane's title and column header do
+	const notes = (props.notes ?? []).slice(0, interfaceRowsFit(props.height));
 	const fit = Math.max(0, interfaceRowsFit(props.height) - notes.length);
 	const start = Math.max(0, Math.min(props.scroll, props.interfaces.length - fit));
 	const shown = props.interfaces.slice(start, start + fit);
 	const more = props.interfaces.length - start - shown.length;
 	return (
-		<Pane width={props.width} height={props.height} title={props.title} titleTone={props.titleTone} focused={props.focused} alarm={props.alarm}>
+		<Pane width={props.width} height={props.height} title={props.title} titleTone={props.titleTone} focused={props.focused} alarm={props.alarm} strong={props.strong}>
 			<RowText row={[[cell(props.banner, inner), props.bannerTone ?? 'plain']]} />
 			{notes.map((row, k) => (
 				<RowText key={`note${k}`} row={row} />

@@ -12,14 +12,16 @@ export interface PaneProps {
 	readonly focused?: boolean;
 	/** An open alert: the border turns red. */
 	readonly alarm?: boolean;
+	/** A pane the audience should look at (`--present`): a heavier border. */
+	readonly strong?: boolean;
 	readonly children?: ReactNode;
 }
 
-export function Pane({width, height, title, titleTone = 'accent', focused = false, alarm = false, children}: PaneProps) {
+export function Pane({width, height, title, titleTone = 'accent', focused = false, alarm = false, strong = false, children}: PaneProps) {
 	const theme = useTheme();
 	const border = alarm ? theme.tone('bad') : focused ? theme.tone('accent') : theme.tone('dim');
 	return (
-		<Box flexDirection="column" width={width} height={height} borderStyle={theme.border} borderColor={border}>
+		<Box flexDirection="column" width={width} height={height} borderStyle={strong ? theme.strongBorder : theme.border} borderColor={border}>
 			<Text wrap="truncate-end" bold color={theme.tone(titleTone)}>
 				{theme.text(cell(title, width - 2))}
 			</Text>
