@@ -109,6 +109,20 @@ export interface ContainerInfo {
 	readonly command: readonly string[];
 	readonly tty: boolean;
 	readonly labels: Readonly<Record<string, string>>;
+	/** What Docker Compose said of it in its labels; null for a container Compose did not make. */
+	readonly compose: ComposeInfo | null;
+}
+
+/** The `com.docker.compose.*` labels that Compose (v1 and v2 alike) puts on its containers. */
+export interface ComposeInfo {
+	readonly project: string;
+	readonly service: string;
+	/** `.container-number`: the replica's number within its service; null when absent. */
+	readonly number: number | null;
+	/** `.oneoff`: made by `compose run`, not by `up`. */
+	readonly oneoff: boolean;
+	/** `.config-hash`: changes when the service's configuration does (a rollout replaces it). */
+	readonly configHash: string | null;
 }
 
 export interface NetworkInfo {

@@ -14,6 +14,7 @@ import {locateEngine, type Engine, type Files} from '../docker/context.js';
 import {EndpointError} from '../docker/endpoint.js';
 import {explainDockerError} from '../docker/errors.js';
 import type {Recorder} from '../record/recorder.js';
+import type {Scope} from '../store/scope.js';
 import {Store} from '../store/store.js';
 
 export interface SessionOptions {
@@ -25,6 +26,8 @@ export interface SessionOptions {
 	readonly env: Readonly<Record<string, string | undefined>>;
 	/** `--record`: gets every action, from the very first. */
 	readonly recorder?: Recorder | null;
+	/** `--project`, `--filter label=…`: what the snapshots show. */
+	readonly scope?: Scope;
 }
 
 export interface Session {
@@ -93,6 +96,7 @@ export function startSession(options: SessionOptions): Session {
 	const store = new Store({
 		endpoint: engine?.endpoint.url ?? options.host ?? options.env['DOCKER_HOST'] ?? '',
 		context: engine?.context ?? null,
+		scope: options.scope,
 	});
 	const detach = options.recorder?.attach(store);
 	const dispatch = store.dispatch.bind(store);

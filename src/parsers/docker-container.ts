@@ -3,7 +3,7 @@
  * Written against API 1.41 (Engine 20.10) and checked for what later versions removed
  * (the top-level NetworkSettings.IPAddress is gone in 1.52, so only `Networks` is read).
  */
-import type {ContainerInfo, ContainerNetwork, ContainerState, NetworkInfo, PortBinding, SocketProto} from '../model.js';
+import type {ComposeInfo, ContainerInfo, ContainerNetwork, ContainerState, NetworkInfo, PortBinding, SocketProto} from '../model.js';
 
 type Json = Record<string, unknown>;
 
@@ -61,6 +61,24 @@ function parseNetworks(value: unknown): ContainerNetwork[] {
 	});
 }
 
+const COMPOSE = 'com.docker.compose.';
+
+/** A container's Compose labels -> who it is in its project, or null when Compose did not make it. */
+export function parseComposeLabels(labels: Readonly<Record<string, string>>): ComposeInfo | null {
+	const project = labels[`${COMPOSE}project`];
+	const service = labels[`${COMPOSE}service`];
+	if (!project || !service) return null;
+	const number = Number(labels[`${COMPOSE}container-number`]);
+	return {
+		project,
+		service,
+		number: Number.isInteger(number) && number > 0 ? number : null,
+		// v1 writes True/False, v2 True/False too; anything else is not a one-off
+		oneoff: (labels[`${COMPOSE}oneoff`] ?? '').toLowerCase() === 'true',
+		configHash: labels[`${COMPOSE}config-hash`] || null,
+	};
+}
+
 /** GET /containers/{id}/json -> ContainerInfo, or null if it is not a container at all. */
 export function parseContainerInspect(raw: unknown): ContainerInfo | null {
 	const c = obj(raw);
@@ -102,6 +120,7 @@ export function parseContainerInspect(raw: unknown): ContainerInfo | null {
 		command: [...strings(config['Entrypoint']), ...strings(config['Cmd'])],
 		tty: config['Tty'] === true,
 		labels,
+		compose: parseComposeLabels(labels),
 	};
 }
 

@@ -10,6 +10,7 @@ import {Relations, type ContainerRef, type Mode, type NetworkKind} from './relat
 
 export type {ContainerRef, NetworkKind} from './relations.js';
 import type {EventEntry, InterfaceSample, NamespaceSample, State} from './state.js';
+import {EVERYTHING, inScope, isEverything, type Scope} from './scope.js';
 
 export interface InterfaceView {
 	readonly name: string;
@@ -56,7 +57,7 @@ export interface ListeningView {
 }
 
 /** What a container view keeps of Docker's own description, as is. */
-type DockerFields = 'id' | 'name' | 'image' | 'state' | 'exitCode' | 'oomKilled' | 'error' | 'restartCount' | 'startedAt' | 'finishedAt' | 'pid' | 'command' | 'labels' | 'ports';
+type DockerFields = 'id' | 'name' | 'image' | 'state' | 'exitCode' | 'oomKilled' | 'error' | 'restartCount' | 'startedAt' | 'finishedAt' | 'pid' | 'command' | 'labels' | 'ports' | 'compose';
 
 export interface ContainerView extends Pick<ContainerInfo, DockerFields> {
 	/** `host`, `bridge`, `none`, `container:<name>`, or the name of a user-defined network. */
@@ -218,7 +219,20 @@ function compareNames(a: {name: string}, b: {name: string}): number {
 	return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-export function deriveSnapshot(state: State, seq: number): Snapshot {
+/** The labels of the container an event is about: its own, which Docker copies into its container events. */
+function eventLabels(state: State, e: EventEntry): Readonly<Record<string, string>> | null {
+	if (e.event.kind === 'container') return e.event.attributes;
+	return e.containerId === null ? null : (state.containers.get(e.containerId)?.labels ?? null);
+}
+
+/** Whether an event or an alert is about a watched container (one about none, a network's, is). */
+export function watched(state: State, scope: Scope, about: {kind: 'event'; entry: EventEntry} | {kind: 'alert'; alert: Alert}): boolean {
+	if (isEverything(scope)) return true;
+	const labels = about.kind === 'event' ? eventLabels(state, about.entry) : (state.containers.get(about.alert.containerId)?.labels ?? null);
+	return labels === null ? about.kind === 'event' && about.entry.containerId === null : inScope(scope, labels);
+}
+
+export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTHING): Snapshot {
 	const relations = new Relations(state.containers, state.networks);
 
 	let hostInterfaces = namespaceInterfaces(state, HOST_NS);
@@ -236,7 +250,11 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 	}
 	const vethOwner = new Map<string, ContainerRef>();
 
-	const containers = [...state.containers.values()].sort(compareNames).map((c): ContainerView => {
+	const everything = isEverything(scope);
+	const containers = [...state.containers.values()]
+		.filter(c => everything || inScope(scope, c.labels))
+		.sort(compareNames)
+		.map((c): ContainerView => {
 		const mode = relations.mode(c);
 		const running = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
 		const identity = state.identities.get(c.id);
@@ -269,6 +287,8 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 			pid: c.pid,
 			command: c.command,
 			labels: c.labels,
+			// recordings made before Compose was read have none
+			compose: c.compose ?? null,
 			ports: c.ports,
 			networkMode: mode.mode,
 			networkKind: mode.kind,
@@ -304,10 +324,10 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 		containers,
 		counts: {running, stopped: containers.length - running, total: containers.length},
 		// a network event can arrive before its container was inspected: name it now if it can be
-		events: state.events
+		events: (everything ? state.events : state.events.filter(entry => watched(state, scope, {kind: 'event', entry})))
 			.slice(-SNAPSHOT_EVENTS)
 			.map(e => (e.containerName === null && e.containerId !== null && relations.names.has(e.containerId) ? {...e, containerName: relations.names.get(e.containerId)!} : e)),
 		eventsTotal: state.eventsTotal,
-		alerts: [...state.alerts.values()].sort((a, b) => a.detectedAt - b.detectedAt),
+		alerts: [...state.alerts.values()].filter(alert => everything || watched(state, scope, {kind: 'alert', alert})).sort((a, b) => a.detectedAt - b.detectedAt),
 	};
 }

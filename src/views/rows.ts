@@ -148,15 +148,57 @@ function rateCell(c: ContainerView, key: 'rxRate' | 'txRate', unit: RateUnit): s
 	return formatRate(c[key], unit);
 }
 
-export function containerRow(c: ContainerView, cols: ContainerColumns, unit: RateUnit, mark: 'victim' | 'holder' | undefined): Row {
+export function containerRow(c: ContainerView, cols: ContainerColumns, unit: RateUnit, mark: 'victim' | 'holder' | undefined, depth = 0): Row {
 	const marker: Segment = mark === 'victim' ? ['! ', 'bad'] : mark === 'holder' ? ['● ', 'warn'] : ['  ', 'plain'];
 	return [
 		marker,
-		[cell(c.name, cols.name) + GAP + (cols.image ? cell(c.image, cols.image) + GAP : ''), mark ? (mark === 'victim' ? 'bad' : 'warn') : 'plain'],
+		[cell('  '.repeat(depth) + c.name, cols.name) + GAP + (cols.image ? cell(c.image, cols.image) + GAP : ''), mark ? (mark === 'victim' ? 'bad' : 'warn') : 'plain'],
 		[cell(stateLabel(c), cols.state), containerStateTone(c)],
 		[GAP + cell(modeLabel(c), cols.network), c.networkKind === 'host' ? 'accent' : 'plain'],
 		[GAP + cell(portsLabel(c), cols.ports), 'plain'],
 		[GAP + rateCell(c, 'rxRate', unit) + GAP + rateCell(c, 'txRate', unit) + (cols.restarts ? GAP + cell(String(c.restartCount), 4, 'right') : ''), 'plain'],
+	];
+}
+
+/** The sum of the members' rates; null when none has one. */
+function groupRate(members: readonly ContainerView[], key: 'rxRate' | 'txRate'): number | null {
+	let total: number | null = null;
+	for (const c of members) if (c[key] !== null) total = (total ?? 0) + c[key]!;
+	return total;
+}
+
+/** `80/tcp 443/tcp`: the ports a group's containers listen on, each once. */
+export function groupPorts(members: readonly ContainerView[]): string {
+	const ports = new Set<string>();
+	for (const c of members) for (const l of [...c.listening].sort((a, b) => a.port - b.port)) ports.add(`${l.port}/${l.proto}`);
+	return [...ports].join(' ');
+}
+
+/** `2/3 running`: replicas running of all, the one-off containers of `compose run` left out. */
+export function replicasLabel(members: readonly ContainerView[]): {text: string; tone: Tone} {
+	const replicas = members.filter(c => !c.compose?.oneoff);
+	const counted = replicas.length > 0 ? replicas : members;
+	const running = counted.filter(c => c.state === 'running').length;
+	return {text: `${running}/${counted.length} running`, tone: running === counted.length ? 'good' : running === 0 ? 'bad' : 'warn'};
+}
+
+/**
+ * A group's line: a Compose project (its services folded under it), a service (its replicas
+ * running of all, their rates summed, the ports they listen on), or the containers outside
+ * Compose. `▾` when open, `▸` when folded.
+ */
+export function groupRow(g: {level: 'project' | 'service' | 'other'; name: string; folded: boolean; members: readonly ContainerView[]}, cols: ContainerColumns, unit: RateUnit): Row {
+	const indent = g.level === 'service' ? '  ' : '';
+	const services = g.level === 'project' ? ` (${new Set(g.members.map(c => c.compose?.service)).size} services)` : '';
+	const images = [...new Set(g.members.map(c => c.image))];
+	const image = g.level === 'service' ? (images.length === 1 ? images[0]! : `${images.length} images`) : '';
+	const replicas = replicasLabel(g.members);
+	return [
+		['  ', 'plain'],
+		[cell(`${indent}${g.folded ? '▸' : '▾'} ${g.name}${services}`, cols.name) + GAP + (cols.image ? cell(image, cols.image) + GAP : ''), 'accent'],
+		[cell(replicas.text, cols.state), replicas.tone],
+		[GAP + cell('', cols.network) + GAP + cell(g.level === 'service' ? groupPorts(g.members) : '', cols.ports), 'plain'],
+		[GAP + formatRate(groupRate(g.members, 'rxRate'), unit) + GAP + formatRate(groupRate(g.members, 'txRate'), unit) + (cols.restarts ? GAP + cell('', 4) : ''), 'plain'],
 	];
 }
 

@@ -24,16 +24,94 @@ function compare(sort: SortKey): (a: ContainerView, b: ContainerView) => number 
 	}
 }
 
-/** The containers in the list: filtered by name (case-insensitive), sorted. */
+/** The containers in the list: filtered by name, Compose project or service (case-insensitive), sorted. */
 export function visibleContainers(s: Snapshot, ui: Pick<UiState, 'filter' | 'sort'>): ContainerView[] {
 	const needle = ui.filter.toLowerCase();
-	const shown = needle === '' ? [...s.containers] : s.containers.filter(c => c.name.toLowerCase().includes(needle));
+	const matches = (c: ContainerView): boolean =>
+		c.name.toLowerCase().includes(needle) || (c.compose !== null && (c.compose.project.toLowerCase().includes(needle) || c.compose.service.toLowerCase().includes(needle)));
+	const shown = needle === '' ? [...s.containers] : s.containers.filter(matches);
 	return shown.sort(compare(ui.sort));
 }
 
-/** The selected container: by id, else the one where the selection was. */
-export function selectedContainer(visible: readonly ContainerView[], ui: Pick<UiState, 'selectedId' | 'selectedIndex'>): ContainerView | null {
-	return visible.find(c => c.id === ui.selectedId) ?? visible[Math.min(ui.selectedIndex, visible.length - 1)] ?? null;
+/** A Compose project, a service of one, or the containers outside Compose: a line that folds. */
+export interface GroupRow {
+	readonly kind: 'group';
+	/** `project:<name>`, `service:<project>/<name>`, `other`: what the UI folds and selects by. */
+	readonly id: string;
+	readonly level: 'project' | 'service' | 'other';
+	readonly name: string;
+	readonly folded: boolean;
+	/** Every container in it (all replicas, for a service), in the list's order. */
+	readonly members: readonly ContainerView[];
+}
+
+export interface ContainerRow {
+	readonly kind: 'container';
+	readonly id: string;
+	/** 0 in a flat list, 1 outside Compose, 2 under a service. */
+	readonly depth: number;
+	readonly container: ContainerView;
+}
+
+export type ListRow = GroupRow | ContainerRow;
+
+export const OTHER_GROUP = 'other';
+
+function byKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+	const out = new Map<string, T[]>();
+	for (const item of items) {
+		const k = key(item);
+		const list = out.get(k);
+		if (list) list.push(item);
+		else out.set(k, [item]);
+	}
+	return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
+/**
+ * The list's lines: by Compose project, then service, then the containers (in the sort's
+ * order); the containers outside Compose last, in a group of their own. With no Compose
+ * container at all, the list is flat. A folded group hides what is under it.
+ */
+export function listRows(containers: readonly ContainerView[], folded: ReadonlySet<string>): ListRow[] {
+	const composed = containers.filter(c => c.compose !== null);
+	if (composed.length === 0) return containers.map(c => ({kind: 'container', id: c.id, depth: 0, container: c}));
+	const rows: ListRow[] = [];
+	const group = (id: string, level: GroupRow['level'], name: string, members: readonly ContainerView[]): boolean => {
+		const isFolded = folded.has(id);
+		rows.push({kind: 'group', id, level, name, folded: isFolded, members});
+		return !isFolded;
+	};
+	for (const [project, members] of byKey(composed, c => c.compose!.project)) {
+		if (!group(`project:${project}`, 'project', project, members)) continue;
+		for (const [service, replicas] of byKey(members, c => c.compose!.service)) {
+			if (!group(`service:${project}/${service}`, 'service', service, replicas)) continue;
+			for (const c of replicas) rows.push({kind: 'container', id: c.id, depth: 2, container: c});
+		}
+	}
+	const others = containers.filter(c => c.compose === null);
+	if (others.length > 0 && group(OTHER_GROUP, 'other', 'not in Compose', others)) {
+		for (const c of others) rows.push({kind: 'container', id: c.id, depth: 1, container: c});
+	}
+	return rows;
+}
+
+/** The selected line: by id, else the one where the selection was. */
+export function selectedRow(rows: readonly ListRow[], ui: Pick<UiState, 'selectedId' | 'selectedIndex'>): ListRow | null {
+	return rows.find(r => r.id === ui.selectedId) ?? rows[Math.min(ui.selectedIndex, rows.length - 1)] ?? null;
+}
+
+/** The container the panes show for a line: its own, or a group's first. */
+export function rowContainer(row: ListRow | null): ContainerView | null {
+	if (!row) return null;
+	return row.kind === 'container' ? row.container : (row.members[0] ?? null);
+}
+
+/** The group a line folds into with `-`: itself, the one it sits in, or (a folded service) its project. */
+export function enclosingGroup(row: ListRow): string | null {
+	if (row.kind === 'group') return row.folded && row.level === 'service' ? `project:${row.members[0]!.compose!.project}` : row.id;
+	const c = row.container;
+	return c.compose ? `service:${c.compose.project}/${c.compose.service}` : row.depth > 0 ? OTHER_GROUP : null;
 }
 
 function sumRate(list: readonly InterfaceView[], key: 'rxRate' | 'txRate'): number | null {

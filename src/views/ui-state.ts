@@ -35,6 +35,8 @@ export interface UiState {
 	readonly eventScroll: number;
 	/** Alerts acknowledged with `a`: id -> the count it had. A repeat after that shows it again. */
 	readonly acknowledged: ReadonlyMap<string, number>;
+	/** Groups of the container list (Compose projects and services) that are folded, by row id. */
+	readonly folded: ReadonlySet<string>;
 }
 
 export function initialUiState(options: {unit?: RateUnit} = {}): UiState {
@@ -56,6 +58,7 @@ export function initialUiState(options: {unit?: RateUnit} = {}): UiState {
 		containerScroll: 0,
 		eventScroll: 0,
 		acknowledged: new Map(),
+		folded: new Set(),
 	};
 }
 
@@ -75,7 +78,9 @@ export type UiAction =
 	| {readonly type: 'toggle'; readonly what: 'showEvents' | 'showHelp' | 'hideLoopback' | 'hideDown' | 'collapseVeths'}
 	| {readonly type: 'units'}
 	| {readonly type: 'acknowledge'; readonly alertId: string; readonly count: number}
-	| {readonly type: 'close-help'};
+	| {readonly type: 'close-help'}
+	/** Fold or unfold a group of the list; it becomes the selection. */
+	| {readonly type: 'fold'; readonly id: string; readonly fold: boolean};
 
 function selectAt(state: UiState, visible: readonly string[], index: number): UiState {
 	if (visible.length === 0) return {...state, selectedId: null, selectedIndex: 0};
@@ -134,6 +139,13 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		}
 		case 'close-help':
 			return {...state, showHelp: false};
+		case 'fold': {
+			if (state.folded.has(action.id) === action.fold && state.selectedId === action.id) return state;
+			const folded = new Set(state.folded);
+			if (action.fold) folded.add(action.id);
+			else folded.delete(action.id);
+			return {...state, folded, selectedId: action.id};
+		}
 	}
 }
 
