@@ -111,6 +111,20 @@ export interface ContainerInfo {
 	readonly labels: Readonly<Record<string, string>>;
 	/** What Docker Compose said of it in its labels; null for a container Compose did not make. */
 	readonly compose: ComposeInfo | null;
+	/** State.Health: null for a container without a health check. */
+	readonly health: HealthInfo | null;
+}
+
+/** What Docker's health check said last (State.Health). */
+export interface HealthInfo {
+	readonly status: 'starting' | 'healthy' | 'unhealthy';
+	/** Probes failed in a row. */
+	readonly failingStreak: number;
+	/** The last probe's output: sanitised, on one line, cut to HEALTH_OUTPUT_MAX characters. */
+	readonly lastOutput: string;
+	readonly lastExitCode: number | null;
+	/** When the last probe ended (ISO 8601), or null before the first. */
+	readonly lastCheckAt: string | null;
 }
 
 /** The `com.docker.compose.*` labels that Compose (v1 and v2 alike) puts on its containers. */

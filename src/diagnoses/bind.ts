@@ -12,7 +12,7 @@ import type {AlertHolder, Finding, FindingSource} from './types.js';
 export interface BindInput {
 	readonly victim: ContainerInfo;
 	readonly failure: BindFailure;
-	readonly source: Exclude<FindingSource, 'state'>;
+	readonly source: Exclude<FindingSource, 'state' | 'health'>;
 	/** Every listening socket, fresh. */
 	readonly sockets: readonly ListeningSocket[];
 	/** Every container Docker knows, by id. */

@@ -12,7 +12,8 @@
  *  - Docker cannot start a container (it could not publish a port): a network disconnect with
  *    no start, and State.Error says why;
  *  - standing conditions of the state, judged each tick: published ports with no listener or
- *    a loopback-only one, port bindings on a host-network container.
+ *    a loopback-only one, port bindings on a host-network container;
+ *  - a health check that fails: judged on each inspect (a `health_status` event brings one).
  * Everything is read-only: GET logs, GET inspect, /proc.
  */
 import {HOST_NS, namespaceOwner, type ContainerInfo, type ListeningSocket} from '../model.js';
@@ -24,7 +25,9 @@ import type {Action} from '../store/actions.js';
 import type {State} from '../store/state.js';
 import {diagnoseBind} from './bind.js';
 import {containerNamed, diagnoseDns, layoutBlocks} from './dns.js';
+import {healthFindingId, isUnhealthy, unhealthyFinding} from './health.js';
 import {portFindings} from './published.js';
+import {Relations} from '../store/relations.js';
 import type {Alert, Finding} from './types.js';
 
 /** What the diagnoses may ask of Docker and of /proc, and nothing more. */
@@ -148,9 +151,11 @@ export class DiagnosisEngine {
 			case 'containers':
 				this.onSync(state);
 				this.checkLayouts(state);
+				for (const c of state.containers.values()) this.checkHealth(c, state);
 				break;
 			case 'container':
 				this.checkLayouts(state);
+				this.checkHealth(action.container, state);
 				break;
 			case 'sockets':
 				this.checkListening(action.sockets, state);
@@ -340,6 +345,14 @@ export class DiagnosisEngine {
 			const mine = (s: ListeningSocket): boolean => s.containerId === alert.containerId || (s.pid === null && ns !== HOST_NS && s.netns === ns);
 			if (sockets.some(s => mine(s) && s.port === alert.port && s.proto === alert.proto)) this.resolve(alert);
 		}
+	}
+
+	/** Unhealthy: an alert while it lasts (raised once), resolved when healthy again or stopped. */
+	private checkHealth(c: ContainerInfo, state: State): void {
+		const open = state.alerts.get(healthFindingId(c.id));
+		const unhealthy = isUnhealthy(c);
+		if (unhealthy && (!open || open.resolved)) this.found(unhealthyFinding(c, new Relations(state.containers, state.networks).modeText(c), this.now()));
+		else if (!unhealthy && open && !open.resolved) this.resolve(open);
 	}
 
 	/** A name lookup that the networks' layout explained is over once the layout allows it. */

@@ -22,7 +22,9 @@ export type DiagnosisKind =
 	/** A container on the default bridge cannot look up another container by name. */
 	| 'dns-default-bridge'
 	/** Two containers on user-defined networks that they do not share: no name lookup between them. */
-	| 'dns-other-network';
+	| 'dns-other-network'
+	/** Its health check fails (State.Health says unhealthy). */
+	| 'unhealthy';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -39,9 +41,10 @@ export interface AlertHolder {
 
 /**
  * How it was seen: the container exited; it keeps failing while it runs (its log, followed);
- * Docker failed to start it; or a standing condition of its state (its ports and sockets).
+ * Docker failed to start it; a standing condition of its state (its ports and sockets); or its
+ * health check.
  */
-export type FindingSource = 'exit' | 'running' | 'docker-start' | 'state';
+export type FindingSource = 'exit' | 'running' | 'docker-start' | 'state' | 'health';
 
 /** What a rule finds. The store turns findings into alerts: counted, kept, resolved. */
 export interface Finding {

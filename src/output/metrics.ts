@@ -27,6 +27,7 @@ const KINDS = {
 	'host-ports-discarded': true,
 	'dns-default-bridge': true,
 	'dns-other-network': true,
+	unhealthy: true,
 } satisfies Record<DiagnosisKind, true>;
 
 const COMPOSE_PROJECT = 'com.docker.compose.project';

@@ -3,7 +3,9 @@
  * Written against API 1.41 (Engine 20.10) and checked for what later versions removed
  * (the top-level NetworkSettings.IPAddress is gone in 1.52, so only `Networks` is read).
  */
-import type {ComposeInfo, ContainerInfo, ContainerNetwork, ContainerState, NetworkInfo, PortBinding, SocketProto} from '../model.js';
+import type {ComposeInfo, ContainerInfo, HealthInfo, ContainerNetwork, ContainerState, NetworkInfo, PortBinding, SocketProto} from '../model.js';
+
+import {sanitize} from '../util/sanitize.js';
 
 type Json = Record<string, unknown>;
 
@@ -59,6 +61,28 @@ function parseNetworks(value: unknown): ContainerNetwork[] {
 			aliases: strings(n['Aliases']).filter(a => !/^[0-9a-f]{12}$/.test(a)),
 		};
 	});
+}
+
+/** A probe's output is kept this long at most (Docker keeps 4 KiB of it). */
+export const HEALTH_OUTPUT_MAX = 200;
+const HEALTH_STATUSES: readonly HealthInfo['status'][] = ['starting', 'healthy', 'unhealthy'];
+
+/** State.Health -> the status and the last probe; null when the container has no health check. */
+function parseHealth(value: unknown): HealthInfo | null {
+	const h = obj(value);
+	const status = str(h['Status']) as HealthInfo['status'];
+	if (!HEALTH_STATUSES.includes(status)) return null;
+	const log = Array.isArray(h['Log']) ? h['Log'] : [];
+	const last = obj(log[log.length - 1]);
+	// untrusted: whatever the probe printed, on one line
+	const output = sanitize(str(last['Output'])).trim();
+	return {
+		status,
+		failingStreak: num(h['FailingStreak']) ?? 0,
+		lastOutput: output.length > HEALTH_OUTPUT_MAX ? `${[...output].slice(0, HEALTH_OUTPUT_MAX - 1).join('')}…` : output,
+		lastExitCode: num(last['ExitCode']),
+		lastCheckAt: time(last['End']),
+	};
 }
 
 const COMPOSE = 'com.docker.compose.';
@@ -121,6 +145,7 @@ export function parseContainerInspect(raw: unknown): ContainerInfo | null {
 		tty: config['Tty'] === true,
 		labels,
 		compose: parseComposeLabels(labels),
+		health: parseHealth(state['Health']),
 	};
 }
 

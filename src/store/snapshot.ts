@@ -57,7 +57,7 @@ export interface ListeningView {
 }
 
 /** What a container view keeps of Docker's own description, as is. */
-type DockerFields = 'id' | 'name' | 'image' | 'state' | 'exitCode' | 'oomKilled' | 'error' | 'restartCount' | 'startedAt' | 'finishedAt' | 'pid' | 'command' | 'labels' | 'ports' | 'compose';
+type DockerFields = 'id' | 'name' | 'image' | 'state' | 'exitCode' | 'oomKilled' | 'error' | 'restartCount' | 'startedAt' | 'finishedAt' | 'pid' | 'command' | 'labels' | 'ports' | 'compose' | 'health';
 
 export interface ContainerView extends Pick<ContainerInfo, DockerFields> {
 	/** `host`, `bridge`, `none`, `container:<name>`, or the name of a user-defined network. */
@@ -287,8 +287,9 @@ export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTH
 			pid: c.pid,
 			command: c.command,
 			labels: c.labels,
-			// recordings made before Compose was read have none
+			// recordings made before Compose and health were read have none
 			compose: c.compose ?? null,
+			health: c.health ?? null,
 			ports: c.ports,
 			networkMode: mode.mode,
 			networkKind: mode.kind,

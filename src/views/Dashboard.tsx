@@ -14,7 +14,7 @@ import {Footer} from './panes/Footer.js';
 import {Header, type ReplayStatus} from './panes/Header.js';
 import {Help} from './panes/Help.js';
 import {InterfacePane} from './panes/InterfacePane.js';
-import {alertNoteRows, type Row} from './rows.js';
+import {alertNoteRows, healthNoteRows, type Row} from './rows.js';
 import {listRows, logEntries, markedContainers, paneInterfaces, rowContainer, selectedRow, shownAlerts, visibleContainers, visibleInterfaces, type ListRow, type LogEntry} from './select.js';
 import {useTheme} from './theme.js';
 import type {Pane, UiState} from './ui-state.js';
@@ -71,7 +71,7 @@ export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: numb
 	const peers = new Set(own.flatMap(i => (i.peer ? [i.peer.name] : [])));
 	const alerts = shownAlerts(snapshot, ui);
 	const inner = paneWidths(size.columns).container - 2;
-	const notes = selected ? snapshot.alerts.filter(a => a.containerId === selected.id && !a.resolved).flatMap(a => alertNoteRows(a, inner)) : [];
+	const notes = selected ? [...healthNoteRows(selected), ...snapshot.alerts.filter(a => a.containerId === selected.id && !a.resolved).flatMap(a => alertNoteRows(a, inner))] : [];
 	const events = logEntries(snapshot);
 	const layout = computeLayout({
 		columns: size.columns,

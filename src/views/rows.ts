@@ -97,16 +97,22 @@ export interface ContainerColumns {
 	readonly name: number;
 	readonly image: number;
 	readonly state: number;
+	/** 0 when too narrow for it */
+	readonly health: number;
 	readonly network: number;
 	readonly ports: number;
 	readonly restarts: boolean;
 }
 
+/** `unhealthy`, `2/3 healthy`, `1 unhealthy` */
+const HEALTH = 11;
+
 export function containerColumns(inner: number): ContainerColumns {
 	// the marker column, two rates and the gaps are fixed
 	const fixed = 2 + 2 * (RATE + 1);
 	const restarts = inner >= 110;
-	let left = inner - fixed - (restarts ? 5 : 0) - 5;
+	const health = inner >= 90 ? HEALTH : 0;
+	let left = inner - fixed - (restarts ? 5 : 0) - (health ? health + 1 : 0) - 5;
 	const state = Math.min(16, Math.max(8, Math.floor(left * 0.16)));
 	const network = Math.min(22, Math.max(8, Math.floor(left * 0.2)));
 	left -= state + network;
@@ -114,7 +120,7 @@ export function containerColumns(inner: number): ContainerColumns {
 	left -= ports;
 	const image = inner >= 100 ? Math.min(26, Math.floor(left * 0.45)) : 0;
 	const name = left - image;
-	return {name, image, state, network, ports, restarts};
+	return {name, image, state, health, network, ports, restarts};
 }
 
 const SORT_COLUMN: Record<SortKey, string> = {name: 'NAME', rx: 'RX/s', tx: 'TX/s', state: 'STATE'};
@@ -125,6 +131,7 @@ export function containerHeader(cols: ContainerColumns, sort: SortKey): string {
 		'  ' + cell(title('NAME'), cols.name),
 		...(cols.image ? [cell('IMAGE', cols.image)] : []),
 		cell(title('STATE'), cols.state),
+		...(cols.health ? [cell('HEALTH', cols.health)] : []),
 		cell('NETWORK', cols.network),
 		cell('LISTENING', cols.ports),
 		cell(title('RX/s'), RATE, 'right'),
@@ -154,9 +161,38 @@ export function containerRow(c: ContainerView, cols: ContainerColumns, unit: Rat
 		marker,
 		[cell('  '.repeat(depth) + c.name, cols.name) + GAP + (cols.image ? cell(c.image, cols.image) + GAP : ''), mark ? (mark === 'victim' ? 'bad' : 'warn') : 'plain'],
 		[cell(stateLabel(c), cols.state), containerStateTone(c)],
+		...healthCell(c.health === null ? null : {text: c.health.status, tone: HEALTH_TONE[c.health.status]}, cols),
 		[GAP + cell(modeLabel(c), cols.network), c.networkKind === 'host' ? 'accent' : 'plain'],
 		[GAP + cell(portsLabel(c), cols.ports), 'plain'],
 		[GAP + rateCell(c, 'rxRate', unit) + GAP + rateCell(c, 'txRate', unit) + (cols.restarts ? GAP + cell(String(c.restartCount), 4, 'right') : ''), 'plain'],
+	];
+}
+
+const HEALTH_TONE: Record<NonNullable<ContainerView['health']>['status'], Tone> = {healthy: 'good', starting: 'warn', unhealthy: 'bad'};
+
+function healthCell(health: {text: string; tone: Tone} | null, cols: ContainerColumns): Segment[] {
+	return cols.health ? [[GAP + cell(health?.text ?? '', cols.health), health?.tone ?? 'plain']] : [];
+}
+
+/** `2/3 healthy`, or `1 unhealthy`: of the members that have a health check; null when none has. */
+export function groupHealth(members: readonly ContainerView[]): {text: string; tone: Tone} | null {
+	const checked = members.filter(c => c.health !== null && c.state === 'running');
+	if (checked.length === 0) return null;
+	const unhealthy = checked.filter(c => c.health!.status === 'unhealthy').length;
+	if (unhealthy > 0) return {text: `${unhealthy} unhealthy`, tone: 'bad'};
+	const healthy = checked.filter(c => c.health!.status === 'healthy').length;
+	return {text: `${healthy}/${checked.length} healthy`, tone: healthy === checked.length ? 'good' : 'warn'};
+}
+
+/** The selected container's health check, as lines of its pane. */
+export function healthNoteRows(c: ContainerView): Row[] {
+	const h = c.health;
+	if (h === null) return [];
+	const at = h.lastCheckAt === null ? '' : ` at ${clock(Date.parse(h.lastCheckAt))}`;
+	const streak = h.failingStreak > 0 ? `, ${h.failingStreak} failed in a row` : '';
+	return [
+		[['health: ', 'dim'], [h.status, HEALTH_TONE[h.status]], [`${streak}; last probe${at}${h.lastExitCode !== null ? ` exit ${h.lastExitCode}` : ''}`, 'plain']],
+		...(h.lastOutput ? [[['  output: ', 'dim'], [h.lastOutput, 'plain']] as Row] : []),
 	];
 }
 
@@ -197,6 +233,7 @@ export function groupRow(g: {level: 'project' | 'service' | 'other'; name: strin
 		['  ', 'plain'],
 		[cell(`${indent}${g.folded ? '▸' : '▾'} ${g.name}${services}`, cols.name) + GAP + (cols.image ? cell(image, cols.image) + GAP : ''), 'accent'],
 		[cell(replicas.text, cols.state), replicas.tone],
+		...healthCell(groupHealth(g.members), cols),
 		[GAP + cell('', cols.network) + GAP + cell(g.level === 'service' ? groupPorts(g.members) : '', cols.ports), 'plain'],
 		[GAP + formatRate(groupRate(g.members, 'rxRate'), unit) + GAP + formatRate(groupRate(g.members, 'txRate'), unit) + (cols.restarts ? GAP + cell('', 4) : ''), 'plain'],
 	];
@@ -227,6 +264,7 @@ export function alertTone(alert: Alert): Tone {
 /** What an alert is about, in a few words: `EADDRINUSE port 8080/tcp held by web1`, `dns-default-bridge web1`. */
 export function alertSubject(alert: Alert): string {
 	if (alert.lookup !== null) return `${alert.kind} ${alert.lookup}`;
+	if (alert.source === 'health') return alert.kind;
 	const port = alert.port === null ? 'port unknown' : `port ${alert.port}/${alert.proto}`;
 	const holder = alert.holder ? ` held by ${alert.holder.containerName ?? alert.holder.command ?? `pid ${alert.holder.pid}`}` : '';
 	return `${alert.kind} ${port}${holder}`;

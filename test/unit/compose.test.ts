@@ -124,3 +124,27 @@ describe('--project and --filter label=', () => {
 		expect(() => parseCommandLine(['--project', ''])).toThrow(new UsageError('--project needs a name'));
 	});
 });
+
+describe('health', () => {
+	it('is read from State.Health: status, failing streak, the last probe', () => {
+		expect(web1.health).toEqual({status: 'unhealthy', failingStreak: 5, lastOutput: 'no /tmp/ok yet', lastExitCode: 1, lastCheckAt: expect.stringMatching(/^2026-12-02T/)});
+		expect(inspect('web-healthy').health).toMatchObject({status: 'healthy', failingStreak: 0, lastExitCode: 0});
+		expect(worker.health).toBeNull();
+	});
+
+	it('has untrusted probe output made inert and cut', () => {
+		const raw = fixtureJson<{State: {Health: {Log: {Output: string}[]}}}>('docker/inspect-compose-web-unhealthy.json');
+		const log = raw.State.Health.Log;
+		log[log.length - 1]!.Output = `\u001b]0;owned\u0007${'x'.repeat(500)}\n`;
+		const health = parseContainerInspect(raw)!.health!;
+		expect(health.lastOutput).toMatch(/^x+…$/);
+		expect([...health.lastOutput]).toHaveLength(200);
+	});
+
+	it('shows in a HEALTH column, and a service says how many are healthy', () => {
+		const model = dashboardModel(snapshotOf(), initialUiState(), SIZE);
+		const cols = containerColumns(158);
+		const web = model.rows[1]!;
+		expect(rowText(groupRow(web as never, cols, 'bytes'))).toMatch(/2\/2 running +2 unhealthy /);
+	});
+});
