@@ -7,6 +7,7 @@
 import type {Alert} from '../diagnoses/types.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
 import type {ContainerView, InterfaceView, ListeningView, Snapshot} from '../store/snapshot.js';
+import {composeServices, summarize, type ComposeService} from '../store/services.js';
 import type {EventEntry} from '../store/state.js';
 import {escapeJsonControls} from '../util/sanitize.js';
 
@@ -81,6 +82,25 @@ function containerRecord(c: ContainerView) {
 		rxRate: rate(c.rxRate),
 		txRate: rate(c.txRate),
 		labels: c.labels,
+		compose: c.compose === null ? null : {project: c.compose.project, service: c.compose.service, number: c.compose.number, oneoff: c.compose.oneoff},
+		health: c.health === null ? null : {status: c.health.status, failingStreak: c.health.failingStreak, lastOutput: c.health.lastOutput, lastCheckAt: c.health.lastCheckAt},
+	};
+}
+
+/** A Compose service, from its containers. */
+function serviceRecord(s: ComposeService) {
+	const summary = summarize(s.members);
+	return {
+		source: 'compose' as const,
+		project: s.project,
+		name: s.name,
+		replicas: {running: summary.running, total: summary.total},
+		images: summary.images,
+		containers: s.members.map(c => ({id: c.id, name: c.name, number: c.compose!.number, state: c.state, health: c.health?.status ?? null})),
+		listening: summary.ports,
+		health: summary.health,
+		rxRate: rate(summary.rxRate),
+		txRate: rate(summary.txRate),
 	};
 }
 
@@ -144,6 +164,7 @@ function body(s: Snapshot) {
 		docker: s.docker,
 		host: {interfaces: s.host.interfaces.map(interfaceRecord), listening: s.host.listening.map(listeningRecord)},
 		containers: s.containers.map(containerRecord),
+		services: composeServices(s.containers).map(serviceRecord),
 		alerts: s.alerts.filter(a => !a.resolved).map(alertRecord),
 	};
 }

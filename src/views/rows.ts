@@ -4,6 +4,7 @@
  * to the one before and Ink's line diff leaves it alone.
  */
 import type {Alert} from '../diagnoses/types.js';
+import {summarize, type ServiceSummary} from '../store/services.js';
 import type {ContainerView, InterfaceView} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
@@ -174,14 +175,12 @@ function healthCell(health: {text: string; tone: Tone} | null, cols: ContainerCo
 	return cols.health ? [[GAP + cell(health?.text ?? '', cols.health), health?.tone ?? 'plain']] : [];
 }
 
-/** `2/3 healthy`, or `1 unhealthy`: of the members that have a health check; null when none has. */
-export function groupHealth(members: readonly ContainerView[]): {text: string; tone: Tone} | null {
-	const checked = members.filter(c => c.health !== null && c.state === 'running');
-	if (checked.length === 0) return null;
-	const unhealthy = checked.filter(c => c.health!.status === 'unhealthy').length;
-	if (unhealthy > 0) return {text: `${unhealthy} unhealthy`, tone: 'bad'};
-	const healthy = checked.filter(c => c.health!.status === 'healthy').length;
-	return {text: `${healthy}/${checked.length} healthy`, tone: healthy === checked.length ? 'good' : 'warn'};
+/** `2/3 healthy`, or `1 unhealthy`: of the members that have a health check. */
+function groupHealth(health: ServiceSummary['health']): {text: string; tone: Tone} | null {
+	if (health === null) return null;
+	if (health.unhealthy > 0) return {text: `${health.unhealthy} unhealthy`, tone: 'bad'};
+	const checked = health.healthy + health.starting;
+	return {text: `${health.healthy}/${checked} healthy`, tone: health.starting === 0 ? 'good' : 'warn'};
 }
 
 /** The selected container's health check, as lines of its pane. */
@@ -196,28 +195,6 @@ export function healthNoteRows(c: ContainerView): Row[] {
 	];
 }
 
-/** The sum of the members' rates; null when none has one. */
-function groupRate(members: readonly ContainerView[], key: 'rxRate' | 'txRate'): number | null {
-	let total: number | null = null;
-	for (const c of members) if (c[key] !== null) total = (total ?? 0) + c[key]!;
-	return total;
-}
-
-/** `80/tcp 443/tcp`: the ports a group's containers listen on, each once. */
-export function groupPorts(members: readonly ContainerView[]): string {
-	const ports = new Set<string>();
-	for (const c of members) for (const l of [...c.listening].sort((a, b) => a.port - b.port)) ports.add(`${l.port}/${l.proto}`);
-	return [...ports].join(' ');
-}
-
-/** `2/3 running`: replicas running of all, the one-off containers of `compose run` left out. */
-export function replicasLabel(members: readonly ContainerView[]): {text: string; tone: Tone} {
-	const replicas = members.filter(c => !c.compose?.oneoff);
-	const counted = replicas.length > 0 ? replicas : members;
-	const running = counted.filter(c => c.state === 'running').length;
-	return {text: `${running}/${counted.length} running`, tone: running === counted.length ? 'good' : running === 0 ? 'bad' : 'warn'};
-}
-
 /**
  * A group's line: a Compose project (its services folded under it), a service (its replicas
  * running of all, their rates summed, the ports they listen on), or the containers outside
@@ -226,16 +203,16 @@ export function replicasLabel(members: readonly ContainerView[]): {text: string;
 export function groupRow(g: {level: 'project' | 'service' | 'other'; name: string; folded: boolean; members: readonly ContainerView[]}, cols: ContainerColumns, unit: RateUnit): Row {
 	const indent = g.level === 'service' ? '  ' : '';
 	const services = g.level === 'project' ? ` (${new Set(g.members.map(c => c.compose?.service)).size} services)` : '';
-	const images = [...new Set(g.members.map(c => c.image))];
-	const image = g.level === 'service' ? (images.length === 1 ? images[0]! : `${images.length} images`) : '';
-	const replicas = replicasLabel(g.members);
+	const summary = summarize(g.members);
+	const image = g.level === 'service' ? (summary.images.length === 1 ? summary.images[0]! : `${summary.images.length} images`) : '';
+	const all = summary.running === summary.total;
 	return [
 		['  ', 'plain'],
 		[cell(`${indent}${g.folded ? '▸' : '▾'} ${g.name}${services}`, cols.name) + GAP + (cols.image ? cell(image, cols.image) + GAP : ''), 'accent'],
-		[cell(replicas.text, cols.state), replicas.tone],
-		...healthCell(groupHealth(g.members), cols),
-		[GAP + cell('', cols.network) + GAP + cell(g.level === 'service' ? groupPorts(g.members) : '', cols.ports), 'plain'],
-		[GAP + formatRate(groupRate(g.members, 'rxRate'), unit) + GAP + formatRate(groupRate(g.members, 'txRate'), unit) + (cols.restarts ? GAP + cell('', 4) : ''), 'plain'],
+		[cell(`${summary.running}/${summary.total} running`, cols.state), all ? 'good' : summary.running === 0 ? 'bad' : 'warn'],
+		...healthCell(groupHealth(summary.health), cols),
+		[GAP + cell('', cols.network) + GAP + cell(g.level === 'service' ? summary.ports.join(' ') : '', cols.ports), 'plain'],
+		[GAP + formatRate(summary.rxRate, unit) + GAP + formatRate(summary.txRate, unit) + (cols.restarts ? GAP + cell('', 4) : ''), 'plain'],
 	];
 }
 

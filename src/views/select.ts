@@ -3,6 +3,7 @@
  */
 import {SEVERITY_RANK, type Alert} from '../diagnoses/types.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
+import {composeServices, type ComposeService} from '../store/services.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
 import {isShownEvent} from './describe.js';
@@ -57,36 +58,27 @@ export type ListRow = GroupRow | ContainerRow;
 
 export const OTHER_GROUP = 'other';
 
-function byKey<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-	const out = new Map<string, T[]>();
-	for (const item of items) {
-		const k = key(item);
-		const list = out.get(k);
-		if (list) list.push(item);
-		else out.set(k, [item]);
-	}
-	return new Map([...out].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-}
-
 /**
  * The list's lines: by Compose project, then service, then the containers (in the sort's
  * order); the containers outside Compose last, in a group of their own. With no Compose
  * container at all, the list is flat. A folded group hides what is under it.
  */
 export function listRows(containers: readonly ContainerView[], folded: ReadonlySet<string>): ListRow[] {
-	const composed = containers.filter(c => c.compose !== null);
-	if (composed.length === 0) return containers.map(c => ({kind: 'container', id: c.id, depth: 0, container: c}));
+	const services = composeServices(containers);
+	if (services.length === 0) return containers.map(c => ({kind: 'container', id: c.id, depth: 0, container: c}));
+	const projects = new Map<string, ComposeService[]>();
+	for (const service of services) projects.set(service.project, [...(projects.get(service.project) ?? []), service]);
 	const rows: ListRow[] = [];
 	const group = (id: string, level: GroupRow['level'], name: string, members: readonly ContainerView[]): boolean => {
 		const isFolded = folded.has(id);
 		rows.push({kind: 'group', id, level, name, folded: isFolded, members});
 		return !isFolded;
 	};
-	for (const [project, members] of byKey(composed, c => c.compose!.project)) {
-		if (!group(`project:${project}`, 'project', project, members)) continue;
-		for (const [service, replicas] of byKey(members, c => c.compose!.service)) {
-			if (!group(`service:${project}/${service}`, 'service', service, replicas)) continue;
-			for (const c of replicas) rows.push({kind: 'container', id: c.id, depth: 2, container: c});
+	for (const [project, list] of projects) {
+		if (!group(`project:${project}`, 'project', project, list.flatMap(s => s.members))) continue;
+		for (const service of list) {
+			if (!group(`service:${project}/${service.name}`, 'service', service.name, service.members)) continue;
+			for (const c of service.members) rows.push({kind: 'container', id: c.id, depth: 2, container: c});
 		}
 	}
 	const others = containers.filter(c => c.compose === null);

@@ -6,6 +6,7 @@
 import type {Key} from 'ink';
 import {describe, expect, it} from 'vitest';
 import {parseCommandLine, UsageError} from '../../src/cli/args.js';
+import {onceDocument} from '../../src/output/json.js';
 import {parseContainerInspect} from '../../src/parsers/docker-container.js';
 import {inScope, parseLabelFilter} from '../../src/store/scope.js';
 import {Store} from '../../src/store/store.js';
@@ -146,5 +147,20 @@ describe('health', () => {
 		const cols = containerColumns(158);
 		const web = model.rows[1]!;
 		expect(rowText(groupRow(web as never, cols, 'bytes'))).toMatch(/2\/2 running +2 unhealthy /);
+	});
+});
+
+describe('--json', () => {
+	it('has compose and health per container, and the Compose services', () => {
+		const doc = onceDocument(snapshotOf());
+		const web = doc.containers.find(c => c.name === 'nwt-capture14_web_1')!;
+		expect(web.compose).toEqual({project: 'nwt-capture14', service: 'web', number: 1, oneoff: false});
+		expect(web.health).toEqual({status: 'unhealthy', failingStreak: 5, lastOutput: 'no /tmp/ok yet', lastCheckAt: web1.health!.lastCheckAt});
+		expect(doc.containers.find(c => c.name === 'fx-b1')).toMatchObject({compose: null, health: null});
+		expect(doc.services).toEqual([
+			expect.objectContaining({source: 'compose', project: 'nwt-capture14', name: 'web', replicas: {running: 2, total: 2}, health: {healthy: 0, unhealthy: 2, starting: 0}, images: ['netwatch/busybox:latest']}),
+			expect.objectContaining({name: 'worker', replicas: {running: 1, total: 1}, health: null}),
+		]);
+		expect(doc.services[0]!.containers.map(c => c.number)).toEqual([1, 2]);
 	});
 });
