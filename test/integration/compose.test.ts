@@ -1,0 +1,97 @@
+/**
+ * Compose on the real engine, with the real docker-compose (1.29, Debian's): a project of two
+ * services (test/compose/web.yml) grouped in --json, narrowed by --project and --filter, and a
+ * health check that fails, then passes: its events, its health and the unhealthy diagnosis.
+ * Each test has a project of its own, taken down after it whatever happened.
+ */
+import {fileURLToPath} from 'node:url';
+import {afterEach, describe, expect, it} from 'vitest';
+import {docker, useTestbed} from '../helpers/docker.js';
+import {JsonStream, netwatch, snapshotOnce, type JsonAlert, type OnceDocument} from '../helpers/netwatch.js';
+
+const WEB = fileURLToPath(new URL('../compose/web.yml', import.meta.url));
+
+const bed = useTestbed();
+let stream: JsonStream | undefined;
+let projects = 0;
+
+afterEach(async () => {
+	await stream?.stop();
+	stream = undefined;
+});
+
+interface ComposeDocument extends OnceDocument {
+	containers: (OnceDocument['containers'][number] & {
+		compose: {project: string; service: string; number: number | null; oneoff: boolean} | null;
+		health: {status: string; failingStreak: number; lastOutput: string; lastCheckAt: string | null} | null;
+	})[];
+	services: {source: string; project: string; name: string; replicas: {running: number; total: number}; containers: {name: string; number: number | null}[]; health: {healthy: number; unhealthy: number; starting: number} | null}[];
+}
+
+/** A project of this test's own, up. */
+async function up(env: Record<string, string> = {}): Promise<string> {
+	const project = bed.name(`p${++projects}`);
+	await bed.compose(project, WEB, ['up', '-d'], env);
+	return project;
+}
+
+describe('Compose projects', () => {
+	it('are grouped into services with their replicas, and narrowed by --project and --filter label=', async () => {
+		const project = await up();
+		const doc = await snapshotOnce<ComposeDocument>(['--project', project]);
+		expect(doc.containers.map(c => c.name).sort()).toEqual([`${project}_web_1`, `${project}_web_2`, `${project}_worker_1`]);
+		expect(doc.containers.find(c => c.name === `${project}_web_2`)!.compose).toEqual({project, service: 'web', number: 2, oneoff: false});
+		expect(doc.services.map(s => [s.source, s.project, s.name, s.replicas])).toEqual([
+			['compose', project, 'web', {running: 2, total: 2}],
+			['compose', project, 'worker', {running: 1, total: 1}],
+		]);
+		expect(doc.services[0]!.containers.map(c => c.number)).toEqual([1, 2]);
+
+		const worker = await snapshotOnce<ComposeDocument>(['--filter', `label=com.docker.compose.project=${project}`, '--filter', 'label=com.docker.compose.service=worker']);
+		expect(worker.containers.map(c => c.name)).toEqual([`${project}_worker_1`]);
+		expect(worker.services.map(s => s.name)).toEqual(['worker']);
+
+		const none = await snapshotOnce<ComposeDocument>(['--project', `${project}-other`]);
+		expect(none.containers).toEqual([]);
+		expect(none.services).toEqual([]);
+
+		const bad = await netwatch(['--json', '--once', '--filter', 'status=running']);
+		expect(bad.code).toBe(2);
+		// the error on one line, then the usage, as for every bad option
+		expect(bad.stderr.split('\n')[0]).toBe("netwatch: --filter takes label=KEY or label=KEY=VALUE, not 'status=running'");
+		expect(bad.stdout).toBe('');
+	});
+});
+
+describe('health checks', () => {
+	it('unhealthy, then healthy: the events, the health, and the diagnosis raised and resolved', async () => {
+		const project = bed.name(`p${++projects}`);
+		stream = new JsonStream(['--project', project]);
+		const s = stream;
+		await s.until('the first snapshot', x => x.snapshots().length > 0);
+		await bed.compose(project, WEB, ['up', '-d']);
+		const name = `${project}_web_1`;
+		const id = await docker('inspect', '-f', '{{.Id}}', name);
+		const alertOf = (x: JsonStream): JsonAlert | undefined => x.alerts().findLast(a => a.containerId === id && a.kind === 'unhealthy');
+
+		const raised = await s.until('the unhealthy alert', x => {
+			const a = alertOf(x);
+			return a && !a.resolved ? a : undefined;
+		});
+		expect(raised).toMatchObject({severity: 'warning', evidence: 'no /tmp/ok yet', evidenceFrom: 'inspect', source: 'health', container: name});
+		expect(s.events().some(e => e.id === id && e.action === 'health_status: unhealthy')).toBe(true);
+		const health = (x: JsonStream) => (x.snapshots().at(-1) as unknown as ComposeDocument).containers.find(c => c.id === id)?.health;
+		await s.until('unhealthy in a snapshot', x => health(x)?.status === 'unhealthy');
+		expect(health(s)).toMatchObject({lastOutput: 'no /tmp/ok yet', lastCheckAt: expect.stringMatching(/^20\d\d-/)});
+		expect(health(s)!.failingStreak).toBeGreaterThanOrEqual(1);
+
+		await docker('exec', name, 'touch', '/tmp/ok');
+		await s.until('the alert resolved', x => alertOf(x)?.resolved === true);
+		expect(s.events().some(e => e.id === id && e.action === 'health_status: healthy')).toBe(true);
+		await s.until('healthy in a snapshot', x => health(x)?.status === 'healthy');
+		expect(health(s)!.failingStreak).toBe(0);
+		// the other replica never got its file: still unhealthy, its alert still open
+		const other = await docker('inspect', '-f', '{{.Id}}', `${project}_web_2`);
+		expect(s.alerts().findLast(a => a.containerId === other && a.kind === 'unhealthy')?.resolved).toBe(false);
+	});
+});
