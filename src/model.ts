@@ -92,6 +92,8 @@ export interface ContainerInfo {
 	/** State.Error: why the last start failed ("port is already allocated", ...), or ''. */
 	readonly error: string;
 	readonly restartCount: number;
+	/** When it was created (ISO 8601); null in recordings made before it was read. */
+	readonly createdAt?: string | null;
 	readonly startedAt: string | null;
 	readonly finishedAt: string | null;
 	readonly pid: number | null;
@@ -171,4 +173,42 @@ export interface DockerStatus {
 	readonly local: boolean;
 	/** Lines of the events stream that did not parse, skipped and counted. */
 	readonly badEventLines: number;
+}
+
+/** A new container of a rollout, and how long it took to get there from the rollout's start. */
+export interface RolloutContainer {
+	readonly id: string;
+	readonly name: string;
+	readonly image: string;
+	/** ms after the rollout began; null until it happened. */
+	readonly runningAfterMs: number | null;
+	readonly healthyAfterMs: number | null;
+	readonly listeningAfterMs: number | null;
+}
+
+/**
+ * A Compose service whose containers are replaced by ones of another configuration (`compose
+ * up` with a changed image, environment, ...): followed from the first new container until every
+ * old one is gone and every new one runs, is healthy (if it has a check) and listens on the
+ * service's ports (done), or a new one fails (failed, with the reason).
+ */
+export interface Rollout {
+	/** `<project>/<service>@<new config hash>` */
+	readonly id: string;
+	readonly source: 'compose';
+	readonly project: string;
+	readonly service: string;
+	/** ms since the epoch: the first new container's creation. */
+	readonly startedAt: number;
+	readonly old: {readonly configHash: string | null; readonly images: readonly string[]; readonly containers: readonly {readonly id: string; readonly name: string}[]};
+	readonly configHash: string | null;
+	readonly containers: readonly RolloutContainer[];
+	/** The ports the old containers listened on (`80/tcp`): the new ones must too. */
+	readonly ports: readonly string[];
+	readonly outcome: 'in-progress' | 'done' | 'failed';
+	/** Why it failed: `web_1 exited with code 3`, `web_1 is unhealthy: …`, `web_1 could not start: …`. */
+	readonly reason: string | null;
+	/** The diagnosis that explains the failure, if one was raised. */
+	readonly alertId: string | null;
+	readonly endedAt: number | null;
 }

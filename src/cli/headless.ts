@@ -3,7 +3,7 @@
  * the plain table that a non-terminal stdout gets, and that table once per sample on a
  * terminal that cannot take the dashboard (or with `--plain`).
  */
-import {alertRecord, eventRecord, onceDocument, snapshotRecord, stringify} from '../output/json.js';
+import {alertRecord, eventRecord, onceDocument, rolloutRecord, snapshotRecord, stringify} from '../output/json.js';
 import {plainReport, type PlainOptions} from '../output/table.js';
 import type {Action} from '../store/actions.js';
 import {watched, type Snapshot} from '../store/snapshot.js';
@@ -99,6 +99,8 @@ export function runJsonStream(session: Session, io: HeadlessIo, done: Promise<vo
 		if (action.type === 'event') {
 			const entry = state.events[state.events.length - 1]!;
 			if (watched(state, session.store.scope, {kind: 'event', entry})) write(eventRecord(entry));
+		} else if (action.type === 'rollout') {
+			if (watched(state, session.store.scope, {kind: 'rollout', rollout: action.rollout})) write(rolloutRecord(action.rollout));
 		} else if (ALERT_ACTIONS.has(action.type) && state.alerts !== written) writeAlerts(state);
 		else if (action.type === 'docker' && action.status.error !== lastError) {
 			lastError = action.status.error;

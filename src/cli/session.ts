@@ -14,6 +14,7 @@ import {locateEngine, type Engine, type Files} from '../docker/context.js';
 import {EndpointError} from '../docker/endpoint.js';
 import {explainDockerError} from '../docker/errors.js';
 import type {Recorder} from '../record/recorder.js';
+import {RolloutTracker} from '../rollouts/tracker.js';
 import type {Scope} from '../store/scope.js';
 import {Store} from '../store/store.js';
 
@@ -118,8 +119,10 @@ export function startSession(options: SessionOptions): Session {
 		interval: options.interval,
 	});
 	const diagnoses = docker ? new DiagnosisEngine({store, docker: diagnosisDocker(docker, sampler)}) : null;
+	const rollouts = docker ? new RolloutTracker(store) : null;
 	let stopped = false;
 	diagnoses?.start();
+	rollouts?.start();
 	docker?.start();
 	sampler.start();
 	const dockerReady = docker?.ready ?? Promise.resolve();
@@ -141,6 +144,7 @@ export function startSession(options: SessionOptions): Session {
 			stopped = true;
 			sampler.stop();
 			diagnoses?.stop();
+			rollouts?.stop();
 			docker?.stop();
 			store.close();
 			detach?.();

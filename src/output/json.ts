@@ -5,6 +5,7 @@
  * `stringify` also escapes DEL and C1 controls, which JSON.stringify leaves raw.
  */
 import type {Alert} from '../diagnoses/types.js';
+import type {Rollout} from '../model.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
 import type {ContainerView, InterfaceView, ListeningView, Snapshot} from '../store/snapshot.js';
 import {composeServices, summarize, type ComposeService} from '../store/services.js';
@@ -141,6 +142,25 @@ export function alertRecord(a: Alert) {
 	};
 }
 
+export function rolloutRecord(r: Rollout) {
+	return {
+		type: 'rollout' as const,
+		id: r.id,
+		source: r.source,
+		project: r.project,
+		service: r.service,
+		outcome: r.outcome,
+		reason: r.reason,
+		alertId: r.alertId,
+		startedAt: iso(r.startedAt),
+		endedAt: r.endedAt === null ? null : iso(r.endedAt),
+		old: r.old,
+		configHash: r.configHash,
+		ports: r.ports,
+		containers: r.containers,
+	};
+}
+
 export function eventRecord(entry: EventEntry) {
 	const e = entry.event;
 	return {
@@ -176,7 +196,7 @@ export function snapshotRecord(s: Snapshot) {
 
 /** `--json --once`: one document, with the newest events too. */
 export function onceDocument(s: Snapshot) {
-	return {...body(s), events: s.events.slice(-50).map(eventRecord)};
+	return {...body(s), events: s.events.slice(-50).map(eventRecord), rollouts: s.rollouts.map(rolloutRecord)};
 }
 
 export function stringify(record: unknown): string {

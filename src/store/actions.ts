@@ -10,6 +10,7 @@ import type {
 	ListeningSocket,
 	NetDevRow,
 	NetworkInfo,
+	Rollout,
 } from '../model.js';
 import type {DockerEvent} from '../parsers/docker-events.js';
 import type {Alert, Finding} from '../diagnoses/types.js';
@@ -103,6 +104,12 @@ export interface DiagnosisResolvedAction {
 	readonly at: number;
 }
 
+/** A rollout opened or moved on (src/rollouts): the store keeps the newest word on each. */
+export interface RolloutAction {
+	readonly type: 'rollout';
+	readonly rollout: Rollout;
+}
+
 /** What alerts gained with diagnoses (format 2). */
 type Format2Fields = 'severity' | 'hint' | 'evidenceFrom' | 'lookup' | 'occurrence' | 'occurrences' | 'resolvedAt';
 
@@ -126,4 +133,5 @@ export type Action =
 	| EventAction
 	| DiagnosisAction
 	| DiagnosisResolvedAction
+	| RolloutAction
 	| AlertAction;

@@ -5,7 +5,7 @@
  * plain name.
  */
 import type {Alert} from '../diagnoses/types.js';
-import {HOST_NS, unknownMeta, type ContainerInfo, type DockerStatus, type InterfaceKind, type InterfaceMeta, type ListeningSocket, type SocketProto} from '../model.js';
+import {HOST_NS, unknownMeta, type ContainerInfo, type DockerStatus, type InterfaceKind, type InterfaceMeta, type ListeningSocket, type Rollout, type SocketProto} from '../model.js';
 import {Relations, type ContainerRef, type Mode, type NetworkKind} from './relations.js';
 
 export type {ContainerRef, NetworkKind} from './relations.js';
@@ -103,6 +103,8 @@ export interface Snapshot {
 	readonly eventsTotal: number;
 	/** Oldest first. */
 	readonly alerts: readonly Alert[];
+	/** Compose rollouts, oldest first. */
+	readonly rollouts: readonly Rollout[];
 }
 
 export const SNAPSHOT_EVENTS = 200;
@@ -226,8 +228,14 @@ function eventLabels(state: State, e: EventEntry): Readonly<Record<string, strin
 }
 
 /** Whether an event or an alert is about a watched container (one about none, a network's, is). */
-export function watched(state: State, scope: Scope, about: {kind: 'event'; entry: EventEntry} | {kind: 'alert'; alert: Alert}): boolean {
+export function watched(state: State, scope: Scope, about: {kind: 'event'; entry: EventEntry} | {kind: 'alert'; alert: Alert} | {kind: 'rollout'; rollout: Rollout}): boolean {
 	if (isEverything(scope)) return true;
+	// a rollout is of a service: watched when its new containers are (they carry the service's labels)
+	if (about.kind === 'rollout') {
+		const {project, service} = about.rollout;
+		const labels = {'com.docker.compose.project': project, 'com.docker.compose.service': service};
+		return about.rollout.containers.some(k => inScope(scope, state.containers.get(k.id)?.labels ?? labels));
+	}
 	const labels = about.kind === 'event' ? eventLabels(state, about.entry) : (state.containers.get(about.alert.containerId)?.labels ?? null);
 	return labels === null ? about.kind === 'event' && about.entry.containerId === null : inScope(scope, labels);
 }
@@ -330,5 +338,6 @@ export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTH
 			.map(e => (e.containerName === null && e.containerId !== null && relations.names.has(e.containerId) ? {...e, containerName: relations.names.get(e.containerId)!} : e)),
 		eventsTotal: state.eventsTotal,
 		alerts: [...state.alerts.values()].filter(alert => everything || watched(state, scope, {kind: 'alert', alert})).sort((a, b) => a.detectedAt - b.detectedAt),
+		rollouts: [...state.rollouts.values()].filter(rollout => everything || watched(state, scope, {kind: 'rollout', rollout})),
 	};
 }

@@ -4,6 +4,7 @@
  * to the one before and Ink's line diff leaves it alone.
  */
 import type {Alert} from '../diagnoses/types.js';
+import type {Rollout} from '../model.js';
 import {summarize, type ServiceSummary} from '../store/services.js';
 import type {ContainerView, InterfaceView} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
@@ -251,6 +252,29 @@ export function alertSubject(alert: Alert): string {
 export function alertLogRow(alert: Alert, width: number): Row {
 	const label = `⚠ ${alertSubject(alert)}${alert.count > 1 ? ` ×${alert.count}` : ''}${alert.resolved ? ' (resolved)' : ''} · ${alert.evidence}`;
 	return logRow(alert.firstSeenAt, alert.containerName, label, alertTone(alert), width);
+}
+
+const seconds = (ms: number | null): string => (ms === null ? '–' : `${(ms / 1000).toFixed(1)} s`);
+
+/**
+ * A rollout's line in the event log, updated in place: `rollout web → netwatch/busybox:latest:
+ * done, 2/2 new running in 0.8 s, healthy in 1.9 s, listening in 2.1 s`, or failed with why.
+ */
+export function rolloutText(r: Rollout): string {
+	const images = [...new Set(r.containers.map(k => k.image))].join(', ');
+	const latest = (key: 'runningAfterMs' | 'healthyAfterMs' | 'listeningAfterMs'): number | null =>
+		r.containers.every(k => k[key] !== null) ? Math.max(...r.containers.map(k => k[key]!)) : null;
+	const running = r.containers.filter(k => k.runningAfterMs !== null).length;
+	const steps = [`${running}/${r.containers.length} new running in ${seconds(latest('runningAfterMs'))}`];
+	if (r.containers.some(k => k.healthyAfterMs !== null)) steps.push(`healthy in ${seconds(latest('healthyAfterMs'))}`);
+	if (r.ports.length > 0) steps.push(`listening on ${r.ports.join(' ')} in ${seconds(latest('listeningAfterMs'))}`);
+	const outcome = r.outcome === 'failed' ? `failed: ${r.reason}` : r.outcome;
+	return `rollout ${r.service} → ${images}: ${outcome}, ${steps.join(', ')}; ${r.old.containers.length} old replaced`;
+}
+
+export function rolloutLogRow(r: Rollout, width: number): Row {
+	const tone: Tone = r.outcome === 'failed' ? 'bad' : r.outcome === 'done' ? 'good' : 'warn';
+	return logRow(r.startedAt, `${r.project}/${r.service}`, rolloutText(r), tone, width);
 }
 
 /** Lines of an alert's message in the selected container's pane, at most. */

@@ -2,6 +2,7 @@
  * Selectors: what the dashboard shows, derived from a snapshot and the UI state. Pure.
  */
 import {SEVERITY_RANK, type Alert} from '../diagnoses/types.js';
+import type {Rollout} from '../model.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
 import {composeServices, type ComposeService} from '../store/services.js';
 import type {EventEntry} from '../store/state.js';
@@ -185,16 +186,19 @@ export function markedContainers(alerts: readonly Alert[]): Map<string, 'victim'
 
 export type LogEntry =
 	| {readonly kind: 'event'; readonly time: number; readonly entry: EventEntry}
-	| {readonly kind: 'alert'; readonly time: number; readonly alert: Alert};
+	| {readonly kind: 'alert'; readonly time: number; readonly alert: Alert}
+	| {readonly kind: 'rollout'; readonly time: number; readonly rollout: Rollout};
 
 /**
  * The event log: container and network events, without exec and health-check noise, and a
- * line for each alert, in time order.
+ * line for each alert and each rollout, in time order.
  */
 export function logEntries(s: Snapshot): LogEntry[] {
 	const events: LogEntry[] = s.events
 		.filter(isShownEvent)
 		.map(entry => ({kind: 'event', time: nanoToMillis(entry.event.timeNano), entry}));
 	const alerts: LogEntry[] = s.alerts.map(alert => ({kind: 'alert', time: alert.firstSeenAt, alert}));
-	return [...events, ...alerts].sort((a, b) => a.time - b.time);
+	// one line per rollout, at its start, that says how far it got
+	const rollouts: LogEntry[] = s.rollouts.map(rollout => ({kind: 'rollout', time: rollout.startedAt, rollout}));
+	return [...events, ...alerts, ...rollouts].sort((a, b) => a.time - b.time);
 }

@@ -95,3 +95,70 @@ describe('health checks', () => {
 		expect(s.alerts().findLast(a => a.containerId === other && a.kind === 'unhealthy')?.resolved).toBe(false);
 	});
 });
+
+interface JsonRollout {
+	type: 'rollout';
+	id: string;
+	project: string;
+	service: string;
+	outcome: string;
+	reason: string | null;
+	alertId: string | null;
+	startedAt: string;
+	endedAt: string | null;
+	old: {configHash: string | null; images: string[]; containers: {id: string; name: string}[]};
+	configHash: string | null;
+	ports: string[];
+	containers: {id: string; name: string; image: string; runningAfterMs: number | null; healthyAfterMs: number | null; listeningAfterMs: number | null}[];
+}
+
+describe('rollouts', () => {
+	const rollouts = (x: JsonStream) => x.records.filter(r => (r as {type: string}).type === 'rollout') as unknown as JsonRollout[];
+	const ended = (x: JsonStream) => rollouts(x).find(r => r.outcome !== 'in-progress');
+
+	/** The project up and healthy, its web replicas listening, watched by --json. */
+	async function deployed(): Promise<{project: string; s: JsonStream; old: string[]}> {
+		const project = bed.name(`p${++projects}`);
+		await bed.compose(project, WEB, ['up', '-d'], {NETWATCH_TEST_READY: '1'});
+		stream = new JsonStream(['--project', project]);
+		const s = stream;
+		await s.until('both web replicas healthy and listening', x => {
+			const last = x.snapshots().at(-1) as unknown as ComposeDocument | undefined;
+			const web = last?.containers.filter(c => c.compose?.service === 'web') ?? [];
+			return web.length === 2 && web.every(c => c.health?.status === 'healthy' && c.listening.some(l => l.port === 8080));
+		});
+		const old = (await bed.compose(project, WEB, ['ps', '-q', 'web'])).split('\n').sort();
+		return {project, s, old};
+	}
+
+	it('a changed environment: one rollout, from the old containers to the new, done once they run, are healthy and listen', async () => {
+		const {project, s, old} = await deployed();
+		await bed.compose(project, WEB, ['up', '-d'], {NETWATCH_TEST_READY: '1', NETWATCH_TEST_VERSION: '2'});
+		const fresh = (await bed.compose(project, WEB, ['ps', '-q', 'web'])).split('\n').sort();
+		expect(fresh.some(id => old.includes(id))).toBe(false);
+		const done = await s.until('the rollout done', ended, 30_000);
+		expect(done).toMatchObject({project, service: 'web', outcome: 'done', reason: null, ports: ['8080/tcp']});
+		expect(done.old.containers.map(c => c.id).sort()).toEqual(old);
+		expect(done.containers.map(c => c.id).sort()).toEqual(fresh);
+		expect(done.configHash).not.toBe(done.old.configHash);
+		for (const c of done.containers) {
+			expect(c.runningAfterMs).toBeGreaterThanOrEqual(0);
+			expect(c.healthyAfterMs).toBeGreaterThanOrEqual(c.runningAfterMs!);
+			expect(c.listeningAfterMs).toBeGreaterThanOrEqual(c.runningAfterMs!);
+		}
+		// one rollout, and the worker (unchanged) had none
+		expect(new Set(rollouts(s).map(r => r.id)).size).toBe(1);
+		// the old containers are gone, as the rollout says
+		for (const id of old) await expect(docker('inspect', id)).rejects.toThrow();
+	});
+
+	it('a new container that exits: the rollout ends failed, with the exit as the reason', async () => {
+		const {project, s, old} = await deployed();
+		await bed.compose(project, WEB, ['up', '-d'], {NETWATCH_TEST_READY: '1', NETWATCH_TEST_FAIL: '1'});
+		const failed = await s.until('the rollout failed', ended, 30_000);
+		expect(failed).toMatchObject({project, service: 'web', outcome: 'failed'});
+		expect(failed.reason).toMatch(new RegExp(`^${project}_web_[12] exited with code 3$`));
+		expect(failed.old.containers.map(c => c.id).sort()).toEqual(old);
+		expect(failed.endedAt).not.toBeNull();
+	});
+});
