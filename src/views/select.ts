@@ -68,7 +68,11 @@ export function listRows(containers: readonly ContainerView[], folded: ReadonlyS
 	const services = composeServices(containers);
 	if (services.length === 0) return containers.map(c => ({kind: 'container', id: c.id, depth: 0, container: c}));
 	const projects = new Map<string, ComposeService[]>();
-	for (const service of services) projects.set(service.project, [...(projects.get(service.project) ?? []), service]);
+	for (const service of services) {
+		const list = projects.get(service.project);
+		if (list) list.push(service);
+		else projects.set(service.project, [service]);
+	}
 	const rows: ListRow[] = [];
 	const group = (id: string, level: GroupRow['level'], name: string, members: readonly ContainerView[]): boolean => {
 		const isFolded = folded.has(id);

@@ -13,7 +13,8 @@ import {Store} from '../../src/store/store.js';
 import type {Scope} from '../../src/store/scope.js';
 import {dashboardModel} from '../../src/views/Dashboard.js';
 import {handleKey} from '../../src/views/keys.js';
-import {groupRow, containerColumns, rowText} from '../../src/views/rows.js';
+import {groupRow, containerColumns, rolloutLogRow, rolloutText, rowText} from '../../src/views/rows.js';
+import type {Rollout} from '../../src/model.js';
 import {initialUiState, uiReducer, type UiState} from '../../src/views/ui-state.js';
 import {containers as fixtures} from '../helpers/snapshots.js';
 import {fixtureJson} from '../helpers/fixtures.js';
@@ -162,5 +163,30 @@ describe('--json', () => {
 			expect.objectContaining({name: 'worker', replicas: {running: 1, total: 1}, health: null}),
 		]);
 		expect(doc.services[0]!.containers.map(c => c.number)).toEqual([1, 2]);
+	});
+});
+
+describe('a rollout in the event log', () => {
+	const rollout: Rollout = {
+		id: `nwt-capture14/web@${web2.compose!.configHash}`,
+		source: 'compose',
+		project: 'nwt-capture14',
+		service: 'web',
+		startedAt: Date.parse('2026-12-02T15:47:07Z'),
+		old: {configHash: 'old', images: ['netwatch/busybox:1'], containers: [{id: web1.id, name: web1.name}]},
+		configHash: web2.compose!.configHash,
+		containers: [{id: web2.id, name: web2.name, image: web2.image, runningAfterMs: 800, healthyAfterMs: 1900, listeningAfterMs: 2100}],
+		ports: ['8080/tcp'],
+		outcome: 'done',
+		reason: null,
+		alertId: null,
+		endedAt: Date.parse('2026-12-02T15:47:10Z'),
+	};
+
+	it('is one line that says how far it got', () => {
+		expect(rolloutText(rollout)).toBe('rollout web → netwatch/busybox:latest: done, 1/1 new running in 0.8 s, healthy in 1.9 s, listening on 8080/tcp in 2.1 s; 1 old replaced');
+		const failed: Rollout = {...rollout, outcome: 'failed', reason: `${web2.name} exited with code 3`, containers: [{...rollout.containers[0]!, healthyAfterMs: null, listeningAfterMs: null}]};
+		expect(rolloutText(failed)).toBe('rollout web → netwatch/busybox:latest: failed: nwt-capture14_web_2 exited with code 3, 1/1 new running in 0.8 s, listening on 8080/tcp in –; 1 old replaced');
+		expect(rowText(rolloutLogRow(failed, 200))).toContain('nwt-capture14/web');
 	});
 });
