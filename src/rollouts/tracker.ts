@@ -32,6 +32,8 @@ function ms(iso: string | null | undefined): number | null {
 export class RolloutTracker {
 	private unsubscribe: (() => void) | null = null;
 	private stopped = false;
+	/** Rollouts dispatched and not applied yet: an action before then must see them. */
+	private readonly pending = new Map<string, Rollout>();
 	private readonly now: () => number;
 
 	constructor(
@@ -52,16 +54,24 @@ export class RolloutTracker {
 
 	/** After the action that the store is applying: what is found goes in after it. */
 	private dispatch(rollout: Rollout): void {
+		this.pending.set(rollout.id, rollout);
 		queueMicrotask(() => {
+			if (this.pending.get(rollout.id) === rollout) this.pending.delete(rollout.id);
 			if (!this.stopped) this.store.dispatch({type: 'rollout', rollout});
 		});
 	}
 
+	/** The newest word on each rollout: the store's, or one on its way there. */
+	private current(state: State): Map<string, Rollout> {
+		return this.pending.size === 0 ? new Map(state.rollouts) : new Map([...state.rollouts, ...this.pending]);
+	}
+
 	private onAction(action: Action, state: State): void {
 		if (this.stopped || !MOVES.has(action.type)) return;
-		const opened = action.type === 'container' ? this.opening(action.container, state) : null;
+		const current = this.current(state);
+		const opened = action.type === 'container' ? this.opening(action.container, state, current) : null;
 		const waiting = (r: Rollout): boolean => r.outcome === 'in-progress' || (action.type === 'diagnosis' && r.outcome === 'failed' && r.alertId === null);
-		const rollouts = [...state.rollouts.values()].filter(r => waiting(r) && r.id !== opened?.id);
+		const rollouts = [...current.values()].filter(r => waiting(r) && r.id !== opened?.id);
 		for (const r of rollouts) {
 			const next = this.judge(r, state);
 			if (next !== r) this.dispatch(next);
@@ -70,11 +80,11 @@ export class RolloutTracker {
 	}
 
 	/** A container of a service's new configuration: the rollout it opens, or joins. */
-	private opening(c: ContainerInfo, state: State): Rollout | null {
+	private opening(c: ContainerInfo, state: State, current: ReadonlyMap<string, Rollout>): Rollout | null {
 		if (!c.compose || c.compose.oneoff) return null;
 		const {project, service, configHash} = c.compose;
 		const id = `${serviceKey(project, service)}@${configHash ?? c.image}`;
-		const known = state.rollouts.get(id);
+		const known = current.get(id);
 		if (known) {
 			// another replica of the new configuration joins it (while it goes on)
 			if (known.outcome !== 'in-progress' || known.containers.some(k => k.id === c.id)) return null;

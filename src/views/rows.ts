@@ -257,8 +257,9 @@ export function alertLogRow(alert: Alert, width: number): Row {
 const seconds = (ms: number | null): string => (ms === null ? '–' : `${(ms / 1000).toFixed(1)} s`);
 
 /**
- * A rollout's line in the event log, updated in place: `rollout web → netwatch/busybox:latest:
- * done, 2/2 new running in 0.8 s, healthy in 1.9 s, listening in 2.1 s`, or failed with why.
+ * A rollout's line in the event log, updated in place: `rollout web, 2 old (app:1) → app:2:
+ * done, 2/2 new running in 0.8 s, healthy in 1.9 s, listening on 80/tcp in 2.1 s`, or failed
+ * with why.
  */
 export function rolloutText(r: Rollout): string {
 	const images = [...new Set(r.containers.map(k => k.image))].join(', ');
@@ -269,7 +270,7 @@ export function rolloutText(r: Rollout): string {
 	if (r.containers.some(k => k.healthyAfterMs !== null)) steps.push(`healthy in ${seconds(latest('healthyAfterMs'))}`);
 	if (r.ports.length > 0) steps.push(`listening on ${r.ports.join(' ')} in ${seconds(latest('listeningAfterMs'))}`);
 	const outcome = r.outcome === 'failed' ? `failed: ${r.reason}` : r.outcome;
-	return `rollout ${r.service} → ${images}: ${outcome}, ${steps.join(', ')}; ${r.old.containers.length} old replaced`;
+	return `rollout ${r.service}, ${r.old.containers.length} old (${r.old.images.join(', ')}) → ${images}: ${outcome}, ${steps.join(', ')}`;
 }
 
 export function rolloutLogRow(r: Rollout, width: number): Row {

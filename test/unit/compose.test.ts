@@ -184,9 +184,9 @@ describe('a rollout in the event log', () => {
 	};
 
 	it('is one line that says how far it got', () => {
-		expect(rolloutText(rollout)).toBe('rollout web → netwatch/busybox:latest: done, 1/1 new running in 0.8 s, healthy in 1.9 s, listening on 8080/tcp in 2.1 s; 1 old replaced');
+		expect(rolloutText(rollout)).toBe('rollout web, 1 old (netwatch/busybox:1) → netwatch/busybox:latest: done, 1/1 new running in 0.8 s, healthy in 1.9 s, listening on 8080/tcp in 2.1 s');
 		const failed: Rollout = {...rollout, outcome: 'failed', reason: `${web2.name} exited with code 3`, containers: [{...rollout.containers[0]!, healthyAfterMs: null, listeningAfterMs: null}]};
-		expect(rolloutText(failed)).toBe('rollout web → netwatch/busybox:latest: failed: nwt-capture14_web_2 exited with code 3, 1/1 new running in 0.8 s, listening on 8080/tcp in –; 1 old replaced');
+		expect(rolloutText(failed)).toBe('rollout web, 1 old (netwatch/busybox:1) → netwatch/busybox:latest: failed: nwt-capture14_web_2 exited with code 3, 1/1 new running in 0.8 s, listening on 8080/tcp in –');
 		expect(rowText(rolloutLogRow(failed, 200))).toContain('nwt-capture14/web');
 	});
 });
