@@ -17,8 +17,11 @@ import type {NetDevRow} from '../model.js';
 import type {Action, TickAction} from '../store/actions.js';
 
 export const FORMAT = 'recording';
-/** 2: diagnoses (findings and their resolution) instead of whole alerts. */
-export const VERSION = 2;
+/**
+ * 2: diagnoses (findings and their resolution) instead of whole alerts. 3: Compose, health and
+ * creation time on containers (optional), and `rollout` actions.
+ */
+export const VERSION = 3;
 
 export interface RecordingHeader {
 	readonly netwatch: typeof FORMAT;

@@ -64,7 +64,7 @@ describe('recordings', () => {
 	it('refuse what is not a recording', () => {
 		expect(() => readRecording('', 'empty.ndjson')).toThrow(RecordingError);
 		expect(() => readRecording('{"type":"snapshot"}\n', 'x')).toThrow('x is not a netwatch recording');
-		expect(() => readRecording(`${HEADER.replace('"version":1', '"version":9')}\n`, 'new')).toThrow('new is a version 9 recording; this netwatch reads version 2');
+		expect(() => readRecording(`${HEADER.replace('"version":1', '"version":9')}\n`, 'new')).toThrow('new is a version 9 recording; this netwatch reads version 3');
 	});
 
 	it('the shipped demo recording reads whole, and has the alert', () => {
