@@ -92,8 +92,6 @@ export interface ContainerInfo {
 	/** State.Error: why the last start failed ("port is already allocated", ...), or ''. */
 	readonly error: string;
 	readonly restartCount: number;
-	/** When it was created (ISO 8601); null in recordings made before it was read. */
-	readonly createdAt?: string | null;
 	readonly startedAt: string | null;
 	readonly finishedAt: string | null;
 	readonly pid: number | null;
@@ -188,14 +186,17 @@ export interface RolloutContainer {
 
 /**
  * A Compose service whose containers are replaced by ones of another configuration (`compose
- * up` with a changed image, environment, ...): followed from the first new container until every
- * old one is gone and every new one runs, is healthy (if it has a check) and listens on the
- * service's ports (done), or a new one fails (failed, with the reason).
+ * up` with a changed image, environment, ...), or that gains replicas (`--scale`): followed from
+ * the first new container until every old one is gone and every new one runs, is healthy (if it
+ * has a check) and listens on the service's ports (done), or a new one fails (failed, with the
+ * reason).
  */
 export interface Rollout {
-	/** `<project>/<service>@<new config hash>` */
+	/** `<project>/<service>@<new config hash>`, and `+<first new container's short id>` for a scale */
 	readonly id: string;
 	readonly source: 'compose';
+	/** `update`: the configuration changed, old containers are replaced; `scale`: replicas are added. */
+	readonly kind: 'update' | 'scale';
 	readonly project: string;
 	readonly service: string;
 	/** ms since the epoch: the first new container's creation. */

@@ -147,6 +147,7 @@ export function rolloutRecord(r: Rollout) {
 		type: 'rollout' as const,
 		id: r.id,
 		source: r.source,
+		kind: r.kind,
 		project: r.project,
 		service: r.service,
 		outcome: r.outcome,

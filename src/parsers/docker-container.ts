@@ -132,7 +132,6 @@ export function parseContainerInspect(raw: unknown): ContainerInfo | null {
 		oomKilled: state['OOMKilled'] === true,
 		error,
 		restartCount: num(c['RestartCount']) ?? 0,
-		createdAt: time(c['Created']),
 		startedAt: time(state['StartedAt']),
 		finishedAt: time(state['FinishedAt']),
 		pid: pid !== null && pid > 0 ? pid : null,

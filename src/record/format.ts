@@ -18,8 +18,8 @@ import type {Action, TickAction} from '../store/actions.js';
 
 export const FORMAT = 'recording';
 /**
- * 2: diagnoses (findings and their resolution) instead of whole alerts. 3: Compose, health and
- * creation time on containers (optional), and `rollout` actions.
+ * 2: diagnoses (findings and their resolution) instead of whole alerts. 3: Compose and health on
+ * containers (optional), and `rollout` actions.
  */
 export const VERSION = 3;
 

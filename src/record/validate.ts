@@ -55,15 +55,15 @@ const container = shape({
 	command: arrayOf(str),
 	tty: bool,
 	labels: recordOf(str),
-	// compose, health and createdAt came later: recordings made before have none
+	// compose and health came later: recordings made before have none
 	compose: optional(nullable(shape({project: str, service: str, number: nullable(num), oneoff: bool, configHash: nullable(str)}))),
 	health: optional(nullable(shape({status: str, failingStreak: num, lastOutput: str, lastExitCode: nullable(num), lastCheckAt: nullable(str)}))),
-	createdAt: optional(nullable(str)),
 });
 const rolloutContainer = shape({id: str, name: str, image: str, runningAfterMs: nullable(num), healthyAfterMs: nullable(num), listeningAfterMs: nullable(num)});
 const rollout = shape({
 	id: str,
 	source: str,
+	kind: str,
 	project: str,
 	service: str,
 	startedAt: num,

@@ -1,16 +1,18 @@
 /**
  * Rollouts, followed over the store's actions: a Compose service whose containers are replaced
  * by ones of another configuration (its `config-hash` label changes: a new image, environment,
- * command, ...). The first new container opens the rollout, with the service's other containers
- * as the old ones; each later action (an inspect, a removal, the sockets, a diagnosis) moves it
- * on. What it finds goes back to the store as `rollout` actions; the store keeps them.
+ * command, ...), or that gains replicas. The creation of the first new container opens it, with
+ * the service's containers of another configuration as the old ones; each later action (an
+ * inspect, a removal, the sockets, a diagnosis) moves it on. What it finds goes back to the store
+ * as `rollout` actions; the store keeps them.
  *
- * Done: every old container is gone or stopped, and every new one runs, is healthy (if it has a
- * health check) and listens on the ports the old ones listened on. Failed: a new one exited,
+ * Done: every old container is removed, and every new one runs, is healthy (if it has a health
+ * check) and listens on the ports the old ones listened on. Failed: a new one exited,
  * could not start (State.Error: a port conflict), or is unhealthy; with the diagnosis that
  * explains it, once one is raised.
  */
-import type {ContainerInfo, Rollout, RolloutContainer} from '../model.js';
+import type {ContainerInfo, ListeningSocket, Rollout, RolloutContainer} from '../model.js';
+import {nanoToMillis, type DockerEvent} from '../parsers/docker-events.js';
 import type {Action} from '../store/actions.js';
 import type {State} from '../store/state.js';
 
@@ -21,6 +23,8 @@ export interface RolloutStore {
 
 /** Actions after which a rollout in progress may have moved on. */
 const MOVES: ReadonlySet<Action['type']> = new Set(['container', 'containers', 'container-removed', 'sockets', 'diagnosis']);
+/** Containers whose creation was seen and whose first inspect was not, remembered at most. */
+const CREATED_KEPT = 1_000;
 
 const serviceKey = (project: string, service: string): string => `${project}/${service}`;
 
@@ -34,6 +38,10 @@ export class RolloutTracker {
 	private stopped = false;
 	/** Rollouts dispatched and not applied yet: an action before then must see them. */
 	private readonly pending = new Map<string, Rollout>();
+	/** Compose containers created while watching and not inspected yet (id -> `project/service`). */
+	private readonly created = new Map<string, string>();
+	/** What each service's containers listened on when one was last stopped. */
+	private readonly ports = new Map<string, string[]>();
 	private readonly now: () => number;
 
 	constructor(
@@ -67,9 +75,13 @@ export class RolloutTracker {
 	}
 
 	private onAction(action: Action, state: State): void {
-		if (this.stopped || !MOVES.has(action.type)) return;
+		if (this.stopped) return;
 		const current = this.current(state);
-		const opened = action.type === 'container' ? this.opening(action.container, state, current) : null;
+		const opened = action.type === 'event' ? this.onEvent(action.event, state, current) : null;
+		// its first inspect: the container is no longer on its way
+		if (action.type === 'container') this.created.delete(action.container.id);
+		if (action.type === 'container-removed') this.created.delete(action.id);
+		if (!MOVES.has(action.type) && !opened) return;
 		const waiting = (r: Rollout): boolean => r.outcome === 'in-progress' || (action.type === 'diagnosis' && r.outcome === 'failed' && r.alertId === null);
 		const rollouts = [...current.values()].filter(r => waiting(r) && r.id !== opened?.id);
 		for (const r of rollouts) {
@@ -79,41 +91,65 @@ export class RolloutTracker {
 		if (opened) this.dispatch(this.judge(opened, state));
 	}
 
-	/** A container of a service's new configuration: the rollout it opens, or joins. */
-	private opening(c: ContainerInfo, state: State, current: ReadonlyMap<string, Rollout>): Rollout | null {
-		if (!c.compose || c.compose.oneoff) return null;
-		const {project, service, configHash} = c.compose;
-		const id = `${serviceKey(project, service)}@${configHash ?? c.image}`;
-		const known = current.get(id);
-		if (known) {
-			// another replica of the new configuration joins it (while it goes on)
-			if (known.outcome !== 'in-progress' || known.containers.some(k => k.id === c.id)) return null;
-			return {...known, containers: [...known.containers, newContainer(c)]};
+	/**
+	 * A Compose container's event. Stopping: the ports it listened on are remembered for its
+	 * service (its successor must listen on them; the sockets read next will not have them).
+	 * Created: the rollout it opens or joins. The event carries the container's labels, and
+	 * comes while the old containers are all still there.
+	 */
+	private onEvent(event: DockerEvent, state: State, current: ReadonlyMap<string, Rollout>): Rollout | null {
+		const a = event.attributes;
+		const project = a['com.docker.compose.project'];
+		const service = a['com.docker.compose.service'];
+		if (event.kind !== 'container' || !project || !service || (a['com.docker.compose.oneoff'] ?? '').toLowerCase() === 'true') return null;
+		const key = serviceKey(project, service);
+		if (event.action === 'kill' || event.action === 'die' || event.action === 'stop') {
+			const ports = portsOf(state, [event.actorId]);
+			if (ports.length > 0) this.ports.set(key, ports);
+			return null;
 		}
-		// the old are those of another configuration made before it (Compose renames an old one
-		// while it makes the new: its inspect can come after the new one's)
-		const created = ms(c.createdAt) ?? Infinity;
-		const old = [...state.containers.values()].filter(
-			o =>
-				o.id !== c.id &&
-				o.compose?.project === project &&
-				o.compose.service === service &&
-				!o.compose.oneoff &&
-				(o.compose.configHash ?? o.image) !== (configHash ?? c.image) &&
-				(ms(o.createdAt) ?? -Infinity) < created,
-		);
-		if (old.length === 0) return null;
-		const oldIds = new Set(old.map(o => o.id));
-		const ports = [...new Set(state.sockets.filter(s => s.containerId !== null && oldIds.has(s.containerId)).map(s => `${s.port}/${s.proto}`))].sort();
+		if (event.action !== 'create') return null;
+		this.created.set(event.actorId, key);
+		if (this.created.size > CREATED_KEPT) this.created.delete(this.created.keys().next().value!);
+		const hash = a['com.docker.compose.config-hash'] ?? null;
+		const container: RolloutContainer = {id: event.actorId, name: a['name'] ?? event.actorId.slice(0, 12), image: a['image'] ?? '', runningAfterMs: null, healthyAfterMs: null, listeningAfterMs: null};
+		const join = (r: Rollout): Rollout | null => (r.containers.some(k => k.id === container.id) ? null : {...r, containers: [...r.containers, container]});
+		const peers = [...state.containers.values()].filter(o => o.id !== event.actorId && o.compose?.project === project && o.compose.service === service && !o.compose.oneoff);
+		const old = peers.filter(o => o.compose!.configHash !== hash);
+		const id = `${key}@${hash ?? container.image}`;
+		const update = current.get(id);
+		// another replica of the new configuration joins it while it goes on
+		if (update?.outcome === 'in-progress') return join(update);
+		if (old.length > 0 && !update) return this.opened(event, {project, service, hash, key}, id, 'update', container, old, old, state);
+		// a new replica of the configuration the service runs: a scale (the first is a deployment)
+		const scale = [...current.values()].find(r => r.kind === 'scale' && r.outcome === 'in-progress' && r.project === project && r.service === service);
+		if (scale) return join(scale);
+		return peers.length === 0 ? null : this.opened(event, {project, service, hash, key}, `${id}+${event.actorId.slice(0, 12)}`, 'scale', container, [], peers, state);
+	}
+
+	/** A rollout opened by a container's creation: `old` are replaced. */
+	private opened(
+		event: DockerEvent,
+		s: {project: string; service: string; hash: string | null; key: string},
+		id: string,
+		kind: Rollout['kind'],
+		container: RolloutContainer,
+		old: readonly ContainerInfo[],
+		peers: readonly ContainerInfo[],
+		state: State,
+	): Rollout {
+		// what they listen on now, or listened on before they were stopped
+		const ports = [...new Set([...portsOf(state, peers.map(p => p.id)), ...(this.ports.get(s.key) ?? [])])].sort();
 		return {
 			id,
 			source: 'compose',
-			project,
-			service,
-			startedAt: ms(c.createdAt) ?? this.now(),
-			old: {configHash: old[0]!.compose!.configHash, images: [...new Set(old.map(o => o.image))], containers: old.map(o => ({id: o.id, name: o.name}))},
-			configHash,
-			containers: [newContainer(c)],
+			kind,
+			project: s.project,
+			service: s.service,
+			startedAt: nanoToMillis(event.timeNano),
+			old: {configHash: peers[0]?.compose?.configHash ?? null, images: [...new Set(old.map(o => o.image))], containers: old.map(o => ({id: o.id, name: o.name}))},
+			configHash: s.hash,
+			containers: [container],
 			ports,
 			outcome: 'in-progress',
 			reason: null,
@@ -133,17 +169,29 @@ export class RolloutTracker {
 		const next: Rollout = containers.some((k, i) => k !== r.containers[i]) ? {...r, containers} : r;
 		const failure = containers.map(k => failureOf(state.containers.get(k.id))).find(f => f !== null);
 		if (failure) return {...next, outcome: 'failed', reason: failure, endedAt: now, alertId: explaining(next, state)};
-		const oldGone = r.old.containers.every(o => state.containers.get(o.id)?.state !== 'running');
+		// Compose removes an old container after it made its successor: while one remains, or a
+		// container of the service was made and not inspected yet, more may come
+		const key = serviceKey(r.project, r.service);
+		const settled = r.old.containers.every(o => !state.containers.has(o.id)) && ![...this.created.values()].includes(key);
 		const ready = containers.every(k => {
 			const c = state.containers.get(k.id);
 			return c?.state === 'running' && (c.health === null || c.health?.status === 'healthy') && (r.ports.length === 0 || k.listeningAfterMs !== null);
 		});
-		return oldGone && ready ? {...next, outcome: 'done', endedAt: now} : next;
+		return settled && ready ? {...next, outcome: 'done', endedAt: now} : next;
 	}
 }
 
-function newContainer(c: ContainerInfo): RolloutContainer {
-	return {id: c.id, name: c.name, image: c.image, runningAfterMs: null, healthyAfterMs: null, listeningAfterMs: null};
+/** Docker's embedded DNS resolver, in every container on a user-defined network, on ports of its own. */
+const DOCKER_DNS = '127.0.0.11';
+
+/**
+ * `80/tcp`: what these containers listen on, by the sockets last read: held by their processes,
+ * or (untraced) in their namespaces, as Relations.owner says; not Docker's DNS resolver there.
+ */
+function portsOf(state: State, ids: readonly string[]): string[] {
+	const set = new Set(ids);
+	const theirs = (s: ListeningSocket): boolean => s.address !== DOCKER_DNS && (s.containerId !== null ? set.has(s.containerId) : s.pid === null && set.has(s.netns));
+	return [...new Set(state.sockets.filter(theirs).map(s => `${s.port}/${s.proto}`))].sort();
 }
 
 /** The times a new container has reached since the rollout began. */
@@ -152,7 +200,7 @@ function reached(k: RolloutContainer, c: ContainerInfo | undefined, r: Rollout, 
 	const after = (t: number | null): number | null => (t === null ? null : Math.max(0, t - r.startedAt));
 	const runningAfterMs = k.runningAfterMs ?? (c.state === 'running' ? after(ms(c.startedAt)) : null);
 	const healthyAfterMs = k.healthyAfterMs ?? (c.health?.status === 'healthy' ? after(ms(c.health.lastCheckAt) ?? now) : null);
-	const listened = new Set(state.sockets.filter(s => s.containerId === c.id).map(s => `${s.port}/${s.proto}`));
+	const listened = new Set(portsOf(state, [c.id]));
 	const listeningAfterMs = k.listeningAfterMs ?? (r.ports.length > 0 && c.state === 'running' && r.ports.every(p => listened.has(p)) ? after(now) : null);
 	if (runningAfterMs === k.runningAfterMs && healthyAfterMs === k.healthyAfterMs && listeningAfterMs === k.listeningAfterMs) return k;
 	return {...k, runningAfterMs, healthyAfterMs, listeningAfterMs};

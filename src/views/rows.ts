@@ -259,7 +259,7 @@ const seconds = (ms: number | null): string => (ms === null ? '–' : `${(ms / 1
 /**
  * A rollout's line in the event log, updated in place: `rollout web, 2 old (app:1) → app:2:
  * done, 2/2 new running in 0.8 s, healthy in 1.9 s, listening on 80/tcp in 2.1 s`, or failed
- * with why.
+ * with why; a scale says `scale web +1 (app:2)`.
  */
 export function rolloutText(r: Rollout): string {
 	const images = [...new Set(r.containers.map(k => k.image))].join(', ');
@@ -270,7 +270,8 @@ export function rolloutText(r: Rollout): string {
 	if (r.containers.some(k => k.healthyAfterMs !== null)) steps.push(`healthy in ${seconds(latest('healthyAfterMs'))}`);
 	if (r.ports.length > 0) steps.push(`listening on ${r.ports.join(' ')} in ${seconds(latest('listeningAfterMs'))}`);
 	const outcome = r.outcome === 'failed' ? `failed: ${r.reason}` : r.outcome;
-	return `rollout ${r.service}, ${r.old.containers.length} old (${r.old.images.join(', ')}) → ${images}: ${outcome}, ${steps.join(', ')}`;
+	const head = r.kind === 'scale' ? `scale ${r.service} +${r.containers.length} (${images})` : `rollout ${r.service}, ${r.old.containers.length} old (${r.old.images.join(', ')}) → ${images}`;
+	return `${head}: ${outcome}, ${steps.join(', ')}`;
 }
 
 export function rolloutLogRow(r: Rollout, width: number): Row {

@@ -99,6 +99,7 @@ describe('health checks', () => {
 interface JsonRollout {
 	type: 'rollout';
 	id: string;
+	kind: string;
 	project: string;
 	service: string;
 	outcome: string;
@@ -137,7 +138,7 @@ describe('rollouts', () => {
 		const fresh = (await bed.compose(project, WEB, ['ps', '-q', 'web'])).split('\n').sort();
 		expect(fresh.some(id => old.includes(id))).toBe(false);
 		const done = await s.until('the rollout done', ended, 30_000);
-		expect(done).toMatchObject({project, service: 'web', outcome: 'done', reason: null, ports: ['8080/tcp']});
+		expect(done).toMatchObject({kind: 'update', project, service: 'web', outcome: 'done', reason: null, ports: ['8080/tcp']});
 		expect(done.old.containers.map(c => c.id).sort()).toEqual(old);
 		expect(done.containers.map(c => c.id).sort()).toEqual(fresh);
 		expect(done.configHash).not.toBe(done.old.configHash);
@@ -160,5 +161,18 @@ describe('rollouts', () => {
 		expect(failed.reason).toMatch(new RegExp(`^${project}_web_[12] exited with code 3$`));
 		expect(failed.old.containers.map(c => c.id).sort()).toEqual(old);
 		expect(failed.endedAt).not.toBeNull();
+	});
+
+	it('a scale up: one rollout of the new replica, done once it runs, is healthy and listens', async () => {
+		const {project, s, old} = await deployed();
+		await bed.compose(project, WEB, ['up', '-d', '--scale', 'web=3'], {NETWATCH_TEST_READY: '1'});
+		const now = (await bed.compose(project, WEB, ['ps', '-q', 'web'])).split('\n');
+		const added = now.filter(id => !old.includes(id));
+		expect(added).toHaveLength(1);
+		const done = await s.until('the scale done', ended, 30_000);
+		expect(done).toMatchObject({kind: 'scale', project, service: 'web', outcome: 'done', ports: ['8080/tcp'], old: expect.objectContaining({containers: []})});
+		expect(done.containers.map(c => c.id)).toEqual(added);
+		expect(done.containers[0]!.listeningAfterMs).toBeGreaterThanOrEqual(done.containers[0]!.runningAfterMs!);
+		expect(new Set(rollouts(s).map(r => r.id)).size).toBe(1);
 	});
 });

@@ -170,6 +170,7 @@ describe('a rollout in the event log', () => {
 	const rollout: Rollout = {
 		id: `nwt-capture14/web@${web2.compose!.configHash}`,
 		source: 'compose',
+		kind: 'update',
 		project: 'nwt-capture14',
 		service: 'web',
 		startedAt: Date.parse('2026-12-02T15:47:07Z'),
