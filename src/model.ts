@@ -109,6 +109,34 @@ export interface ContainerInfo {
 	readonly command: readonly string[];
 	readonly tty: boolean;
 	readonly labels: Readonly<Record<string, string>>;
+	/** What Docker Compose said of it in its labels; null for a container Compose did not make. */
+	readonly compose: ComposeInfo | null;
+	/** State.Health: null for a container without a health check. */
+	readonly health: HealthInfo | null;
+}
+
+/** What Docker's health check said last (State.Health). */
+export interface HealthInfo {
+	readonly status: 'starting' | 'healthy' | 'unhealthy';
+	/** Probes failed in a row. */
+	readonly failingStreak: number;
+	/** The last probe's output: sanitised, on one line, cut to HEALTH_OUTPUT_MAX characters. */
+	readonly lastOutput: string;
+	readonly lastExitCode: number | null;
+	/** When the last probe ended (ISO 8601), or null before the first. */
+	readonly lastCheckAt: string | null;
+}
+
+/** The `com.docker.compose.*` labels that Compose (v1 and v2 alike) puts on its containers. */
+export interface ComposeInfo {
+	readonly project: string;
+	readonly service: string;
+	/** `.container-number`: the replica's number within its service; null when absent. */
+	readonly number: number | null;
+	/** `.oneoff`: made by `compose run`, not by `up`. */
+	readonly oneoff: boolean;
+	/** `.config-hash`: changes when the service's configuration does (a rollout replaces it). */
+	readonly configHash: string | null;
 }
 
 export interface NetworkInfo {
@@ -167,7 +195,9 @@ export type DiagnosisKind =
 	/** Two containers on user-defined networks that they do not share: no name lookup between them. */
 	| 'dns-other-network'
 	/** A listener's accept queue overflowed: the kernel dropped connection attempts. */
-	| 'listen-overflow';
+	| 'listen-overflow'
+	/** Its health check fails (State.Health says unhealthy). */
+	| 'unhealthy';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -184,9 +214,10 @@ export interface AlertHolder {
 
 /**
  * How it was seen: the container exited; it keeps failing while it runs (its log, followed);
- * Docker failed to start it; or a standing condition of its state (its ports and sockets).
+ * Docker failed to start it; a standing condition of its state (its ports, sockets and TCP
+ * counters); or its health check.
  */
-export type FindingSource = 'exit' | 'running' | 'docker-start' | 'state';
+export type FindingSource = 'exit' | 'running' | 'docker-start' | 'state' | 'health';
 
 /** What a rule finds. The store turns findings into alerts: counted, kept, resolved. */
 export interface Finding {
@@ -305,4 +336,45 @@ export interface ListenOverflow {
 	readonly drops: number;
 	/** The listeners whose accept queue was not empty then (LISTEN rx_queue). */
 	readonly queues: readonly {readonly address: string; readonly port: number; readonly queue: number}[];
+}
+
+/** A new container of a rollout, and how long it took to get there from the rollout's start. */
+export interface RolloutContainer {
+	readonly id: string;
+	readonly name: string;
+	readonly image: string;
+	/** ms after the rollout began; null until it happened. */
+	readonly runningAfterMs: number | null;
+	readonly healthyAfterMs: number | null;
+	readonly listeningAfterMs: number | null;
+}
+
+/**
+ * A Compose service whose containers are replaced by ones of another configuration (`compose
+ * up` with a changed image, environment, ...), or that gains replicas (`--scale`): followed from
+ * the first new container until every old one is gone and every new one runs, is healthy (if it
+ * has a check) and listens on the service's ports (done), or a new one fails (failed, with the
+ * reason).
+ */
+export interface Rollout {
+	/** `<project>/<service>@<new config hash>`, and `+<first new container's short id>` for a scale */
+	readonly id: string;
+	readonly source: 'compose';
+	/** `update`: the configuration changed, old containers are replaced; `scale`: replicas are added. */
+	readonly kind: 'update' | 'scale';
+	readonly project: string;
+	readonly service: string;
+	/** ms since the epoch: the first new container's creation. */
+	readonly startedAt: number;
+	readonly old: {readonly configHash: string | null; readonly images: readonly string[]; readonly containers: readonly {readonly id: string; readonly name: string}[]};
+	readonly configHash: string | null;
+	readonly containers: readonly RolloutContainer[];
+	/** The ports the old containers listened on (`80/tcp`): the new ones must too. */
+	readonly ports: readonly string[];
+	readonly outcome: 'in-progress' | 'done' | 'failed';
+	/** Why it failed: `web_1 exited with code 3`, `web_1 is unhealthy: …`, `web_1 could not start: …`. */
+	readonly reason: string | null;
+	/** The diagnosis that explains the failure, if one was raised. */
+	readonly alertId: string | null;
+	readonly endedAt: number | null;
 }

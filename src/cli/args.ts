@@ -5,6 +5,7 @@
 import {parseArgs} from 'node:util';
 import type {MetricsAddress} from '../output/metrics.js';
 import {schemeFromColorFgBg, SCHEMES, type Scheme} from '../views/scheme.js';
+import {parseLabelFilter, type Scope} from '../store/scope.js';
 
 export const EXIT = {
 	ok: 0,
@@ -42,6 +43,8 @@ export interface WatchOptions extends ViewOptions {
 	readonly metrics: MetricsAddress | null;
 	readonly host: string | undefined;
 	readonly context: string | undefined;
+	/** `--project`, `--filter label=…`: the containers watched. */
+	readonly scope: Scope;
 }
 
 export interface ReplayOptions extends ViewOptions {
@@ -62,7 +65,7 @@ export type Command = WatchOptions | ReplayOptions | {readonly command: 'help'} 
 export class UsageError extends Error {}
 
 export const USAGE =
-	'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--captions FILE] [--plain] [--metrics ADDR:PORT]\n       [-H HOST | -c CONTEXT] [--bell] [--bits] [--ascii] [--no-color] [--theme light|dark] [--present] [--focus NAME]\n       netwatch replay FILE [--speed N] [--cast OUT.cast [--size COLSxROWS] [--idle-limit S]]';
+	'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--captions FILE] [--plain] [--metrics ADDR:PORT]\n       [-H HOST | -c CONTEXT] [--project NAME] [--filter label=KEY[=VALUE]]\n       [--bell] [--bits] [--ascii] [--no-color] [--theme light|dark] [--present] [--focus NAME]\n       netwatch replay FILE [--speed N] [--cast OUT.cast [--size COLSxROWS] [--idle-limit S]]';
 
 export const HELP = `netwatch: watch a Docker host's network live
 
@@ -92,6 +95,11 @@ Options:
                           docker context, else /var/run/docker.sock)
   -c, --context NAME      the Docker engine of a docker CLI context ('docker
                           context ls'); $DOCKER_CONTEXT is read too
+      --project NAME      watch only the containers of this Compose project
+                          (repeatable: any of them)
+      --filter label=KEY[=VALUE]
+                          watch only containers with this label (repeatable: all
+                          of them, as 'docker ps --filter' reads labels)
       --bell              ring the terminal bell when an alert opens
       --bits              show rates in bits per second (key b switches)
       --ascii             no Unicode box drawing or sparklines
@@ -244,6 +252,8 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 				metrics: {type: 'string'},
 				host: {type: 'string', short: 'H'},
 				context: {type: 'string', short: 'c'},
+				project: {type: 'string', multiple: true},
+				filter: {type: 'string', multiple: true},
 			},
 		});
 	} catch (error) {
@@ -261,6 +271,14 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 	const metrics = values.metrics === undefined ? null : parseMetricsAddress(values.metrics);
 	if (values.metrics !== undefined && metrics === null) throw new UsageError(`--metrics needs ADDR:PORT (127.0.0.1:9464, [::1]:9464 or :9464), not '${values.metrics}'`);
 	if (metrics !== null && values.once) throw new UsageError('--metrics serves until stopped: not with --once');
+	const projects = values.project ?? [];
+	const empty = projects.find(p => p.trim() === '');
+	if (empty !== undefined) throw new UsageError('--project needs a name');
+	const labels = (values.filter ?? []).map(text => {
+		const label = parseLabelFilter(text);
+		if (!label) throw new UsageError(`--filter takes label=KEY or label=KEY=VALUE, not '${text}'`);
+		return label;
+	});
 	return {
 		command: 'watch',
 		interval: number('--interval', values.interval, 1, 0.2, 60),
@@ -277,5 +295,6 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 		host: values.host,
 		context: values.context,
 		...viewOptions(values, env),
+		scope: {projects, labels},
 	};
 }

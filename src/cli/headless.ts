@@ -3,10 +3,10 @@
  * the plain table that a non-terminal stdout gets, and that table once per sample on a
  * terminal that cannot take the dashboard (or with `--plain`).
  */
-import {alertRecord, eventRecord, onceDocument, snapshotRecord, stringify} from '../output/json.js';
+import {alertRecord, eventRecord, onceDocument, rolloutRecord, snapshotRecord, stringify} from '../output/json.js';
 import {plainReport, type PlainOptions} from '../output/table.js';
 import type {Action} from '../store/actions.js';
-import type {Snapshot} from '../store/snapshot.js';
+import {watched, type Snapshot} from '../store/snapshot.js';
 import type {State} from '../store/state.js';
 import type {RateUnit} from '../util/format.js';
 import {EXIT} from './args.js';
@@ -84,9 +84,11 @@ export function runJsonStream(session: Session, io: HeadlessIo, done: Promise<vo
 	let lastError: string | null = null;
 	// alerts as last written: an alert that the store opened, counted or resolved is written again
 	let written: State['alerts'] = new Map();
-	const writeAlerts = (alerts: State['alerts']): void => {
-		for (const [id, alert] of alerts) if (written.get(id) !== alert) write(alertRecord(alert));
-		written = alerts;
+	const writeAlerts = (state: State): void => {
+		for (const [id, alert] of state.alerts) {
+			if (written.get(id) !== alert && watched(state, session.store.scope, {kind: 'alert', alert})) write(alertRecord(alert));
+		}
+		written = state.alerts;
 	};
 	const offSnapshots = session.store.subscribe(s => {
 		if (s.tick === lastTick || behind) return;
@@ -94,8 +96,12 @@ export function runJsonStream(session: Session, io: HeadlessIo, done: Promise<vo
 		write(snapshotRecord(s));
 	});
 	const offActions = session.store.onAction((action, state) => {
-		if (action.type === 'event') write(eventRecord(state.events[state.events.length - 1]!));
-		else if (ALERT_ACTIONS.has(action.type) && state.alerts !== written) writeAlerts(state.alerts);
+		if (action.type === 'event') {
+			const entry = state.events[state.events.length - 1]!;
+			if (watched(state, session.store.scope, {kind: 'event', entry})) write(eventRecord(entry));
+		} else if (action.type === 'rollout') {
+			if (watched(state, session.store.scope, {kind: 'rollout', rollout: action.rollout})) write(rolloutRecord(action.rollout));
+		} else if (ALERT_ACTIONS.has(action.type) && state.alerts !== written) writeAlerts(state);
 		else if (action.type === 'docker' && action.status.error !== lastError) {
 			lastError = action.status.error;
 			if (lastError) warn(io.stderr, lastError);

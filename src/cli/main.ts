@@ -58,7 +58,7 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		warn(io.stderr, `cannot record to ${options.record}: ${(error as Error).message.replace(/^\w+: /, '')}`);
 		return EXIT.file;
 	}
-	const session = startSession({interval: options.interval, host: options.host, context: options.context, env: io.env, recorder, captions: options.captions});
+	const session = startSession({interval: options.interval, host: options.host, context: options.context, env: io.env, recorder, captions: options.captions, scope: options.scope});
 	// a reason to stop that retrying cannot cure (ssh refused the host key): status 3
 	let fatal: string | null = null;
 	const failed = session.fatal.then(reason => {

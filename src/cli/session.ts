@@ -16,6 +16,8 @@ import {EndpointError} from '../docker/endpoint.js';
 import {explainDockerError} from '../docker/errors.js';
 import {parseOsRelease} from '../parsers/os-release.js';
 import type {Recorder} from '../record/recorder.js';
+import {RolloutTracker} from '../rollouts/tracker.js';
+import type {Scope} from '../store/scope.js';
 import {Store} from '../store/store.js';
 
 export interface SessionOptions {
@@ -29,6 +31,8 @@ export interface SessionOptions {
 	readonly recorder?: Recorder | null;
 	/** `--captions FILE` */
 	readonly captions?: string | null;
+	/** `--project`, `--filter label=…`: what the snapshots show. */
+	readonly scope?: Scope;
 }
 
 export interface Session {
@@ -104,6 +108,7 @@ export function startSession(options: SessionOptions): Session {
 	const store = new Store({
 		endpoint: engine?.endpoint.url ?? options.host ?? options.env['DOCKER_HOST'] ?? '',
 		context: engine?.context ?? null,
+		scope: options.scope,
 	});
 	const detach = options.recorder?.attach(store);
 	const dispatch = store.dispatch.bind(store);
@@ -126,7 +131,9 @@ export function startSession(options: SessionOptions): Session {
 	const diagnoses = docker && engine ? new DiagnosisEngine({store, docker: diagnosisDocker(docker, sampler, engine.endpoint.kind === 'unix')}) : null;
 	const captions = options.captions ? new CaptionCollector(options.captions, dispatch) : null;
 	captions?.start();
+	const rollouts = docker ? new RolloutTracker(store) : null;
 	diagnoses?.start();
+	rollouts?.start();
 	docker?.start();
 	sampler.start();
 	const dockerReady = docker?.ready ?? Promise.resolve();
@@ -140,6 +147,7 @@ export function startSession(options: SessionOptions): Session {
 			captions?.stop();
 			sampler.stop();
 			diagnoses?.stop();
+			rollouts?.stop();
 			docker?.stop();
 			store.close();
 			detach?.();

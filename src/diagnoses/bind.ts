@@ -11,7 +11,7 @@ import {Relations} from '../store/relations.js';
 export interface BindInput {
 	readonly victim: ContainerInfo;
 	readonly failure: BindFailure;
-	readonly source: Exclude<FindingSource, 'state'>;
+	readonly source: Exclude<FindingSource, 'state' | 'health'>;
 	/** Every listening socket, fresh; null when the Docker host's cannot be read from here (a remote engine). */
 	readonly sockets: readonly ListeningSocket[] | null;
 	/** Every container Docker knows, by id. */

@@ -13,7 +13,8 @@
  *    no start, and State.Error says why;
  *  - standing conditions of the state, judged each tick: published ports with no listener or
  *    a loopback-only one, port bindings on a host-network container, an accept queue that
- *    overflowed.
+ *    overflowed;
+ *  - a health check that fails: judged on each inspect (a `health_status` event brings one).
  * Everything is read-only: GET logs, GET inspect, /proc.
  */
 import {HOST_NS, namespaceOwner, type Alert, type ContainerInfo, type Finding, type ListeningSocket} from '../model.js';
@@ -28,6 +29,8 @@ import {diagnoseBind} from './bind.js';
 import {blockedLookup, containersNamed, diagnoseDns} from './dns.js';
 import {portFindings} from './published.js';
 import {tcpFindings} from './tcp.js';
+import {healthFindingId, isUnhealthy, unhealthyFinding} from './health.js';
+import {Relations} from '../store/relations.js';
 
 /** What the diagnoses may ask of Docker and of /proc, and nothing more. */
 export interface DiagnosisDocker {
@@ -166,10 +169,12 @@ export class DiagnosisEngine {
 				this.dead.clear();
 				this.onSync(state);
 				this.checkLayouts(state);
+				for (const c of state.containers.values()) this.checkHealth(c, state);
 				break;
 			case 'container':
 				this.dead.delete(action.container.id);
 				this.checkLayouts(state);
+				this.checkHealth(action.container, state);
 				break;
 			case 'container-removed':
 				this.checkLayouts(state);
@@ -401,6 +406,14 @@ export class DiagnosisEngine {
 			const mine = (s: ListeningSocket): boolean => s.containerId === alert.containerId || (s.pid === null && ns !== HOST_NS && s.netns === ns);
 			if (sockets.some(s => mine(s) && s.port === alert.port && s.proto === alert.proto)) this.resolve(alert);
 		}
+	}
+
+	/** Unhealthy: an alert while it lasts (raised once), resolved when healthy again or stopped. */
+	private checkHealth(c: ContainerInfo, state: State): void {
+		const open = state.alerts.get(healthFindingId(c.id));
+		const unhealthy = isUnhealthy(c);
+		if (unhealthy && (!open || open.resolved)) this.found(unhealthyFinding(c, new Relations(state.containers, state.networks).modeText(c), this.now()));
+		else if (!unhealthy && open && !open.resolved) this.resolve(open);
 	}
 
 	/** A name lookup that the networks' layout explained is over once the layout allows it. */

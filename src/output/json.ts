@@ -4,9 +4,10 @@
  * Text that came from containers is not sanitised here: JSON escapes control characters, and
  * `stringify` also escapes DEL and C1 controls, which JSON.stringify leaves raw.
  */
-import type {Alert} from '../model.js';
+import type {Alert, Rollout} from '../model.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
 import type {ContainerView, InterfaceView, ListeningView, Snapshot} from '../store/snapshot.js';
+import {composeServices, summarize, type ComposeService} from '../store/services.js';
 import type {EventEntry} from '../store/state.js';
 import {escapeJsonControls} from '../util/sanitize.js';
 
@@ -84,6 +85,25 @@ function containerRecord(c: ContainerView) {
 		connectionCounts: c.connectionCounts,
 		tcp: c.tcp,
 		labels: c.labels,
+		compose: c.compose === null ? null : {project: c.compose.project, service: c.compose.service, number: c.compose.number, oneoff: c.compose.oneoff},
+		health: c.health === null ? null : {status: c.health.status, failingStreak: c.health.failingStreak, lastOutput: c.health.lastOutput, lastCheckAt: c.health.lastCheckAt},
+	};
+}
+
+/** A Compose service, from its containers. */
+function serviceRecord(s: ComposeService) {
+	const summary = summarize(s.members);
+	return {
+		source: 'compose' as const,
+		project: s.project,
+		name: s.name,
+		replicas: {running: summary.running, total: summary.total},
+		images: summary.images,
+		containers: s.members.map(c => ({id: c.id, name: c.name, number: c.compose!.number, state: c.state, health: c.health?.status ?? null})),
+		listening: summary.ports,
+		health: summary.health,
+		rxRate: rate(summary.rxRate),
+		txRate: rate(summary.txRate),
 	};
 }
 
@@ -124,6 +144,26 @@ export function alertRecord(a: Alert) {
 	};
 }
 
+export function rolloutRecord(r: Rollout) {
+	return {
+		type: 'rollout' as const,
+		id: r.id,
+		source: r.source,
+		kind: r.kind,
+		project: r.project,
+		service: r.service,
+		outcome: r.outcome,
+		reason: r.reason,
+		alertId: r.alertId,
+		startedAt: iso(r.startedAt),
+		endedAt: r.endedAt === null ? null : iso(r.endedAt),
+		old: r.old,
+		configHash: r.configHash,
+		ports: r.ports,
+		containers: r.containers,
+	};
+}
+
 export function eventRecord(entry: EventEntry) {
 	const e = entry.event;
 	return {
@@ -149,6 +189,7 @@ function body(s: Snapshot) {
 		containers: s.containers.map(containerRecord),
 		edges: s.edges,
 		conntrack: s.conntrack,
+		services: composeServices(s.containers).map(serviceRecord),
 		alerts: s.alerts.filter(a => !a.resolved).map(alertRecord),
 	};
 }
@@ -160,7 +201,7 @@ export function snapshotRecord(s: Snapshot) {
 
 /** `--json --once`: one document, with the newest events too. */
 export function onceDocument(s: Snapshot) {
-	return {...body(s), events: s.events.slice(-50).map(eventRecord)};
+	return {...body(s), events: s.events.slice(-50).map(eventRecord), rollouts: s.rollouts.map(rolloutRecord)};
 }
 
 export function stringify(record: unknown): string {

@@ -28,6 +28,7 @@ const KINDS = {
 	'dns-default-bridge': true,
 	'dns-other-network': true,
 	'listen-overflow': true,
+	unhealthy: true,
 } satisfies Record<DiagnosisKind, true>;
 
 const COMPOSE_PROJECT = 'com.docker.compose.project';

@@ -3,7 +3,9 @@
  * Written against API 1.41 (Engine 20.10) and checked for what later versions removed
  * (the top-level NetworkSettings.IPAddress is gone in 1.52, so only `Networks` is read).
  */
-import type {ContainerInfo, ContainerNetwork, ContainerState, NetworkInfo, PortBinding, SocketProto} from '../model.js';
+import type {ComposeInfo, ContainerInfo, HealthInfo, ContainerNetwork, ContainerState, NetworkInfo, PortBinding, SocketProto} from '../model.js';
+
+import {sanitize} from '../util/sanitize.js';
 
 type Json = Record<string, unknown>;
 
@@ -62,6 +64,46 @@ function parseNetworks(value: unknown): ContainerNetwork[] {
 	});
 }
 
+/** A probe's output is kept this long at most (Docker keeps 4 KiB of it). */
+export const HEALTH_OUTPUT_MAX = 200;
+const HEALTH_STATUSES: readonly HealthInfo['status'][] = ['starting', 'healthy', 'unhealthy'];
+
+/** State.Health -> the status and the last probe; null when the container has no health check. */
+function parseHealth(value: unknown): HealthInfo | null {
+	const h = obj(value);
+	const status = str(h['Status']) as HealthInfo['status'];
+	if (!HEALTH_STATUSES.includes(status)) return null;
+	const log = Array.isArray(h['Log']) ? h['Log'] : [];
+	const last = obj(log[log.length - 1]);
+	// untrusted: whatever the probe printed, on one line
+	const output = sanitize(str(last['Output'])).trim();
+	return {
+		status,
+		failingStreak: num(h['FailingStreak']) ?? 0,
+		lastOutput: output.length > HEALTH_OUTPUT_MAX ? `${[...output].slice(0, HEALTH_OUTPUT_MAX - 1).join('')}…` : output,
+		lastExitCode: num(last['ExitCode']),
+		lastCheckAt: time(last['End']),
+	};
+}
+
+const COMPOSE = 'com.docker.compose.';
+
+/** A container's Compose labels -> who it is in its project, or null when Compose did not make it. */
+export function parseComposeLabels(labels: Readonly<Record<string, string>>): ComposeInfo | null {
+	const project = labels[`${COMPOSE}project`];
+	const service = labels[`${COMPOSE}service`];
+	if (!project || !service) return null;
+	const number = Number(labels[`${COMPOSE}container-number`]);
+	return {
+		project,
+		service,
+		number: Number.isInteger(number) && number > 0 ? number : null,
+		// v1 writes True/False, v2 True/False too; anything else is not a one-off
+		oneoff: (labels[`${COMPOSE}oneoff`] ?? '').toLowerCase() === 'true',
+		configHash: labels[`${COMPOSE}config-hash`] || null,
+	};
+}
+
 /** GET /containers/{id}/json -> ContainerInfo, or null if it is not a container at all. */
 export function parseContainerInspect(raw: unknown): ContainerInfo | null {
 	const c = obj(raw);
@@ -103,6 +145,8 @@ export function parseContainerInspect(raw: unknown): ContainerInfo | null {
 		command: [...strings(config['Entrypoint']), ...strings(config['Cmd'])],
 		tty: config['Tty'] === true,
 		labels,
+		compose: parseComposeLabels(labels),
+		health: parseHealth(state['Health']),
 	};
 }
 

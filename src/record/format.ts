@@ -18,8 +18,9 @@ import type {Action, TickAction} from '../store/actions.js';
 
 export const FORMAT = 'recording';
 /**
- * 2: diagnoses (findings and their resolution) instead of whole alerts, and captions. A version 1
- * file reads as it is: its alerts are taken whole.
+ * 2: diagnoses (findings and their resolution) instead of whole alerts; captions; Compose and
+ * health on containers (optional); `rollout` actions. A version 1 file reads as it is: its alerts
+ * are taken whole.
  */
 export const VERSION = 2;
 

@@ -55,6 +55,26 @@ const container = shape({
 	command: arrayOf(str),
 	tty: bool,
 	labels: recordOf(str),
+	// compose and health came later: recordings made before have none
+	compose: optional(nullable(shape({project: str, service: str, number: nullable(num), oneoff: bool, configHash: nullable(str)}))),
+	health: optional(nullable(shape({status: str, failingStreak: num, lastOutput: str, lastExitCode: nullable(num), lastCheckAt: nullable(str)}))),
+});
+const rolloutContainer = shape({id: str, name: str, image: str, runningAfterMs: nullable(num), healthyAfterMs: nullable(num), listeningAfterMs: nullable(num)});
+const rollout = shape({
+	id: str,
+	source: str,
+	kind: str,
+	project: str,
+	service: str,
+	startedAt: num,
+	old: shape({configHash: nullable(str), images: arrayOf(str), containers: arrayOf(shape({id: str, name: str}))}),
+	configHash: nullable(str),
+	containers: arrayOf(rolloutContainer),
+	ports: arrayOf(str),
+	outcome: str,
+	reason: nullable(str),
+	alertId: nullable(str),
+	endedAt: nullable(num),
 });
 const socket = shape({
 	proto: str,
@@ -161,6 +181,7 @@ const ACTIONS: Record<Action['type'], Check> = {
 	event: shape({event}),
 	diagnosis: shape({finding}),
 	'diagnosis-resolved': shape({id: str, at: num}),
+	rollout: shape({rollout}),
 	alert: shape({alert}),
 	caption: shape({text: nullable(str)}),
 };

@@ -15,6 +15,7 @@ import type {
 	NetDevRow,
 	NetworkInfo,
 	ProcessRef,
+	Rollout,
 	TcpStats,
 } from '../model.js';
 import type {DockerEvent} from '../parsers/docker-events.js';
@@ -126,6 +127,12 @@ export interface DiagnosisResolvedAction {
 	readonly at: number;
 }
 
+/** A rollout opened or moved on (src/rollouts): the store keeps the newest word on each. */
+export interface RolloutAction {
+	readonly type: 'rollout';
+	readonly rollout: Rollout;
+}
+
 /** What alerts gained with diagnoses (format 2). */
 type Format2Fields = 'severity' | 'hint' | 'evidenceFrom' | 'lookup' | 'occurrence' | 'occurrences' | 'resolvedAt';
 
@@ -156,5 +163,6 @@ export type Action =
 	| EventAction
 	| DiagnosisAction
 	| DiagnosisResolvedAction
+	| RolloutAction
 	| AlertAction
 	| CaptionAction;

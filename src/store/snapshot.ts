@@ -4,12 +4,13 @@
  * container, a container's eth0 to its host peer, a socket to its owner, a network mode to its
  * plain name.
  */
-import {HOST_NS, unknownMeta, type Alert, type ContainerInfo, type DockerStatus, type InterfaceKind, type InterfaceMeta, type ListeningSocket, type SocketProto, type TcpStats} from '../model.js';
+import {HOST_NS, unknownMeta, type Alert, type ContainerInfo, type DockerStatus, type InterfaceKind, type InterfaceMeta, type ListeningSocket, type Rollout, type SocketProto, type TcpStats} from '../model.js';
 import {connectionsOf, type ConnectionView, type EdgeView} from './edges.js';
 import {Relations, type ContainerRef, type Mode, type NetworkKind} from './relations.js';
 
 export type {ContainerRef, NetworkKind} from './relations.js';
 import type {EventEntry, InterfaceSample, NamespaceSample, State} from './state.js';
+import {EVERYTHING, inScope, isEverything, type Scope} from './scope.js';
 
 export interface InterfaceView {
 	readonly name: string;
@@ -56,7 +57,7 @@ export interface ListeningView {
 }
 
 /** What a container view keeps of Docker's own description, as is. */
-type DockerFields = 'id' | 'name' | 'image' | 'state' | 'exitCode' | 'oomKilled' | 'error' | 'restartCount' | 'startedAt' | 'finishedAt' | 'pid' | 'command' | 'labels' | 'ports';
+type DockerFields = 'id' | 'name' | 'image' | 'state' | 'exitCode' | 'oomKilled' | 'error' | 'restartCount' | 'startedAt' | 'finishedAt' | 'pid' | 'command' | 'labels' | 'ports' | 'compose' | 'health';
 
 export interface ContainerView extends Pick<ContainerInfo, DockerFields> {
 	/** `host`, `bridge`, `none`, `container:<name>`, or the name of a user-defined network. */
@@ -149,6 +150,8 @@ export interface Snapshot {
 	readonly alerts: readonly Alert[];
 	/** The narration line of `--captions`, or null. */
 	readonly caption: string | null;
+	/** Compose rollouts, oldest first. */
+	readonly rollouts: readonly Rollout[];
 }
 
 export const SNAPSHOT_EVENTS = 200;
@@ -265,7 +268,26 @@ function compareNames(a: {name: string}, b: {name: string}): number {
 	return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
-export function deriveSnapshot(state: State, seq: number): Snapshot {
+/** The labels of the container an event is about: its own, which Docker copies into its container events. */
+function eventLabels(state: State, e: EventEntry): Readonly<Record<string, string>> | null {
+	if (e.event.kind === 'container') return e.event.attributes;
+	return e.containerId === null ? null : (state.containers.get(e.containerId)?.labels ?? null);
+}
+
+/** Whether an event or an alert is about a watched container (one about none, a network's, is). */
+export function watched(state: State, scope: Scope, about: {kind: 'event'; entry: EventEntry} | {kind: 'alert'; alert: Alert} | {kind: 'rollout'; rollout: Rollout}): boolean {
+	if (isEverything(scope)) return true;
+	// a rollout is of a service: watched when its new containers are (they carry the service's labels)
+	if (about.kind === 'rollout') {
+		const {project, service} = about.rollout;
+		const labels = {'com.docker.compose.project': project, 'com.docker.compose.service': service};
+		return about.rollout.containers.some(k => inScope(scope, state.containers.get(k.id)?.labels ?? labels));
+	}
+	const labels = about.kind === 'event' ? eventLabels(state, about.entry) : (state.containers.get(about.alert.containerId)?.labels ?? null);
+	return labels === null ? about.kind === 'event' && about.entry.containerId === null : inScope(scope, labels);
+}
+
+export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTHING): Snapshot {
 	const relations = new Relations(state.containers, state.networks);
 
 	let hostInterfaces = namespaceInterfaces(state, HOST_NS);
@@ -284,7 +306,11 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 	const vethOwner = new Map<string, ContainerRef>();
 	const {byHolder, edges} = connectionsOf(state);
 
-	const containers = [...state.containers.values()].sort(compareNames).map((c): ContainerView => {
+	const everything = isEverything(scope);
+	const containers = [...state.containers.values()]
+		.filter(c => everything || inScope(scope, c.labels))
+		.sort(compareNames)
+		.map((c): ContainerView => {
 		const mode = relations.mode(c);
 		const running = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
 		const identity = state.identities.get(c.id);
@@ -317,6 +343,9 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 			pid: c.pid,
 			command: c.command,
 			labels: c.labels,
+			// recordings made before Compose and health were read have none
+			compose: c.compose ?? null,
+			health: c.health ?? null,
 			ports: c.ports,
 			networkMode: mode.mode,
 			networkKind: mode.kind,
@@ -357,11 +386,12 @@ export function deriveSnapshot(state: State, seq: number): Snapshot {
 		containers,
 		counts: {running, stopped: containers.length - running, total: containers.length},
 		// a network event can arrive before its container was inspected: name it now if it can be
-		events: state.events
+		events: (everything ? state.events : state.events.filter(entry => watched(state, scope, {kind: 'event', entry})))
 			.slice(-SNAPSHOT_EVENTS)
 			.map(e => (e.containerName === null && e.containerId !== null && relations.names.has(e.containerId) ? {...e, containerName: relations.names.get(e.containerId)!} : e)),
 		eventsTotal: state.eventsTotal,
-		alerts: [...state.alerts.values()].sort((a, b) => a.detectedAt - b.detectedAt),
+		alerts: [...state.alerts.values()].filter(alert => everything || watched(state, scope, {kind: 'alert', alert})).sort((a, b) => a.detectedAt - b.detectedAt),
 		caption: state.caption,
+		rollouts: [...state.rollouts.values()].filter(rollout => everything || watched(state, scope, {kind: 'rollout', rollout})),
 	};
 }

@@ -15,6 +15,7 @@ import {
 	type NetDevRow,
 	type NetworkInfo,
 	type ProcessRef,
+	type Rollout,
 	type TcpStats,
 } from '../model.js';
 import {statusAfter, type DockerEvent} from '../parsers/docker-events.js';
@@ -77,6 +78,8 @@ export interface State {
 	readonly events: readonly EventEntry[];
 	readonly eventsTotal: number;
 	readonly alerts: ReadonlyMap<string, Alert>;
+	/** By id, oldest first; at most ROLLOUTS_KEPT. */
+	readonly rollouts: ReadonlyMap<string, Rollout>;
 	readonly docker: DockerStatus;
 	/** The caption of `--captions`, or null. */
 	readonly caption: string | null;
@@ -84,6 +87,7 @@ export interface State {
 
 export const EVENT_LOG_SIZE = 500;
 export const ALERTS_KEPT = 100;
+export const ROLLOUTS_KEPT = 50;
 /** Seconds of history behind each sparkline. */
 export const HISTORY_SECONDS = 60;
 
@@ -108,6 +112,7 @@ export function initialState(endpoint: string, context: string | null = null): S
 		events: [],
 		eventsTotal: 0,
 		alerts: new Map(),
+		rollouts: new Map(),
 		docker: {endpoint, context, version: null, apiVersion: null, error: null, state: 'connecting', local: true, badEventLines: 0},
 		caption: null,
 	};
@@ -308,6 +313,11 @@ export function reduce(state: State, action: Action): State {
 			return {...state, alerts: withFinding(state.alerts, action.finding)};
 		case 'diagnosis-resolved':
 			return {...state, alerts: resolved(state.alerts, [action.id], action.at)};
+		case 'rollout': {
+			const rollouts = withEntry(state.rollouts, action.rollout.id, action.rollout);
+			if (rollouts.size > ROLLOUTS_KEPT) rollouts.delete(rollouts.keys().next().value!);
+			return {...state, rollouts};
+		}
 		case 'alert':
 			return {...state, alerts: keepAlerts(withEntry(state.alerts, action.alert.id, legacyAlert(action.alert)))};
 		case 'caption':

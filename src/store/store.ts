@@ -10,6 +10,7 @@
  */
 import type {Action} from './actions.js';
 import {deriveSnapshot, type Snapshot} from './snapshot.js';
+import {EVERYTHING, type Scope} from './scope.js';
 import {initialState, reduce, type State} from './state.js';
 
 /** Actions taken into one snapshot that make a flood... */
@@ -31,6 +32,8 @@ export interface StoreOptions {
 	readonly coalesceMs?: number;
 	/** The least time between snapshots, for changes not in PUBLISH_AT_ONCE. */
 	readonly spacingMs?: number;
+	/** The containers whose data the snapshots show (`--project`, `--filter`); the state keeps all. */
+	readonly scope?: Scope;
 }
 
 export class Store {
@@ -45,12 +48,14 @@ export class Store {
 	private timer: NodeJS.Timeout | undefined;
 	private readonly coalesceMs: number;
 	private readonly spacingMs: number;
+	readonly scope: Scope;
 	private readonly snapshotListeners = new Set<SnapshotListener>();
 	private readonly actionListeners = new Set<ActionListener>();
 
 	constructor(options: StoreOptions) {
 		this.state = initialState(options.endpoint, options.context ?? null);
-		this.snapshot = deriveSnapshot(this.state, 0);
+		this.scope = options.scope ?? EVERYTHING;
+		this.snapshot = deriveSnapshot(this.state, 0, this.scope);
 		this.coalesceMs = options.coalesceMs ?? 100;
 		this.spacingMs = options.spacingMs ?? 300;
 	}
@@ -118,7 +123,7 @@ export class Store {
 		this.flooding = this.coalesced >= FLOOD_ACTIONS;
 		this.coalesced = 0;
 		this.seq += 1;
-		this.snapshot = deriveSnapshot(this.state, this.seq);
+		this.snapshot = deriveSnapshot(this.state, this.seq, this.scope);
 		for (const listener of this.snapshotListeners) listener(this.snapshot);
 	}
 }

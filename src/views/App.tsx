@@ -89,10 +89,10 @@ export function App({source, initialUi, bell = false, replay}: AppProps) {
 	const keysAvailable = useStdin().isRawModeSupported === true;
 	const model = useMemo(() => dashboardModel(live, ui, size), [live, ui, size]);
 	// when the list changes under it (a filter, a removal), the selection is what is shown
-	const shownId = model.selected?.id;
+	const shownId = model.selectedRow?.id;
 	useEffect(() => {
-		if (shownId !== undefined && shownId !== ui.selectedId) store.dispatch({type: 'select', id: shownId, visible: model.containers.map(c => c.id)});
-	}, [store, shownId, ui.selectedId, model.containers]);
+		if (shownId !== undefined && shownId !== ui.selectedId) store.dispatch({type: 'select', id: shownId, visible: model.rows.map(r => r.id)});
+	}, [store, shownId, ui.selectedId, model.rows]);
 	const quit = useCallback(() => exit(), [exit]);
 	useKeys(
 		{

@@ -18,8 +18,8 @@ import {Header, type ReplayStatus} from './panes/Header.js';
 import {Help} from './panes/Help.js';
 import {InterfacePane} from './panes/InterfacePane.js';
 import {Topology} from './panes/Topology.js';
-import {alertNoteRows, type Row} from './rows.js';
-import {logEntries, markedContainers, paneInterfaces, selectedContainer, shownAlerts, visibleContainers, visibleInterfaces, type LogEntry} from './select.js';
+import {alertNoteRows, healthNoteRows, type Row} from './rows.js';
+import {listRows, logEntries, markedContainers, paneInterfaces, rowContainer, selectedRow, shownAlerts, visibleContainers, visibleInterfaces, type ListRow, type LogEntry} from './select.js';
 import {useTheme} from './theme.js';
 import type {Pane, UiState} from './ui-state.js';
 
@@ -27,8 +27,13 @@ export interface DashboardModel {
 	readonly snapshot: Snapshot;
 	readonly ui: UiState;
 	readonly layout: Layout;
+	/** The containers the list holds (filtered), folded or not. */
 	readonly containers: readonly ContainerView[];
+	/** The list's lines: groups and containers. */
+	readonly rows: readonly ListRow[];
 	readonly selectedIndex: number;
+	readonly selectedRow: ListRow | null;
+	/** The container the panes show: the selected one, or the selected group's first. */
 	readonly selected: ContainerView | null;
 	readonly hostInterfaces: readonly InterfaceView[];
 	readonly containerInterfaces: readonly InterfaceView[];
@@ -45,11 +50,26 @@ export interface DashboardModel {
 	readonly caption: readonly string[];
 }
 
+let listed: {snapshot: Snapshot; filter: string; sort: UiState['sort']; folded: UiState['folded']; containers: ContainerView[]; rows: ListRow[]} | null = null;
+
+/**
+ * The list, filtered, sorted and grouped: derived again only when the snapshot, the filter, the
+ * sort or the folds change, not for a key that only moves the selection.
+ */
+function listOf(snapshot: Snapshot, ui: UiState): {containers: ContainerView[]; rows: ListRow[]} {
+	if (listed?.snapshot !== snapshot || listed.filter !== ui.filter || listed.sort !== ui.sort || listed.folded !== ui.folded) {
+		const containers = visibleContainers(snapshot, ui);
+		listed = {snapshot, filter: ui.filter, sort: ui.sort, folded: ui.folded, containers, rows: listRows(containers, ui.folded)};
+	}
+	return listed;
+}
+
 export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: number; rows: number}): DashboardModel {
 	const snapshot = ui.paused ?? live;
-	const containers = visibleContainers(snapshot, ui);
-	const selected = selectedContainer(containers, ui);
-	const selectedIndex = selected ? containers.indexOf(selected) : 0;
+	const {containers, rows} = listOf(snapshot, ui);
+	const row = selectedRow(rows, ui);
+	const selected = rowContainer(row);
+	const selectedIndex = row ? rows.indexOf(row) : 0;
 	const hostInterfaces = visibleInterfaces(snapshot.host.interfaces, ui);
 	const own = paneInterfaces(snapshot, selected);
 	// a host-mode container's pane lists exactly what the host pane lists
@@ -58,7 +78,7 @@ export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: numb
 	const alerts = shownAlerts(snapshot, ui);
 	const gap = ui.present ? 1 : 0;
 	const inner = paneWidths(size.columns, gap).container - 2;
-	const notes = selected ? snapshot.alerts.filter(a => a.containerId === selected.id && !a.resolved).flatMap(a => alertNoteRows(a, inner)) : [];
+	const notes = selected ? [...healthNoteRows(selected), ...snapshot.alerts.filter(a => a.containerId === selected.id && !a.resolved).flatMap(a => alertNoteRows(a, inner))] : [];
 	const events = logEntries(snapshot);
 	const wrapped = captionLines(snapshot.caption, size.columns - 1);
 	const layout = computeLayout({
@@ -70,12 +90,12 @@ export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: numb
 		gap,
 		hostRows: ui.showConnections ? snapshot.host.connections.length : hostInterfaces.length,
 		containerRows: ui.showConnections ? (selected?.connections.length ?? 0) : containerInterfaces.length + notes.length,
-		tableRows: containers.length,
+		tableRows: rows.length,
 		stacked: ui.showConnections,
 	});
 	const caption = wrapped.slice(0, layout.caption);
 	const panes: Pane[] = ['containers', 'host', 'container', ...(layout.events.height > 0 ? (['events'] as const) : [])];
-	return {snapshot, ui, layout, containers, selectedIndex, selected, hostInterfaces, containerInterfaces, peers, alerts, notes, marks: markedContainers(alerts), events, panes, caption};
+	return {snapshot, ui, layout, containers, rows, selectedIndex, selectedRow: row, selected, hostInterfaces, containerInterfaces, peers, alerts, notes, marks: markedContainers(alerts), events, panes, caption};
 }
 
 export interface DashboardProps {
@@ -170,7 +190,8 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 						{container}
 					</Box>
 					<ContainerTable
-						containers={m.containers}
+						rows={m.rows}
+						shown={m.containers.length}
 						total={snapshot.counts.total}
 						selectedIndex={m.selectedIndex}
 						width={layout.table.width}

@@ -8,6 +8,7 @@ import type {Snapshot} from '../store/snapshot.js';
 import type {DashboardModel} from './Dashboard.js';
 import {interfaceRowsFit} from './panes/InterfacePane.js';
 import {tableRowsFit} from './panes/ContainerTable.js';
+import {enclosingGroup} from './select.js';
 import type {UiAction, UiState, UiStore} from './ui-state.js';
 
 export type ReplayCommand = 'toggle-pause' | 'back' | 'forward';
@@ -23,7 +24,7 @@ const NOTHING: KeyCommand = {ui: []};
 function moveBy(model: DashboardModel, by: number | 'first' | 'last'): UiAction[] {
 	const {ui} = model;
 	if (ui.showTopology) return [{type: 'scroll', pane: 'topology', by}];
-	const visible = model.containers.map(c => c.id);
+	const visible = model.rows.map(r => r.id);
 	switch (ui.focus) {
 		case 'containers':
 			if (by === 'first' || by === 'last') return [{type: 'jump', to: by, visible}];
@@ -39,6 +40,18 @@ function moveBy(model: DashboardModel, by: number | 'first' | 'last'): UiAction[
 	}
 }
 
+/**
+ * Fold (`-`, as htop's tree), unfold (`+`) or switch (Enter) the selected group of the list.
+ * `-` on a container folds the service it is in, as vim's `zc` closes the fold around the line.
+ */
+function fold(model: DashboardModel, how: boolean | 'toggle'): KeyCommand {
+	const row = model.selectedRow;
+	if (model.ui.focus !== 'containers' || !row) return NOTHING;
+	if (how === 'toggle') return row.kind === 'group' ? {ui: [{type: 'fold', id: row.id, fold: !row.folded}]} : NOTHING;
+	const id = how ? enclosingGroup(row) : row.kind === 'group' ? row.id : null;
+	return id === null ? NOTHING : {ui: [{type: 'fold', id, fold: how}]};
+}
+
 function pageSize(model: DashboardModel): number {
 	const {layout, ui} = model;
 	if (ui.focus === 'containers') return Math.max(1, tableRowsFit(layout.table.height) - 1);
@@ -50,7 +63,7 @@ function pageSize(model: DashboardModel): number {
 export function handleKey(input: string, key: Key, model: DashboardModel, live: Snapshot, replay: boolean): KeyCommand {
 	const {ui} = model;
 	if (key.ctrl && input === 'c') return {ui: [], quit: true};
-	const visible = model.containers.map(c => c.id);
+	const visible = model.rows.map(r => r.id);
 
 	if (ui.filtering) {
 		if (key.escape) return {ui: [{type: 'filter-clear'}]};
@@ -63,6 +76,7 @@ export function handleKey(input: string, key: Key, model: DashboardModel, live: 
 	}
 
 	if (key.escape) return {ui: [ui.showHelp || ui.showTopology ? {type: 'close-help'} : {type: 'filter-clear'}]};
+	if (key.return) return fold(model, 'toggle');
 	if (key.tab) return {ui: [{type: 'focus-next', reverse: key.shift, panes: model.panes}]};
 	if (key.upArrow) return {ui: moveBy(model, -1)};
 	if (key.downArrow) return {ui: moveBy(model, 1)};
@@ -113,6 +127,10 @@ export function handleKey(input: string, key: Key, model: DashboardModel, live: 
 			return {ui: [{type: 'toggle', what: 'showConnections'}]};
 		case 't':
 			return {ui: [{type: 'toggle', what: 'showTopology'}]};
+		case '-':
+			return fold(model, true);
+		case '+':
+			return fold(model, false);
 		default:
 			return NOTHING;
 	}

@@ -3,7 +3,8 @@
  * every column at a fixed width, so that a row whose values did not change is byte-identical
  * to the one before and Ink's line diff leaves it alone.
  */
-import type {Alert} from '../model.js';
+import type {Alert, Rollout} from '../model.js';
+import {summarize, type ServiceSummary} from '../store/services.js';
 import type {ContainerView, InterfaceView} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
@@ -98,16 +99,22 @@ export interface ContainerColumns {
 	readonly name: number;
 	readonly image: number;
 	readonly state: number;
+	/** 0 when too narrow for it */
+	readonly health: number;
 	readonly network: number;
 	readonly ports: number;
 	readonly restarts: boolean;
 }
 
+/** `unhealthy`, `2/3 healthy`, `1 unhealthy` */
+const HEALTH = 11;
+
 export function containerColumns(inner: number): ContainerColumns {
 	// the marker column, two rates and the gaps are fixed
 	const fixed = 2 + 2 * (RATE + 1);
 	const restarts = inner >= 110;
-	let left = inner - fixed - (restarts ? 5 : 0) - 5;
+	const health = inner >= 90 ? HEALTH : 0;
+	let left = inner - fixed - (restarts ? 5 : 0) - (health ? health + 1 : 0) - 5;
 	const state = Math.min(16, Math.max(8, Math.floor(left * 0.16)));
 	const network = Math.min(22, Math.max(8, Math.floor(left * 0.2)));
 	left -= state + network;
@@ -115,7 +122,7 @@ export function containerColumns(inner: number): ContainerColumns {
 	left -= ports;
 	const image = inner >= 100 ? Math.min(26, Math.floor(left * 0.45)) : 0;
 	const name = left - image;
-	return {name, image, state, network, ports, restarts};
+	return {name, image, state, health, network, ports, restarts};
 }
 
 const SORT_COLUMN: Record<SortKey, string> = {name: 'NAME', rx: 'RX/s', tx: 'TX/s', state: 'STATE'};
@@ -126,6 +133,7 @@ export function containerHeader(cols: ContainerColumns, sort: SortKey): string {
 		'  ' + cell(title('NAME'), cols.name),
 		...(cols.image ? [cell('IMAGE', cols.image)] : []),
 		cell(title('STATE'), cols.state),
+		...(cols.health ? [cell('HEALTH', cols.health)] : []),
 		cell('NETWORK', cols.network),
 		cell('LISTENING', cols.ports),
 		cell(title('RX/s'), RATE, 'right'),
@@ -160,15 +168,63 @@ function rateCell(c: ContainerView, key: 'rxRate' | 'txRate', unit: RateUnit): s
 	return formatRate(c[key], unit);
 }
 
-export function containerRow(c: ContainerView, cols: ContainerColumns, unit: RateUnit, mark: 'victim' | 'holder' | undefined): Row {
+export function containerRow(c: ContainerView, cols: ContainerColumns, unit: RateUnit, mark: 'victim' | 'holder' | undefined, depth = 0): Row {
 	const marker: Segment = mark === 'victim' ? ['! ', 'bad'] : mark === 'holder' ? ['● ', 'warn'] : ['  ', 'plain'];
 	return [
 		marker,
-		[cell(c.name, cols.name) + GAP + (cols.image ? cell(c.image, cols.image) + GAP : ''), mark ? (mark === 'victim' ? 'bad' : 'warn') : 'plain'],
+		[cell('  '.repeat(depth) + c.name, cols.name) + GAP + (cols.image ? cell(c.image, cols.image) + GAP : ''), mark ? (mark === 'victim' ? 'bad' : 'warn') : 'plain'],
 		...stateCell(c, cols.state),
+		...healthCell(c.health === null ? null : {text: c.health.status, tone: HEALTH_TONE[c.health.status]}, cols),
 		[GAP + cell(modeLabel(c), cols.network), c.networkKind === 'host' ? 'accent' : 'plain'],
 		[GAP + cell(portsLabel(c), cols.ports), 'plain'],
 		[GAP + rateCell(c, 'rxRate', unit) + GAP + rateCell(c, 'txRate', unit) + (cols.restarts ? GAP + cell(String(c.restartCount), 4, 'right') : ''), 'plain'],
+	];
+}
+
+const HEALTH_TONE: Record<NonNullable<ContainerView['health']>['status'], Tone> = {healthy: 'good', starting: 'warn', unhealthy: 'bad'};
+
+function healthCell(health: {text: string; tone: Tone} | null, cols: ContainerColumns): Segment[] {
+	return cols.health ? [[GAP + cell(health?.text ?? '', cols.health), health?.tone ?? 'plain']] : [];
+}
+
+/** `2/3 healthy`, or `1 unhealthy`: of the members that have a health check. */
+function groupHealth(health: ServiceSummary['health']): {text: string; tone: Tone} | null {
+	if (health === null) return null;
+	if (health.unhealthy > 0) return {text: `${health.unhealthy} unhealthy`, tone: 'bad'};
+	const checked = health.healthy + health.starting;
+	return {text: `${health.healthy}/${checked} healthy`, tone: health.starting === 0 ? 'good' : 'warn'};
+}
+
+/** The selected container's health check, as lines of its pane. */
+export function healthNoteRows(c: ContainerView): Row[] {
+	const h = c.health;
+	if (h === null) return [];
+	const at = h.lastCheckAt === null ? '' : ` at ${clock(Date.parse(h.lastCheckAt))}`;
+	const streak = h.failingStreak > 0 ? `, ${h.failingStreak} failed in a row` : '';
+	return [
+		[['health: ', 'dim'], [h.status, HEALTH_TONE[h.status]], [`${streak}; last probe${at}${h.lastExitCode !== null ? ` exit ${h.lastExitCode}` : ''}`, 'plain']],
+		...(h.lastOutput ? [[['  output: ', 'dim'], [h.lastOutput, 'plain']] as Row] : []),
+	];
+}
+
+/**
+ * A group's line: a Compose project (its services folded under it), a service (its replicas
+ * running of all, their rates summed, the ports they listen on), or the containers outside
+ * Compose. `▾` when open, `▸` when folded.
+ */
+export function groupRow(g: {level: 'project' | 'service' | 'other'; name: string; folded: boolean; members: readonly ContainerView[]}, cols: ContainerColumns, unit: RateUnit): Row {
+	const indent = g.level === 'service' ? '  ' : '';
+	const services = g.level === 'project' ? ` (${new Set(g.members.map(c => c.compose?.service)).size} services)` : '';
+	const summary = summarize(g.members);
+	const image = g.level === 'service' ? (summary.images.length === 1 ? summary.images[0]! : `${summary.images.length} images`) : '';
+	const all = summary.running === summary.total;
+	return [
+		['  ', 'plain'],
+		[cell(`${indent}${g.folded ? '▸' : '▾'} ${g.name}${services}`, cols.name) + GAP + (cols.image ? cell(image, cols.image) + GAP : ''), 'accent'],
+		[cell(`${summary.running}/${summary.total} running`, cols.state), all ? 'good' : summary.running === 0 ? 'bad' : 'warn'],
+		...healthCell(groupHealth(summary.health), cols),
+		[GAP + cell('', cols.network) + GAP + cell(g.level === 'service' ? summary.ports.join(' ') : '', cols.ports), 'plain'],
+		[GAP + formatRate(summary.rxRate, unit) + GAP + formatRate(summary.txRate, unit) + (cols.restarts ? GAP + cell('', 4) : ''), 'plain'],
 	];
 }
 
@@ -197,6 +253,7 @@ export function alertTone(alert: Alert): Tone {
 /** What an alert is about, in a few words: `EADDRINUSE port 8080/tcp held by web1`, `dns-default-bridge web1`. */
 export function alertSubject(alert: Alert): string {
 	if (alert.lookup !== null) return `${alert.kind} ${alert.lookup}`;
+	if (alert.source === 'health') return alert.kind;
 	const port = alert.port === null ? 'port unknown' : `port ${alert.port}/${alert.proto}`;
 	const holder = alert.holder ? ` held by ${alert.holder.containerName ?? alert.holder.command ?? `pid ${alert.holder.pid}`}` : '';
 	return `${alert.kind} ${port}${holder}`;
@@ -206,6 +263,31 @@ export function alertSubject(alert: Alert): string {
 export function alertLogRow(alert: Alert, width: number): Row {
 	const label = `⚠ ${alertSubject(alert)}${alert.count > 1 ? ` ×${alert.count}` : ''}${alert.resolved ? ' (resolved)' : ''} · ${alert.evidence}`;
 	return logRow(alert.firstSeenAt, alert.containerName, label, alertTone(alert), width);
+}
+
+const seconds = (ms: number | null): string => (ms === null ? '–' : `${(ms / 1000).toFixed(1)} s`);
+
+/**
+ * A rollout's line in the event log, updated in place: `rollout web, 2 old (app:1) → app:2:
+ * done, 2/2 new running in 0.8 s, healthy in 1.9 s, listening on 80/tcp in 2.1 s`, or failed
+ * with why; a scale says `scale web +1 (app:2)`.
+ */
+export function rolloutText(r: Rollout): string {
+	const images = [...new Set(r.containers.map(k => k.image))].join(', ');
+	const latest = (key: 'runningAfterMs' | 'healthyAfterMs' | 'listeningAfterMs'): number | null =>
+		r.containers.every(k => k[key] !== null) ? Math.max(...r.containers.map(k => k[key]!)) : null;
+	const running = r.containers.filter(k => k.runningAfterMs !== null).length;
+	const steps = [`${running}/${r.containers.length} new running in ${seconds(latest('runningAfterMs'))}`];
+	if (r.containers.some(k => k.healthyAfterMs !== null)) steps.push(`healthy in ${seconds(latest('healthyAfterMs'))}`);
+	if (r.ports.length > 0) steps.push(`listening on ${r.ports.join(' ')} in ${seconds(latest('listeningAfterMs'))}`);
+	const outcome = r.outcome === 'failed' ? `failed: ${r.reason}` : r.outcome;
+	const head = r.kind === 'scale' ? `scale ${r.service} +${r.containers.length} (${images})` : `rollout ${r.service}, ${r.old.containers.length} old (${r.old.images.join(', ')}) → ${images}`;
+	return `${head}: ${outcome}, ${steps.join(', ')}`;
+}
+
+export function rolloutLogRow(r: Rollout, width: number): Row {
+	const tone: Tone = r.outcome === 'failed' ? 'bad' : r.outcome === 'done' ? 'good' : 'warn';
+	return logRow(r.startedAt, `${r.project}/${r.service}`, rolloutText(r), tone, width);
 }
 
 /** Lines of an alert's message in the selected container's pane, at most. */

@@ -1,8 +1,9 @@
 /**
  * Selectors: what the dashboard shows, derived from a snapshot and the UI state. Pure.
  */
-import {SEVERITY_RANK, type Alert} from '../model.js';
+import {SEVERITY_RANK, type Alert, type Rollout} from '../model.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
+import {composeServices, type ComposeService} from '../store/services.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
 import {isShownEvent} from './describe.js';
@@ -24,17 +25,90 @@ function compare(sort: SortKey): (a: ContainerView, b: ContainerView) => number 
 	}
 }
 
-/** The containers in the list: filtered by name (case-insensitive), sorted. */
+/** The containers in the list: filtered by name, Compose project or service (case-insensitive), sorted. */
 export function visibleContainers(s: Snapshot, ui: Pick<UiState, 'filter' | 'sort'>): ContainerView[] {
 	const needle = ui.filter.toLowerCase();
-	const shown = needle === '' ? [...s.containers] : s.containers.filter(c => c.name.toLowerCase().includes(needle));
+	const matches = (c: ContainerView): boolean =>
+		c.name.toLowerCase().includes(needle) || (c.compose !== null && (c.compose.project.toLowerCase().includes(needle) || c.compose.service.toLowerCase().includes(needle)));
+	const shown = needle === '' ? [...s.containers] : s.containers.filter(matches);
 	return shown.sort(compare(ui.sort));
 }
 
-/** The selected container: the one named by --focus, else by id, else the one where the selection was. */
-export function selectedContainer(visible: readonly ContainerView[], ui: Pick<UiState, 'selectedId' | 'selectedIndex' | 'focusName'>): ContainerView | null {
-	const named = ui.focusName === null ? undefined : visible.find(c => c.name === ui.focusName);
-	return named ?? visible.find(c => c.id === ui.selectedId) ?? visible[Math.min(ui.selectedIndex, visible.length - 1)] ?? null;
+/** A Compose project, a service of one, or the containers outside Compose: a line that folds. */
+export interface GroupRow {
+	readonly kind: 'group';
+	/** `project:<name>`, `service:<project>/<name>`, `other`: what the UI folds and selects by. */
+	readonly id: string;
+	readonly level: 'project' | 'service' | 'other';
+	readonly name: string;
+	readonly folded: boolean;
+	/** Every container in it (all replicas, for a service), in the list's order. */
+	readonly members: readonly ContainerView[];
+}
+
+export interface ContainerRow {
+	readonly kind: 'container';
+	readonly id: string;
+	/** 0 in a flat list, 1 outside Compose, 2 under a service. */
+	readonly depth: number;
+	readonly container: ContainerView;
+}
+
+export type ListRow = GroupRow | ContainerRow;
+
+export const OTHER_GROUP = 'other';
+
+/**
+ * The list's lines: by Compose project, then service, then the containers (in the sort's
+ * order); the containers outside Compose last, in a group of their own. With no Compose
+ * container at all, the list is flat. A folded group hides what is under it.
+ */
+export function listRows(containers: readonly ContainerView[], folded: ReadonlySet<string>): ListRow[] {
+	const services = composeServices(containers);
+	if (services.length === 0) return containers.map(c => ({kind: 'container', id: c.id, depth: 0, container: c}));
+	const projects = new Map<string, ComposeService[]>();
+	for (const service of services) {
+		const list = projects.get(service.project);
+		if (list) list.push(service);
+		else projects.set(service.project, [service]);
+	}
+	const rows: ListRow[] = [];
+	const group = (id: string, level: GroupRow['level'], name: string, members: readonly ContainerView[]): boolean => {
+		const isFolded = folded.has(id);
+		rows.push({kind: 'group', id, level, name, folded: isFolded, members});
+		return !isFolded;
+	};
+	for (const [project, list] of projects) {
+		if (!group(`project:${project}`, 'project', project, list.flatMap(s => s.members))) continue;
+		for (const service of list) {
+			if (!group(`service:${project}/${service.name}`, 'service', service.name, service.members)) continue;
+			for (const c of service.members) rows.push({kind: 'container', id: c.id, depth: 2, container: c});
+		}
+	}
+	const others = containers.filter(c => c.compose === null);
+	if (others.length > 0 && group(OTHER_GROUP, 'other', 'not in Compose', others)) {
+		for (const c of others) rows.push({kind: 'container', id: c.id, depth: 1, container: c});
+	}
+	return rows;
+}
+
+/** The selected line: the container named by --focus, else by id, else the one where the selection was. */
+export function selectedRow(rows: readonly ListRow[], ui: Pick<UiState, 'selectedId' | 'selectedIndex' | 'focusName'>): ListRow | null {
+	const named = ui.focusName === null ? undefined : rows.find(r => r.kind === 'container' && r.container.name === ui.focusName);
+	return named ?? rows.find(r => r.id === ui.selectedId) ?? rows[Math.min(ui.selectedIndex, rows.length - 1)] ?? null;
+}
+
+/** The container the panes show for a line: its own, or a group's first. */
+export function rowContainer(row: ListRow | null): ContainerView | null {
+	if (!row) return null;
+	return row.kind === 'container' ? row.container : (row.members[0] ?? null);
+}
+
+/** The group a line folds into with `-`: itself, the one it sits in, or (a folded service) its project. */
+export function enclosingGroup(row: ListRow): string | null {
+	if (row.kind === 'group') return row.folded && row.level === 'service' ? `project:${row.members[0]!.compose!.project}` : row.id;
+	const c = row.container;
+	return c.compose ? `service:${c.compose.project}/${c.compose.service}` : row.depth > 0 ? OTHER_GROUP : null;
 }
 
 function sumRate(list: readonly InterfaceView[], key: 'rxRate' | 'txRate'): number | null {
@@ -116,16 +190,19 @@ export function markedContainers(alerts: readonly Alert[]): Map<string, 'victim'
 
 export type LogEntry =
 	| {readonly kind: 'event'; readonly time: number; readonly entry: EventEntry}
-	| {readonly kind: 'alert'; readonly time: number; readonly alert: Alert};
+	| {readonly kind: 'alert'; readonly time: number; readonly alert: Alert}
+	| {readonly kind: 'rollout'; readonly time: number; readonly rollout: Rollout};
 
 /**
  * The event log: container and network events, without exec and health-check noise, and a
- * line for each alert, in time order.
+ * line for each alert and each rollout, in time order.
  */
 export function logEntries(s: Snapshot): LogEntry[] {
 	const events: LogEntry[] = s.events
 		.filter(isShownEvent)
 		.map(entry => ({kind: 'event', time: nanoToMillis(entry.event.timeNano), entry}));
 	const alerts: LogEntry[] = s.alerts.map(alert => ({kind: 'alert', time: alert.firstSeenAt, alert}));
-	return [...events, ...alerts].sort((a, b) => a.time - b.time);
+	// one line per rollout, at its start, that says how far it got
+	const rollouts: LogEntry[] = s.rollouts.map(rollout => ({kind: 'rollout', time: rollout.startedAt, rollout}));
+	return [...events, ...alerts, ...rollouts].sort((a, b) => a.time - b.time);
 }

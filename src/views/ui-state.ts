@@ -44,6 +44,8 @@ export interface UiState {
 	readonly present: boolean;
 	/** `--focus NAME`: the container to select once it is listed, until the selection is moved. */
 	readonly focusName: string | null;
+	/** Groups of the container list (Compose projects and services) that are folded, by row id. */
+	readonly folded: ReadonlySet<string>;
 }
 
 export function initialUiState(options: {unit?: RateUnit} = {}): UiState {
@@ -68,6 +70,7 @@ export function initialUiState(options: {unit?: RateUnit} = {}): UiState {
 		containerScroll: 0,
 		eventScroll: 0,
 		acknowledged: new Map(),
+		folded: new Set(),
 		present: false,
 		focusName: null,
 	};
@@ -99,7 +102,9 @@ export type UiAction =
 	| {readonly type: 'toggle'; readonly what: 'showEvents' | 'showHelp' | 'hideLoopback' | 'hideDown' | 'collapseVeths' | 'showConnections' | 'showTopology'}
 	| {readonly type: 'units'}
 	| {readonly type: 'acknowledge'; readonly alertId: string; readonly count: number}
-	| {readonly type: 'close-help'};
+	| {readonly type: 'close-help'}
+	/** Fold or unfold a group of the list; it becomes the selection. */
+	| {readonly type: 'fold'; readonly id: string; readonly fold: boolean};
 
 function selectAt(state: UiState, visible: readonly string[], index: number): UiState {
 	if (visible.length === 0) return {...state, selectedId: null, selectedIndex: 0};
@@ -160,6 +165,13 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		}
 		case 'close-help':
 			return {...state, showHelp: false, showTopology: false};
+		case 'fold': {
+			if (state.folded.has(action.id) === action.fold && state.selectedId === action.id) return state;
+			const folded = new Set(state.folded);
+			if (action.fold) folded.add(action.id);
+			else folded.delete(action.id);
+			return {...state, folded, selectedId: action.id};
+		}
 	}
 }
 

@@ -82,6 +82,8 @@ export class Testbed {
 	readonly run = randomBytes(4).toString('hex');
 	private readonly links: string[] = [];
 	private swarmInitialised = false;
+	/** Compose projects brought up, and their files: `down -v` at cleanup. */
+	private readonly projects = new Map<string, string>();
 
 	/** A unique name for this run: `nwt-<run>-<suffix>`. */
 	name(suffix: string): string {
@@ -127,6 +129,24 @@ export class Testbed {
 		this.swarmInitialised = true;
 	}
 
+	/**
+	 * `docker-compose -p <project> -f <file> …` (the real Compose, 1.29), with this run's label
+	 * and `env` in the environment the Compose files read. The project is taken down at cleanup.
+	 */
+	async compose(project: string, file: string, args: readonly string[], env: Record<string, string> = {}): Promise<string> {
+		this.projects.set(project, file);
+		try {
+			const {stdout} = await exec('docker-compose', ['--ansi', 'never', '-p', project, '-f', file, ...args], {
+				timeout: 120_000,
+				env: {...process.env, NETWATCH_TEST_RUN: this.run, NETWATCH_TEST_IMAGE: IMAGE, ...env},
+			});
+			return stdout.trim();
+		} catch (error) {
+			const e = error as {stderr?: string; message: string};
+			throw new Error(`docker-compose ${args.join(' ')}: ${e.stderr?.trim() || e.message}`);
+		}
+	}
+
 	async inspect<T = Record<string, unknown>>(name: string): Promise<T> {
 		return (JSON.parse(await docker('inspect', name)) as T[])[0]!;
 	}
@@ -136,6 +156,8 @@ export class Testbed {
 	}
 
 	async cleanup(): Promise<void> {
+		for (const [project, file] of this.projects) await sh('docker-compose', ['--ansi', 'never', '-p', project, '-f', file, 'down', '-v', '--timeout', '1'], 120_000).catch(() => undefined);
+		this.projects.clear();
 		const label = `label=${LABEL}=${this.run}`;
 		const containers = (await docker('ps', '-aq', '--filter', label)).split('\n').filter(Boolean);
 		if (containers.length > 0) await docker('rm', '-f', ...containers);

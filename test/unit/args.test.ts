@@ -16,6 +16,7 @@ describe('parseCommandLine', () => {
 		expect(parseCommandLine([])).toEqual({
 			command: 'watch', interval: 1, json: false, once: false, record: null, captions: null, theme: 'dark', present: false, focus: null, bell: false,
 			color: true, ascii: false, bits: false, plain: false, metrics: null, host: undefined, context: undefined,
+			scope: {projects: [], labels: []},
 		});
 	});
 
@@ -23,6 +24,7 @@ describe('parseCommandLine', () => {
 		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '--captions', 'c.txt', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color', '--theme', 'light', '--plain', '--present', '--focus', 'web2'])).toEqual({
 			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', captions: 'c.txt', theme: 'light', present: true, focus: 'web2', bell: true,
 			color: false, ascii: true, bits: true, plain: true, metrics: null, host: 'tcp://h:2375', context: undefined,
+			scope: {projects: [], labels: []},
 		});
 		expect(parseCommandLine(['--interval=2'])).toMatchObject({interval: 2});
 		expect(parseCommandLine(['-c', 'rootless'])).toMatchObject({host: undefined, context: 'rootless'});

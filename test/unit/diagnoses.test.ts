@@ -9,6 +9,8 @@ import {HOST_NS, type Alert, type ContainerInfo, type ListeningSocket} from '../
 import type {TimedLine} from '../../src/parsers/docker-logs.js';
 import type {Action} from '../../src/store/actions.js';
 import {Store} from '../../src/store/store.js';
+import {parseContainerInspect} from '../../src/parsers/docker-container.js';
+import {fixtureJson} from '../helpers/fixtures.js';
 import {containers as fx, fixtureActions, fixtureStore} from '../helpers/snapshots.js';
 
 const fixtureContainer = (name: string): ContainerInfo => fx[name]!;
@@ -361,3 +363,36 @@ describe('TCP trouble', () => {
 	});
 });
 
+describe('health checks', () => {
+	const inspectCompose = (name: string) => parseContainerInspect(fixtureJson(`docker/inspect-compose-${name}.json`))!;
+	const unhealthy = inspectCompose('web-unhealthy');
+	const healthy = inspectCompose('web-healthy');
+
+	it('raise a warning with the last probe output while unhealthy, resolved when healthy again', async () => {
+		const {store, alerts} = setup([{type: 'container', container: unhealthy}]);
+		await settle();
+		expect(alerts()).toEqual([
+			expect.objectContaining({
+				id: `unhealthy:${unhealthy.id}`,
+				kind: 'unhealthy',
+				severity: 'warning',
+				source: 'health',
+				evidence: 'no /tmp/ok yet',
+				evidenceFrom: 'inspect',
+				message: 'nwt-capture14_web_1 is unhealthy: its health check failed 5 times in a row (exit 1)',
+				resolved: false,
+			}),
+		]);
+		// another inspect while it stays unhealthy raises nothing new
+		store.dispatch({type: 'container', container: unhealthy});
+		await settle();
+		expect(alerts()).toHaveLength(1);
+		store.dispatch({type: 'container', container: healthy});
+		await settle();
+		expect(alerts()).toEqual([expect.objectContaining({kind: 'unhealthy', resolved: true, count: 1})]);
+		// unhealthy again: the same alert, open again, counted twice
+		store.dispatch({type: 'container', container: unhealthy});
+		await settle();
+		expect(alerts()).toEqual([expect.objectContaining({kind: 'unhealthy', resolved: false, count: 2})]);
+	});
+});

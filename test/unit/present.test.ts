@@ -2,12 +2,14 @@
 import chalk from 'chalk';
 import {describe, expect, it} from 'vitest';
 import {schemeFromColorFgBg} from '../../src/views/scheme.js';
-import {selectedContainer, visibleContainers} from '../../src/views/select.js';
+import {listRows, rowContainer, selectedRow, visibleContainers} from '../../src/views/select.js';
 import {makeTheme} from '../../src/views/theme.js';
 import {initialUiState, startUi, uiReducer} from '../../src/views/ui-state.js';
 import {fixtureStore} from '../helpers/snapshots.js';
 
 const snapshot = fixtureStore().getSnapshot();
+/** The container the dashboard selects among these, as it does: through the list's lines. */
+const selectedContainer = (visible: Parameters<typeof listRows>[0], ui: Parameters<typeof selectedRow>[1]) => rowContainer(selectedRow(listRows(visible, new Set()), ui));
 
 describe('--present and --focus', () => {
 	it('start with lo and down interfaces hidden, and the named container to select', () => {

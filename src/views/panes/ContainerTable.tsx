@@ -1,15 +1,20 @@
-/** Every container: name, image, state, network mode, the ports it really listens on, rates. */
+/**
+ * Every container: name, image, state, network mode, the ports it really listens on, rates;
+ * grouped by Compose project and service, each group a line of its own.
+ */
 import {Text} from 'ink';
-import type {ContainerView} from '../../store/snapshot.js';
 import type {RateUnit} from '../../util/format.js';
 import {RowText} from '../RowText.js';
-import {containerColumns, containerHeader, containerRow} from '../rows.js';
+import {containerColumns, containerHeader, containerRow, groupRow} from '../rows.js';
+import type {ListRow} from '../select.js';
 import {useTheme} from '../theme.js';
 import type {SortKey} from '../ui-state.js';
 import {Pane} from './Pane.js';
 
 export interface ContainerTableProps {
-	readonly containers: readonly ContainerView[];
+	readonly rows: readonly ListRow[];
+	/** Containers that the filter leaves, folded or not. */
+	readonly shown: number;
 	readonly total: number;
 	readonly selectedIndex: number;
 	readonly width: number;
@@ -38,15 +43,15 @@ export function ContainerTable(props: ContainerTableProps) {
 	const theme = useTheme();
 	const cols = containerColumns(props.width - 2);
 	const fit = tableRowsFit(props.height);
-	const start = tableWindow(props.selectedIndex, props.containers.length, fit);
-	const shown = props.containers.slice(start, start + fit);
-	const count = props.filter ? `${props.containers.length} of ${props.total}` : `${props.total}`;
+	const start = tableWindow(props.selectedIndex, props.rows.length, fit);
+	const shown = props.rows.slice(start, start + fit);
+	const count = props.filter ? `${props.shown} of ${props.total}` : `${props.total}`;
 	const filter = props.filtering ? ` · filter: ${props.filter}_` : props.filter ? ` · filter: ${props.filter} (Esc clears)` : '';
 	const title = `Containers ${count} · sort: ${props.sort}${filter}`;
 	const empty = props.dockerError
 		? `Docker: ${props.dockerError}`
 		: props.filter
-			? `no container name contains "${props.filter}"`
+			? `no container, project or service name contains "${props.filter}"`
 			: 'no containers';
 	return (
 		<Pane width={props.width} height={props.height} title={title} focused={props.focused}>
@@ -54,10 +59,10 @@ export function ContainerTable(props: ContainerTableProps) {
 				{theme.text(containerHeader(cols, props.sort))}
 			</Text>
 			{shown.length === 0 && fit > 0 ? <RowText row={[[empty, props.dockerError ? 'bad' : 'dim']]} /> : null}
-			{shown.map((c, k) => (
+			{shown.map((r, k) => (
 				<RowText
-					key={c.id}
-					row={containerRow(c, cols, props.unit, props.marks.get(c.id))}
+					key={r.id}
+					row={r.kind === 'group' ? groupRow(r, cols, props.unit) : containerRow(r.container, cols, props.unit, props.marks.get(r.id), r.depth)}
 					selected={start + k === props.selectedIndex}
 					dimSelected={!props.focused}
 				/>

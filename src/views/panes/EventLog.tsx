@@ -1,6 +1,6 @@
 /** The newest Docker events, in a fixed-height pane: time, container, what happened. */
 import {RowText} from '../RowText.js';
-import {alertLogRow, eventRow} from '../rows.js';
+import {alertLogRow, eventRow, rolloutLogRow} from '../rows.js';
 import type {LogEntry} from '../select.js';
 import {Pane} from './Pane.js';
 
@@ -24,7 +24,7 @@ export function EventLog({events, total, width, height, focused, scroll}: EventL
 			{shown.map((e, slot) => (
 				// keyed by the line it is drawn on: a new event moves text up the lines, and no row is
 				// mounted and unmounted (each would make and free layout nodes) for it
-				<RowText key={slot} row={e.kind === 'event' ? eventRow(e.entry, width - 2) : alertLogRow(e.alert, width - 2)} />
+				<RowText key={slot} row={e.kind === 'event' ? eventRow(e.entry, width - 2) : e.kind === 'alert' ? alertLogRow(e.alert, width - 2) : rolloutLogRow(e.rollout, width - 2)} />
 			))}
 		</Pane>
 	);
