@@ -35,12 +35,12 @@ export interface CastOptions {
 /** Hide the cursor and clear the screen, once, before the first frame. */
 const START = '\u001b[?25l\u001b[2J';
 
-/** What a marker says for an action, if it deserves one: an alert that opens, a new caption. */
-function marker(action: Action, before: State): string | null {
-	if (action.type === 'caption') return action.text;
-	if (action.type !== 'alert' || action.alert.resolved) return null;
-	const was = before.alerts.get(action.alert.id);
-	return was && !was.resolved ? null : action.alert.message;
+/** What the markers say for an action: a new caption, or each alert that it opened. */
+function markers(action: Action, before: State, after: State): string[] {
+	if (action.type === 'caption') return action.text === null ? [] : [action.text];
+	if (after.alerts === before.alerts) return [];
+	const wasOpen = (id: string): boolean => before.alerts.get(id)?.resolved === false;
+	return [...after.alerts.values()].filter(a => !a.resolved && !wasOpen(a.id)).map(a => a.message);
 }
 
 /**
@@ -86,9 +86,9 @@ function frames(recording: Recording, options: CastOptions): CastEvent[] {
 		// every action of the same moment, then one frame, as the player does
 		for (; i < actions.length && actions[i]!.t === t; i++) {
 			const {action} = actions[i]!;
-			const label = marker(action, state);
-			state = reduce(state, action);
-			if (label) events.push({t, code: 'm', data: sanitize(label)});
+			const next = reduce(state, action);
+			for (const label of markers(action, state, next)) events.push({t, code: 'm', data: sanitize(label)});
+			state = next;
 		}
 		frame(t, i < actions.length ? playing : {...playing, finished: true, damage: recording.damage});
 	}

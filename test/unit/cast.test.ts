@@ -37,7 +37,7 @@ describe('cast times', () => {
 });
 
 describe('a cast of the shipped recording', () => {
-	const alert = shipped.actions.find(a => a.action.type === 'alert')!;
+	const alert = shipped.actions.find(a => a.action.type === 'diagnosis' && a.action.finding.kind === 'EADDRINUSE')!;
 	const recording = withCaptions(shipped, {2000: '1. web1 serves port 8080', [alert.t - 500]: '2. web2 \u001b]0;x\u0007is the same server'});
 	const events = castEvents(recording, OPTIONS);
 	const cast = writeCast({width: 120, height: 36, timestamp: 1_795_837_413, title: 'netwatch replay port-conflict.ndjson'}, events, {speed: 2, idleLimit: 3});
@@ -49,7 +49,7 @@ describe('a cast of the shipped recording', () => {
 
 	it('has a marker at the alert and at each caption, sanitised, at their times', () => {
 		const markers = events.filter(e => e.code === 'm');
-		const alertMessage = alert.action.type === 'alert' ? alert.action.alert.message : '';
+		const alertMessage = alert.action.type === 'diagnosis' ? alert.action.finding.message : '';
 		expect(markers).toEqual([
 			{t: 2000, code: 'm', data: '1. web1 serves port 8080'},
 			{t: alert.t - 500, code: 'm', data: '2. web2 is the same server'},

@@ -67,11 +67,12 @@ describe('recordings', () => {
 		expect(() => readRecording(`${HEADER.replace('"version":1', '"version":9')}\n`, 'new')).toThrow('new is a version 9 recording; this netwatch reads versions 1 to 2');
 	});
 
-	it('the shipped demo recording reads whole, and has the alert', () => {
+	it('the shipped demo recording reads whole, and has the alert and the narration', () => {
 		const recording = readRecording(readFileSync(new URL('../../demo/port-conflict.ndjson', import.meta.url), 'utf8'));
 		expect(recording.damage).toBeNull();
-		const alerts = recording.actions.filter(a => a.action.type === 'alert').map(a => (a.action as {alert: {containerName: string; holder: {containerName: string} | null}}).alert);
-		expect(alerts[0]).toMatchObject({containerName: 'web2', holder: {containerName: 'web1'}});
+		const alerts = recording.actions.filter(a => a.action.type === 'diagnosis').map(a => (a.action as {finding: {kind: string; containerName: string; holder: {containerName: string} | null}}).finding);
+		expect(alerts.find(a => a.kind === 'EADDRINUSE')).toMatchObject({containerName: 'web2', holder: {containerName: 'web1'}});
+		expect(recording.actions.filter(a => a.action.type === 'caption').length).toBeGreaterThanOrEqual(4);
 		const names = snapshotOf(recording.actions).containers.map(c => c.name);
 		expect(names).toEqual(expect.arrayContaining(['nw-bridge', 'nw-host', 'nw-none', 'nw-shared', 'nw-user', 'web2']));
 	});
