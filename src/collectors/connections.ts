@@ -139,6 +139,8 @@ export class ConnectionCollector {
 	/** Inodes of the traced namespaces, as last read. */
 	private readonly traced = new Map<string, readonly number[]>();
 	private lastWalk = -Infinity;
+	/** Sockets in traced namespaces whose owners are still to be looked for (a walk put off, an owner not found yet). */
+	private untraced = false;
 	private lastConntrack = -Infinity;
 	private natKey: string | undefined;
 	private tables = 0;
@@ -179,6 +181,11 @@ export class ConnectionCollector {
 		const due: {ns: ConnectionNamespace; counts: ReturnType<typeof namespaceCounts>; since: number}[] = [];
 		for (const ns of namespaces) {
 			const last = this.reads.get(ns.key);
+			// a namespace whose owners are wanted now (a container: mode container joined it): its sockets as last read
+			if (ns.traceOwners && last && !this.traced.has(ns.key)) {
+				this.traced.set(ns.key, last.connections.map(c => c.inode).filter(inode => inode !== 0));
+				this.untraced = true;
+			}
 			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
 			const fresh = !last || last.pid !== ns.pid;
 			const gap = ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
@@ -204,7 +211,7 @@ export class ConnectionCollector {
 			if (ns.traceOwners) this.traced.set(ns.key, connections.map(c => c.inode).filter(inode => inode !== 0));
 		}
 
-		const owners = this.trace(Object.keys(read).length > 0, now);
+		const owners = this.trace(Object.keys(read).length > 0 || this.untraced, now);
 		// conntrack is a walk of its own: only when a namespace that DNAT can concern was read
 		const nat = namespaces.some(ns => wereRead.has(ns.key) && (ns.pid === null || ns.published)) ? this.readConntrack(now) : undefined;
 		const tcp = this.tcp.sample(namespaces, performance.now(), now);
@@ -219,6 +226,8 @@ export class ConnectionCollector {
 		for (const inode of this.owners.keys()) if (!inodes.has(inode)) this.owners.delete(inode);
 		for (const inode of this.unknown.keys()) if (!inodes.has(inode)) this.unknown.delete(inode);
 		const missing = new Set([...inodes].filter(inode => !this.owners.has(inode) && !((this.unknown.get(inode) ?? -Infinity) > now - UNKNOWN_RETRY_MS)));
+		// a walk put off, or owners not found yet, is tried again at a later sample even if nothing changes
+		this.untraced = missing.size > 0 || [...inodes].some(inode => !this.owners.has(inode));
 		if (missing.size === 0 || now - this.lastWalk < TRACE_EVERY_MS) return {};
 		this.lastWalk = now;
 		const {found} = findOwners(this.proc, missing);

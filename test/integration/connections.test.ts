@@ -102,14 +102,22 @@ describe('connections between containers, the host and published ports', () => {
 				[me, srv.name, 80, 'dnat'],
 				[me, hostSrv.name, hostPort],
 			];
-			const edges = await stream.until(
-				'every edge',
-				s => {
-					const last = s.snapshots().at(-1) as unknown as {edges: Edge[]} | undefined;
-					return last && wanted.every(([c, v, p, via]) => find(last.edges, c, v, p, via)) ? last.edges : undefined;
-				},
-				30_000,
-			);
+			const missing = (edges: Edge[]): string[] => wanted.filter(([c, v, p, via]) => !find(edges, c, v, p, via)).map(w => w.join(' '));
+			const edges = await stream
+				.until(
+					'every edge',
+					s => {
+						const last = s.snapshots().at(-1) as unknown as {edges: Edge[]} | undefined;
+						return last && missing(last.edges).length === 0 ? last.edges : undefined;
+					},
+					30_000,
+				)
+				.catch((error: Error) => {
+					// say which edge never came, and what came instead
+					const last = (stream.snapshots().at(-1) as unknown as {edges: Edge[]} | undefined)?.edges ?? [];
+					const ours = last.filter(e => JSON.stringify(e).includes(bed.run) || JSON.stringify(e).includes(me));
+					throw new Error(`${error.message}; missing: ${missing(last).join('; ')}; ours: ${JSON.stringify(ours.map(e => [who(e.client), who(e.server), e.port, e.via, e.states]))}`);
+				});
 			expect(find(edges, hostCli.name, srv.name, 80, 'docker-proxy')!.via).toEqual({kind: 'docker-proxy', address: '127.0.0.1', port: proxyPort});
 			expect(find(edges, me, srv.name, 80, 'dnat')!.via).toEqual({kind: 'dnat', address: gateway, port: natPort});
 
