@@ -6,8 +6,7 @@
  * containers reach the host, on a port above 8000.
  */
 import {createSocket, type Socket} from 'node:dgram';
-import {networkInterfaces} from 'node:os';
-import {docker} from './docker.js';
+import {docker, sh} from './docker.js';
 
 export interface DnsStub {
 	/** `172.17.0.1:8053`, as busybox nslookup takes a server. */
@@ -30,10 +29,13 @@ function nxdomain(query: Buffer): Buffer | null {
 }
 
 export async function startDnsStub(port: number): Promise<DnsStub> {
-	// the default bridge's own address on the host: its gateway, where IPAM says it, else its device's
+	// the default bridge's own address on the host: its gateway, where IPAM says it, else its
+	// device's (from ip: Node lists only interfaces that are up with a carrier, and docker0 has none
+	// while no container is attached to it)
 	const said = (await docker('network', 'inspect', 'bridge', '-f', '{{range .IPAM.Config}}{{.Gateway}}{{end}}')).trim();
 	const device = (await docker('network', 'inspect', 'bridge', '-f', '{{index .Options "com.docker.network.bridge.name"}}')).trim() || 'docker0';
-	const gateway = said || networkInterfaces()[device]?.find(a => a.family === 'IPv4')?.address;
+	const addresses = JSON.parse(await sh('ip', ['-j', '-4', 'addr', 'show', 'dev', device])) as {addr_info?: {local?: string}[]}[];
+	const gateway = said || addresses[0]?.addr_info?.[0]?.local;
 	if (!gateway) throw new Error(`the default bridge ${device} has no IPv4 address`);
 	const socket: Socket = createSocket('udp4');
 	let answered = 0;
