@@ -492,15 +492,15 @@ async function alertLatency(runs) {
 // ---- key-to-screen during a flood ----
 
 /**
- * Key presses during a flood of Docker events (8 containers paused and unpaused as fast as the
- * daemon takes it, by bench/flood.mjs), each timed from the write to the first whole frame
+ * Key presses during a flood of Docker events (8 containers renamed back and forth as fast as
+ * the daemon takes it, by bench/flood.mjs), each timed from the write to the first whole frame
  * (the end of a synchronized update) that shows it, on an emulated screen. The baseline is the
  * same pseudo-terminal with `cat` in raw mode under the same flood: the floor of any program.
  */
 async function keysDuringFlood(presses) {
 	const ids = await startContainers(8, '-flood', 'sleep 3600');
 	const flood = spawn(process.execPath, [new URL('./flood.mjs', import.meta.url).pathname, ...ids], {stdio: 'ignore'});
-	// the flood ends its pairs before it exits: no container is removed while paused
+	// the flood gives each container its name back before it exits
 	const floodEnded = new Promise(resolve => flood.on('exit', resolve));
 	track(flood, () => (flood.kill(), floodEnded));
 	const env = {...process.env, TERM: 'xterm-256color'};
@@ -565,7 +565,7 @@ async function keysDuringFlood(presses) {
 		});
 		return {netwatch, floor};
 	} finally {
-		// the flood ends its pairs before it exits: no container is removed while paused
+		// the flood gives each container its name back before it exits
 		flood.kill();
 		await floodEnded;
 		docker('rm', '-f', ...ids);

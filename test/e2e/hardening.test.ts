@@ -125,23 +125,22 @@ describe('a flood of events', () => {
 		const s = screen;
 		await s.waitFor(/flood7/);
 		await s.waitFor(/B\/s /);
-		// pause and unpause each container, as fast as the daemon takes it, until the presses are done
+		// rename each container back and forth, as fast as the daemon takes it, until the presses are done
 		const flood = startFlood(targets.map(t => t.id));
 		try {
 			const eventsShown = (text: string): number => Number(/Events (\d+)/.exec(text)?.[1] ?? 0);
-			const floodedFrom = eventsShown(await s.waitFor(/Events (\d{3,})/, 20_000));
+			await s.waitFor(/Events (\d{3,})/, 20_000);
 			// `b` switches the rates between bytes and bits
 			const bits = (text: string): boolean => /Kb\/s|Mb\/s| b\/s/.test(text) && !/KB\/s/.test(text);
 			const delays: number[] = [];
 			for (let press = 0; press < 7; press++) {
 				const want = press % 2 === 0;
 				delays.push(Math.round(await s.keyToScreen('b', text => bits(text) === want)));
-				// the next press comes once more events are on screen: each lands at another moment of the flood
+				// the next press comes once more events are on screen: each lands at another moment of
+				// the flood, and this fails if the flood stopped
 				const shown = eventsShown(await s.text());
 				await s.nextFrame(text => eventsShown(text) > shown, 20_000);
 			}
-			// the flood went on all along
-			expect(eventsShown(await s.text()) - floodedFrom).toBeGreaterThan(100);
 			expect(Math.max(...delays), `key-to-screen ms: ${delays.join(', ')}`).toBeLessThanOrEqual(100);
 		} finally {
 			await flood.stop();

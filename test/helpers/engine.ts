@@ -26,7 +26,7 @@ export async function pool<T>(items: readonly T[], concurrency: number, task: (i
 	await Promise.all(Array.from({length: concurrency}, worker));
 }
 
-/** A flood of pause and unpause events on these containers, from a process of its own (bench/flood.mjs). */
+/** A flood of rename events on these containers, from a process of its own (bench/flood.mjs). */
 export function startFlood(ids: readonly string[]): {stop: () => Promise<void>} {
 	const child = spawn(process.execPath, [fileURLToPath(new URL('../../bench/flood.mjs', import.meta.url)), ...ids], {stdio: 'ignore'});
 	const exited = new Promise<void>(resolve => child.on('exit', () => resolve()));
