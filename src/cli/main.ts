@@ -7,6 +7,7 @@ import {hostname} from 'node:os';
 import {EXIT, HELP, parseCommandLine, USAGE, UsageError, type Command, type WatchOptions} from './args.js';
 import {runJsonStream, runOnce, runPlainStream} from './headless.js';
 import {terminalIo, warn, type Io} from './io.js';
+import {raisePriority} from './priority.js';
 import {plainTerminalReason, restoreTerminal} from './terminal.js';
 import type {MetricsServer} from '../output/metrics.js';
 import {Recorder} from '../record/recorder.js';
@@ -81,6 +82,8 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		}
 		const isTty = (io.stdout as NodeJS.WriteStream).isTTY === true;
 		if (options.once || (!options.json && !isTty && !metrics)) return await runOnce(session, io, {json: options.json, unit, whole: !isTty});
+		// watching from here on: keep up on a busy host
+		raisePriority();
 		// a sample as soon as Docker has answered: the containers' rates then show one interval
 		// after that, instead of up to two
 		void session.dockerReady.then(() => live && session.sampler.restart());

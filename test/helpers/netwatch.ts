@@ -151,8 +151,13 @@ export class JsonStream {
 	private readonly waiters = new Set<() => void>();
 	readonly exited: Promise<number | null>;
 
-	constructor(args: readonly string[] = [], env: Record<string, string | undefined> = {}) {
-		this.child = spawn(BIN, ['--json', ...args], {env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe']});
+	/**
+	 * `launch.through`: a command that runs netwatch (`nice -n 5`, say); `launch.session`: in a
+	 * session of its own, as ssh or a terminal starts a command.
+	 */
+	constructor(args: readonly string[] = [], env: Record<string, string | undefined> = {}, launch: {through?: readonly string[]; session?: boolean} = {}) {
+		const [file, ...argv] = [...(launch.through ?? []), BIN, '--json', ...args];
+		this.child = spawn(file!, argv, {env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: launch.session ?? false});
 		this.child.stdout!.on('data', (chunk: Buffer) => {
 			this.buffer += chunk.toString();
 			const lines = this.buffer.split('\n');
