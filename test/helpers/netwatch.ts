@@ -2,6 +2,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
+import {afterEach} from 'vitest';
 
 export const BIN = fileURLToPath(new URL('../../bin/netwatch.js', import.meta.url));
 
@@ -143,6 +144,15 @@ export interface JsonEvent {
 export type JsonRecord = ({type: 'snapshot'} & OnceDocument & {seq: number}) | JsonEvent | JsonAlert;
 
 /** `netwatch --json` running in the background, its records collected as they arrive. */
+/**
+ * How a test starts netwatch: `through` a command that runs it (`nice -n 5`, say), and in a
+ * `session` of its own, as ssh or a terminal starts a command.
+ */
+export interface Launch {
+	readonly through?: readonly string[];
+	readonly session?: boolean;
+}
+
 export class JsonStream {
 	readonly records: JsonRecord[] = [];
 	stderr = '';
@@ -151,11 +161,7 @@ export class JsonStream {
 	private readonly waiters = new Set<() => void>();
 	readonly exited: Promise<number | null>;
 
-	/**
-	 * `launch.through`: a command that runs netwatch (`nice -n 5`, say); `launch.session`: in a
-	 * session of its own, as ssh or a terminal starts a command.
-	 */
-	constructor(args: readonly string[] = [], env: Record<string, string | undefined> = {}, launch: {through?: readonly string[]; session?: boolean} = {}) {
+	constructor(args: readonly string[] = [], env: Record<string, string | undefined> = {}, launch: Launch = {}) {
 		const [file, ...argv] = [...(launch.through ?? []), BIN, '--json', ...args];
 		this.child = spawn(file!, argv, {env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'], detached: launch.session ?? false});
 		this.child.stdout!.on('data', (chunk: Buffer) => {
@@ -220,4 +226,21 @@ export class JsonStream {
 		if (this.child.exitCode === null) this.child.kill('SIGTERM');
 		return this.exited;
 	}
+}
+
+/**
+ * `netwatch --json` for the tests of a file: the function returned starts it and waits for its
+ * first snapshot; it is stopped after each test, passed or failed.
+ */
+export function useNetwatch(): (args?: readonly string[], env?: Record<string, string | undefined>, launch?: Launch) => Promise<JsonStream> {
+	let stream: JsonStream | undefined;
+	afterEach(async () => {
+		await stream?.stop();
+		stream = undefined;
+	});
+	return async (args = [], env = {}, launch = {}) => {
+		stream = new JsonStream(args, env, launch);
+		await stream.until('the first snapshot', s => s.snapshots().length > 0);
+		return stream;
+	};
 }

@@ -6,25 +6,14 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest';
+import {afterAll, beforeAll, describe, expect, it} from 'vitest';
 import {startDnsStub, type DnsStub} from '../helpers/dns-stub.js';
 import {docker, freePort, useTestbed} from '../helpers/docker.js';
 import {corpus} from '../helpers/fixtures.js';
-import {JsonStream, type JsonAlert} from '../helpers/netwatch.js';
+import {useNetwatch, type JsonAlert, type JsonStream} from '../helpers/netwatch.js';
 
 const bed = useTestbed();
-let stream: JsonStream | undefined;
-
-afterEach(async () => {
-	await stream?.stop();
-	stream = undefined;
-});
-
-async function watching(): Promise<JsonStream> {
-	stream = new JsonStream();
-	await stream.until('the first snapshot', s => s.snapshots().length > 0);
-	return stream;
-}
+const watching = useNetwatch();
 
 /** The newest record of this container's alert of this kind. */
 const alertOf = (s: JsonStream, id: string, kind: string): JsonAlert | undefined => s.alerts().findLast(a => a.containerId === id && a.kind === kind);

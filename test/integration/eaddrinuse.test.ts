@@ -3,23 +3,12 @@
  * that names the port and who holds it.
  */
 import {spawn} from 'node:child_process';
-import {afterEach, describe, expect, it} from 'vitest';
+import {describe, expect, it} from 'vitest';
 import {docker, freePort, useTestbed, waitFor} from '../helpers/docker.js';
-import {JsonStream, snapshotOnce, type JsonAlert} from '../helpers/netwatch.js';
+import {snapshotOnce, useNetwatch, type JsonAlert, type JsonStream} from '../helpers/netwatch.js';
 
 const bed = useTestbed();
-let stream: JsonStream | undefined;
-
-afterEach(async () => {
-	await stream?.stop();
-	stream = undefined;
-});
-
-async function watching(): Promise<JsonStream> {
-	stream = new JsonStream();
-	await stream.until('the first snapshot', s => s.snapshots().length > 0);
-	return stream;
-}
+const watching = useNetwatch();
 
 const alertFor = (s: JsonStream, id: string): JsonAlert | undefined => s.alerts().findLast(a => a.containerId === id);
 

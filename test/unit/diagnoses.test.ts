@@ -17,6 +17,8 @@ const fixtureContainer = (name: string): ContainerInfo => fx[name]!;
 const b1 = fixtureContainer('b1');
 const h1 = fixtureContainer('h1');
 const h2 = fixtureContainer('h2');
+/** fx-h2 as it was while it ran, before its bind failed. */
+const running: ContainerInfo = {...h2, state: 'running', exitCode: null, pid: 6000};
 const p1 = fixtureContainer('p1');
 const p2 = fixtureContainer('p2');
 const u1 = fixtureContainer('u1');
@@ -96,7 +98,6 @@ describe('bind failures', () => {
 	});
 
 	it('one failure, seen by the followed log and then by the exit, counts once', async () => {
-		const running: ContainerInfo = {...h2, state: 'running', exitCode: null, pid: 6000};
 		const {store, docker, alerts} = setup([{type: 'container', container: running}, tick(T0)]);
 		docker.sockets = [H1_HOLDS];
 		docker.say(running, '2026-11-28T02:31:37.6Z', 'httpd: bind: Address already in use');
@@ -110,7 +111,6 @@ describe('bind failures', () => {
 	});
 
 	it('a running container: nothing from words that only look like it, or from a port it holds itself, or that nothing holds', async () => {
-		const running: ContainerInfo = {...h2, state: 'running', exitCode: null, pid: 6000};
 		const {docker, alerts, later} = setup([{type: 'container', container: running}, tick(T0)]);
 		docker.sockets = [socket(HOST_NS, 8090, {pid: 6000, command: 'httpd -f -p 8090', containerId: h2.id, ownerUnknown: null})];
 		const says = async (time: string, ...lines: string[]) => {
@@ -185,7 +185,7 @@ describe('log followers', () => {
 
 describe('what is not known is not claimed', () => {
 	it('a remote engine: no holder from this machine, and nothing from a running container', async () => {
-		const {store, docker, alerts, later} = setup([{type: 'container', container: {...h2, state: 'running', exitCode: null, pid: 6000}}, tick(T0)]);
+		const {store, docker, alerts, later} = setup([{type: 'container', container: running}, tick(T0)]);
 		docker.remote = true;
 		later(1_500);
 		docker.say(h2, '2026-11-28T02:31:38Z', 'httpd: bind: Address already in use');
@@ -220,7 +220,6 @@ describe('what is not known is not claimed', () => {
 	});
 
 	it('a log that ends while its container runs is not asked for again in that run', async () => {
-		const running: ContainerInfo = {...h2, state: 'running', exitCode: null, pid: 6000};
 		const {store, docker} = setup([{type: 'container', container: running}, tick(T0)]);
 		const on = docker.followed.get(h2.id)!;
 		docker.followed.delete(h2.id);
