@@ -56,6 +56,23 @@ const FILES: readonly SocketFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
 
 /** Which namespaces to read now, whatever their turn: none, all, or these (by key). */
 export type Fresh = boolean | ReadonlySet<string>;
+
+/** A listening socket as the store keeps it: its table's row, its namespace, and its owner or why there is none. */
+export function listeningSocket(row: SocketRow, netns: string, owner: Owner | undefined, ownerUnknown: string): ListeningSocket {
+	return {
+		proto: row.proto,
+		family: row.family,
+		address: row.localAddress,
+		port: row.localPort,
+		inode: row.inode,
+		netns,
+		pid: owner?.pid ?? null,
+		command: owner?.command ?? null,
+		containerId: owner?.containerId ?? null,
+		proxyTo: owner?.proxyTo ?? null,
+		ownerUnknown: owner ? null : ownerUnknown,
+	};
+}
 const HOST_REFRESH_MS = 3_000;
 const NEW_NAMESPACE_DELAYS_MS = [1_000, 3_000, 10_000];
 const NAMESPACE_REFRESH_MS = 60_000;
@@ -217,22 +234,9 @@ export class SocketCollector {
 		for (const inode of this.owners.keys()) if (!inodes.has(inode)) this.owners.delete(inode);
 		for (const inode of this.unknown.keys()) if (!inodes.has(inode)) this.unknown.delete(inode);
 
-		this.current = found.map(({ns, row}): ListeningSocket => {
-			const owner = this.owners.get(row.inode);
-			return {
-				proto: row.proto,
-				family: row.family,
-				address: row.localAddress,
-				port: row.localPort,
-				inode: row.inode,
-				netns: ns,
-				pid: owner?.pid ?? null,
-				command: owner?.command ?? null,
-				containerId: owner?.containerId ?? null,
-				proxyTo: owner?.proxyTo ?? null,
-				ownerUnknown: owner ? null : (this.unknown.get(row.inode)?.reason ?? (this.untraced ? 'not traced yet' : 'process not found')),
-			};
-		});
+		this.current = found.map(({ns, row}) =>
+			listeningSocket(row, ns, this.owners.get(row.inode), this.unknown.get(row.inode)?.reason ?? (this.untraced ? 'not traced yet' : 'process not found')),
+		);
 		return this.current;
 	}
 

@@ -4,6 +4,7 @@
  * conntrack's DNAT connections.
  */
 import {natConnections, toConnection} from '../../src/collectors/connections.js';
+import {listeningSocket} from '../../src/collectors/sockets.js';
 import {HOST_NS, type Connection, type ContainerInfo, type ListeningSocket, type ProcessRef} from '../../src/model.js';
 import {parseContainerInspect} from '../../src/parsers/docker-container.js';
 import {parseConnections} from '../../src/parsers/proc-net-connections.js';
@@ -45,22 +46,10 @@ export function fx17Input(): ConnectionInput {
 	const proxies = [...fixture('proc/conn-containers.txt').matchAll(PROXY_ARGS)].map(m => ({pid: Number(m[1]), port: Number(m[2]), ip: m[3]!, target: Number(m[4])}));
 	const sockets: ListeningSocket[] = Object.entries(NAMESPACES).flatMap(([name, key]) =>
 		FILES.flatMap(file =>
-			parseSockets(fixture(`proc/conn-${name}-${file}.txt`), file, {listeningOnly: true}).map((row): ListeningSocket => {
+			parseSockets(fixture(`proc/conn-${name}-${file}.txt`), file, {listeningOnly: true}).map(row => {
 				const owner = owners.get(row.inode);
 				const proxy = proxies.find(p => p.pid === owner?.pid);
-				return {
-					proto: row.proto,
-					family: row.family,
-					address: row.localAddress,
-					port: row.localPort,
-					inode: row.inode,
-					netns: key,
-					pid: owner?.pid ?? null,
-					command: owner?.command ?? null,
-					containerId: owner?.containerId ?? null,
-					proxyTo: proxy ? {ip: proxy.ip, port: proxy.target} : null,
-					ownerUnknown: owner ? null : 'process not found',
-				};
+				return listeningSocket(row, key, owner && {...owner, proxyTo: proxy ? {ip: proxy.ip, port: proxy.target} : null}, 'process not found');
 			}),
 		),
 	);
