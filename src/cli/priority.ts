@@ -17,20 +17,18 @@ import {sessionOf} from '../parsers/proc-stat.js';
 /** The nice value netwatch takes when it may. */
 export const RAISED_NICE = -10;
 
-/** Raise netwatch's CPU priority if it may; returns the nice value it runs at. */
-export function raisePriority(proc = '/proc'): number {
-	const nice = getPriority();
-	if (nice !== 0) return nice;
+/** Raise netwatch's CPU priority if it may. */
+export function raisePriority(): void {
+	if (getPriority() !== 0) return;
 	try {
 		setPriority(RAISED_NICE);
 	} catch {
 		// not permitted: netwatch runs as it was started
-		return nice;
+		return;
 	}
 	try {
-		if (sessionOf(readFileSync(`${proc}/self/stat`, 'utf8')) === process.pid) writeFileSync(`${proc}/self/autogroup`, String(RAISED_NICE));
+		if (sessionOf(readFileSync('/proc/self/stat', 'utf8')) === process.pid) writeFileSync('/proc/self/autogroup', String(RAISED_NICE));
 	} catch {
 		// a kernel without autogroup
 	}
-	return RAISED_NICE;
 }

@@ -143,7 +143,6 @@ export interface JsonEvent {
 
 export type JsonRecord = ({type: 'snapshot'} & OnceDocument & {seq: number}) | JsonEvent | JsonAlert;
 
-/** `netwatch --json` running in the background, its records collected as they arrive. */
 /**
  * How a test starts netwatch: `through` a command that runs it (`nice -n 5`, say), and in a
  * `session` of its own, as ssh or a terminal starts a command.
@@ -153,6 +152,7 @@ export interface Launch {
 	readonly session?: boolean;
 }
 
+/** `netwatch --json` running in the background, its records collected as they arrive. */
 export class JsonStream {
 	readonly records: JsonRecord[] = [];
 	stderr = '';
