@@ -6,21 +6,9 @@
 import type {ComposeInfo, ContainerInfo, HealthInfo, ContainerNetwork, ContainerState, NetworkInfo, PortBinding, SocketProto} from '../model.js';
 
 import {sanitize} from '../util/sanitize.js';
-
-type Json = Record<string, unknown>;
-
-const obj = (value: unknown): Json => (value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : {});
-const str = (value: unknown): string => (typeof value === 'string' ? value : '');
-const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null);
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+import {labelsOf, num, obj, str, strings, time} from './json-fields.js';
 
 const STATES: readonly ContainerState[] = ['created', 'running', 'paused', 'restarting', 'removing', 'exited', 'dead'];
-const ZERO_TIME = '0001-01-01T00:00:00Z';
-
-function time(value: unknown): string | null {
-	const t = str(value);
-	return t === '' || t === ZERO_TIME ? null : t;
-}
 
 /** `80/tcp` -> [80, 'tcp'] */
 function portKey(key: string): [number, SocketProto] | null {
@@ -122,8 +110,7 @@ export function parseContainerInspect(raw: unknown): ContainerInfo | null {
 		.map(portKey)
 		.filter((p): p is [number, SocketProto] => p !== null)
 		.map(([port, proto]) => ({port, proto}));
-	const labels: Record<string, string> = {};
-	for (const [k, v] of Object.entries(obj(config['Labels']))) if (typeof v === 'string') labels[k] = v;
+	const labels = labelsOf(config['Labels']);
 	return {
 		id,
 		name: str(c['Name']).replace(/^\//, ''),
