@@ -1,39 +1,28 @@
 /**
  * Docker's networks (GET /networks), listed on a connect and again when one is created or
- * destroyed. One list at a time: a request during one runs once after it.
+ * destroyed, one list at a time.
  */
 import type {DockerApi} from '../../docker/api.js';
 import type {NetworkInfo} from '../../model.js';
 import {parseNetworkInspect} from '../../parsers/docker-container.js';
 import type {Action} from '../../store/actions.js';
+import {SingleFlight} from './single-flight.js';
 
 export class NetworkList {
-	private running = false;
-	private again = false;
 	private stopped = false;
+	private readonly flight = new SingleFlight(async () => {
+		const raw = await this.api.listNetworks();
+		const networks = raw.map(parseNetworkInspect).filter((n): n is NetworkInfo => n !== null);
+		if (!this.stopped) this.dispatch({type: 'networks', networks});
+	});
 
 	constructor(
 		private readonly api: DockerApi,
 		private readonly dispatch: (action: Action) => void,
 	) {}
 
-	async refresh(): Promise<void> {
-		if (this.running) {
-			this.again = true;
-			return;
-		}
-		this.running = true;
-		this.again = false;
-		try {
-			const raw = await this.api.listNetworks();
-			const networks = raw.map(parseNetworkInspect).filter((n): n is NetworkInfo => n !== null);
-			if (!this.stopped) this.dispatch({type: 'networks', networks});
-		} catch {
-			// the next network event or reconnect tries again
-		} finally {
-			this.running = false;
-			if (this.again) void this.refresh();
-		}
+	refresh(): Promise<void> {
+		return this.flight.run();
 	}
 
 	stop(): void {
