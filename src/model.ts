@@ -150,6 +150,92 @@ export interface NetworkInfo {
 	readonly bridge: string | null;
 }
 
+/** A port a Swarm service publishes: through the routing mesh (`ingress`), or on the node itself (`host`). */
+export interface SwarmPort {
+	readonly published: number;
+	readonly target: number;
+	readonly proto: SocketProto;
+	readonly mode: 'ingress' | 'host';
+}
+
+/** A Swarm service's rolling update, as the manager tells it (UpdateStatus). */
+export interface SwarmUpdate {
+	/** `updating`, `paused`, `completed`, `rollback_started`, `rollback_paused`, `rollback_completed` */
+	readonly state: string;
+	readonly startedAt: string | null;
+	readonly completedAt: string | null;
+	readonly message: string;
+}
+
+/** A Swarm service (GET /services?status=true), normalised. */
+export interface SwarmService {
+	readonly id: string;
+	readonly name: string;
+	/** `com.docker.stack.namespace`: the stack that deployed it, or null. */
+	readonly stack: string | null;
+	/** `replicated`, `global`, or the mode a later Engine named (`replicated-job`, ...). */
+	readonly mode: string;
+	/** Replicas asked for; null for a global service (one per node). */
+	readonly replicas: number | null;
+	/** ServiceStatus: tasks running and desired, as the manager counts them; null when it does not say. */
+	readonly running: number | null;
+	readonly desired: number | null;
+	/** The image, without its digest. */
+	readonly image: string;
+	/** The image before the last update (PreviousSpec), or null. */
+	readonly previousImage: string | null;
+	readonly ports: readonly SwarmPort[];
+	readonly update: SwarmUpdate | null;
+	readonly labels: Readonly<Record<string, string>>;
+	readonly createdAt: string | null;
+	readonly updatedAt: string | null;
+}
+
+/** A Swarm task (GET /tasks): one replica's attempt to run, on a node. */
+export interface SwarmTask {
+	readonly id: string;
+	readonly serviceId: string;
+	/** A replicated service's replica number; null for a global service's task. */
+	readonly slot: number | null;
+	readonly nodeId: string;
+	/** `new`, `pending`, `assigned`, `accepted`, `preparing`, `starting`, `running`, `complete`, `failed`, `shutdown`, `rejected`, `orphaned`, `remove` */
+	readonly state: string;
+	readonly desiredState: string;
+	/** Status.Message: what the manager last did with it (`started`, `starting`, ...). */
+	readonly message: string;
+	/** Status.Err, sanitised: why it failed, was rejected or waits; '' when none. */
+	readonly error: string;
+	readonly containerId: string | null;
+	readonly exitCode: number | null;
+	readonly image: string;
+	readonly createdAt: string | null;
+	/** Status.Timestamp: when it reached its state. */
+	readonly stateAt: string | null;
+}
+
+/** A Swarm node (GET /nodes). */
+export interface SwarmNode {
+	readonly id: string;
+	readonly hostname: string;
+	readonly role: string;
+	/** `active`, `pause`, `drain` */
+	readonly availability: string;
+	/** `ready`, `down`, `unknown`, `disconnected` */
+	readonly state: string;
+	readonly address: string;
+	readonly leader: boolean;
+	readonly engineVersion: string;
+}
+
+/** What a swarm manager says of its cluster: null when the engine is not a manager. */
+export interface SwarmState {
+	/** The node this engine is. */
+	readonly nodeId: string;
+	readonly services: readonly SwarmService[];
+	readonly tasks: readonly SwarmTask[];
+	readonly nodes: readonly SwarmNode[];
+}
+
 /** Where the store's container interface data came from. */
 export type InterfaceSource = 'proc' | 'stats-api';
 
@@ -197,7 +283,11 @@ export type DiagnosisKind =
 	/** A listener's accept queue overflowed: the kernel dropped connection attempts. */
 	| 'listen-overflow'
 	/** Its health check fails (State.Health says unhealthy). */
-	| 'unhealthy';
+	| 'unhealthy'
+	/** A Swarm task failed or was rejected, for a reason other than a bind (those keep their bind kind). */
+	| 'task-failed'
+	/** A Swarm task waits with an error: the scheduler finds no node for it (a host-mode port in use, a constraint). */
+	| 'task-unplaceable';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -215,9 +305,9 @@ export interface AlertHolder {
 /**
  * How it was seen: the container exited; it keeps failing while it runs (its log, followed);
  * Docker failed to start it; a standing condition of its state (its ports, sockets and TCP
- * counters); or its health check.
+ * counters); its health check; or a swarm manager's word on a task.
  */
-export type FindingSource = 'exit' | 'running' | 'docker-start' | 'state' | 'health';
+export type FindingSource = 'exit' | 'running' | 'docker-start' | 'state' | 'health' | 'task';
 
 /** What a rule finds. The store turns findings into alerts: counted, kept, resolved. */
 export interface Finding {
@@ -235,7 +325,7 @@ export interface Finding {
 	readonly hint: string;
 	/** The log line, the inspect field or the socket that shows it, as Docker or the container gave it. */
 	readonly evidence: string;
-	readonly evidenceFrom: 'log' | 'inspect' | 'socket';
+	readonly evidenceFrom: 'log' | 'inspect' | 'socket' | 'task';
 	readonly port: number | null;
 	readonly proto: SocketProto;
 	/** Where the port came from: the error message, the command line, the image, Docker's port map, a socket table, or nowhere. */
@@ -359,7 +449,7 @@ export interface RolloutContainer {
 export interface Rollout {
 	/** `<project>/<service>@<new config hash>`, and `+<first new container's short id>` for a scale */
 	readonly id: string;
-	readonly source: 'compose';
+	readonly source: 'compose' | 'swarm';
 	/** `update`: the configuration changed, old containers are replaced; `scale`: replicas are added. */
 	readonly kind: 'update' | 'scale';
 	readonly project: string;

@@ -14,7 +14,8 @@
  *  - standing conditions of the state, judged each tick: published ports with no listener or
  *    a loopback-only one, port bindings on a host-network container, an accept queue that
  *    overflowed;
- *  - a health check that fails: judged on each inspect (a `health_status` event brings one).
+ *  - a health check that fails: judged on each inspect (a `health_status` event brings one);
+ *  - a swarm task that fails or cannot be placed: judged on each read of the manager (swarm.ts).
  * Everything is read-only: GET logs, GET inspect, /proc.
  */
 import {HOST_NS, namespaceOwner, type Alert, type ContainerInfo, type Finding, type ListeningSocket} from '../model.js';
@@ -30,6 +31,7 @@ import {blockedLookup, containersNamed, diagnoseDns} from './dns.js';
 import {portFindings} from './published.js';
 import {tcpFindings} from './tcp.js';
 import {healthFindingId, isUnhealthy, unhealthyFinding} from './health.js';
+import {taskFindings} from './swarm.js';
 import {Relations} from '../store/relations.js';
 
 /** What the diagnoses may ask of Docker and of /proc, and nothing more. */
@@ -79,6 +81,8 @@ const RECENT_FAILURES = 20;
 const RECHECK_MS = 5_000;
 
 const BIND_KINDS: ReadonlySet<string> = new Set(['EADDRINUSE', 'EACCES', 'EADDRNOTAVAIL']);
+/** The label Swarm puts on a task's container. */
+const SWARM_TASK_LABEL = 'com.docker.swarm.task.id';
 
 interface Follower {
 	readonly id: string;
@@ -175,12 +179,17 @@ export class DiagnosisEngine {
 				this.dead.delete(action.container.id);
 				this.checkLayouts(state);
 				this.checkHealth(action.container, state);
+				// a swarm task's container inspected: what its task's failure asked for is known now
+				if (action.container.labels[SWARM_TASK_LABEL] && state.swarm) this.checkTasks(state);
 				break;
 			case 'container-removed':
 				this.checkLayouts(state);
 				break;
 			case 'sockets':
 				this.checkListening(action.sockets, state);
+				break;
+			case 'swarm':
+				this.checkTasks(state);
 				break;
 			case 'tick':
 				this.followRunning(state);
@@ -296,10 +305,13 @@ export class DiagnosisEngine {
 		if (name) this.found(diagnoseDns({asker: info, failure: name, containers: this.options.store.getState().containers, source: 'exit', occurrence, detectedAt: this.now()}));
 	}
 
-	/** A container that stays `created` after a start: did Docker fail to publish its port? */
+	/**
+	 * A container that stays `created` after a start: did Docker fail to publish its port? (Not a
+	 * swarm task's: its task says so, once per replica rather than once per attempt.)
+	 */
 	private async checkStart(id: string, occurrence: string, eventTimeNano: string | null): Promise<void> {
 		const info = await this.options.docker.inspect(id);
-		if (!info || info.state !== 'created' || info.error === '' || this.stopped) return;
+		if (!info || info.state !== 'created' || info.error === '' || info.labels[SWARM_TASK_LABEL] || this.stopped) return;
 		this.found(this.bindFinding(info, [info.error], 'docker-start', occurrence, eventTimeNano));
 	}
 
@@ -399,13 +411,26 @@ export class DiagnosisEngine {
 	/** A bind failure is over once its container listens on the port it wanted. */
 	private checkListening(sockets: readonly ListeningSocket[], state: State): void {
 		for (const alert of this.openAlerts(state)) {
-			if (!BIND_KINDS.has(alert.kind) || alert.port === null) continue;
+			// a swarm task's is over when the manager says its replica runs
+			if (!BIND_KINDS.has(alert.kind) || alert.port === null || alert.source === 'task') continue;
 			const victim = state.containers.get(alert.containerId);
 			const ns = victim ? namespaceOwner(victim) : null;
 			// its process holds it, or (processes untraced, without root) it is in its own namespace
 			const mine = (s: ListeningSocket): boolean => s.containerId === alert.containerId || (s.pid === null && ns !== HOST_NS && s.netns === ns);
 			if (sockets.some(s => mine(s) && s.port === alert.port && s.proto === alert.proto)) this.resolve(alert);
 		}
+	}
+
+	/**
+	 * Swarm tasks, on each read of the manager: a slot that fails or waits is raised (each failed
+	 * task counts), one that runs again, or whose service is gone, is resolved.
+	 */
+	private checkTasks(state: State): void {
+		const {findings, waiting} = state.swarm === null ? {findings: [], waiting: []} : taskFindings({swarm: state.swarm, containers: state.containers, sockets: () => this.options.docker.scanSockets(new Set([HOST_NS])), detectedAt: this.now()});
+		const ids = new Set([...findings.map(f => f.id), ...waiting]);
+		for (const alert of this.openAlerts(state)) if (alert.source === 'task' && !ids.has(alert.id)) this.resolve(alert);
+		// each is the manager's word, whether or not its container is still there
+		for (const finding of findings) this.dispatch({type: 'diagnosis', finding});
 	}
 
 	/** Unhealthy: an alert while it lasts (raised once), resolved when healthy again or stopped. */

@@ -46,6 +46,14 @@ export interface DockerApi {
 	inspectContainer(id: string): Promise<unknown>;
 	/** GET /networks */
 	listNetworks(): Promise<readonly unknown[]>;
+	/** GET /info */
+	info(): Promise<unknown>;
+	/** GET /services?status=true (a swarm manager only) */
+	listServices(): Promise<readonly unknown[]>;
+	/** GET /tasks (a swarm manager only) */
+	listTasks(): Promise<readonly unknown[]>;
+	/** GET /nodes (a swarm manager only) */
+	listNodes(): Promise<readonly unknown[]>;
 	/** GET /containers/{id}/stats?stream=false&one-shot=true */
 	containerStats(id: string): Promise<unknown>;
 	/**
@@ -131,6 +139,10 @@ export function createDockerApi(endpoint: Endpoint, sshCommandLine?: string): Do
 			return call(c.inspect, c, {});
 		},
 		listNetworks: () => call(api.listNetworks, api, {}) as Promise<unknown[]>,
+		info: () => call(api.info, api, {}),
+		listServices: () => call(api.listServices, api, {status: true}) as Promise<unknown[]>,
+		listTasks: () => call(api.listTasks, api, {}) as Promise<unknown[]>,
+		listNodes: () => call(api.listNodes, api, {}) as Promise<unknown[]>,
 		containerStats: id => {
 			const c = api.getContainer(id);
 			return call(c.stats, c, {stream: false, 'one-shot': true});

@@ -4,10 +4,10 @@
  * Text that came from containers is not sanitised here: JSON escapes control characters, and
  * `stringify` also escapes DEL and C1 controls, which JSON.stringify leaves raw.
  */
-import type {Alert, Rollout} from '../model.js';
+import type {Alert, Rollout, SwarmService, SwarmState, SwarmTask} from '../model.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
 import type {ContainerView, InterfaceView, ListeningView, Snapshot} from '../store/snapshot.js';
-import {composeServices, summarize, type ComposeService} from '../store/services.js';
+import {serviceGroups, summarize, type ServiceGroup} from '../store/services.js';
 import type {EventEntry} from '../store/state.js';
 import {escapeJsonControls} from '../util/sanitize.js';
 
@@ -91,7 +91,7 @@ function containerRecord(c: ContainerView) {
 }
 
 /** A Compose service, from its containers. */
-function serviceRecord(s: ComposeService) {
+function serviceRecord(s: ServiceGroup) {
 	const summary = summarize(s.members);
 	return {
 		source: 'compose' as const,
@@ -104,6 +104,47 @@ function serviceRecord(s: ComposeService) {
 		health: summary.health,
 		rxRate: rate(summary.rxRate),
 		txRate: rate(summary.txRate),
+	};
+}
+
+/** A Swarm service, as its manager counts it, with the containers its tasks made that are still here. */
+function swarmServiceRecord(s: SwarmService, containers: readonly ContainerView[]) {
+	const slot = (c: ContainerView): number | null => Number(c.labels['com.docker.swarm.task.name']?.split('.')[1]) || null;
+	return {
+		source: 'swarm' as const,
+		id: s.id,
+		project: s.stack,
+		name: s.name,
+		mode: s.mode,
+		replicas: {running: s.running, desired: s.desired ?? s.replicas},
+		images: [s.image],
+		previousImage: s.previousImage,
+		ports: s.ports,
+		update: s.update,
+		containers: containers
+			.filter(c => c.labels['com.docker.swarm.service.id'] === s.id)
+			.map(c => ({id: c.id, name: c.name, number: slot(c), state: c.state, health: c.health?.status ?? null})),
+	};
+}
+
+function taskRecord(t: SwarmTask, swarm: SwarmState) {
+	const service = swarm.services.find(s => s.id === t.serviceId);
+	return {
+		id: t.id,
+		service: service?.name ?? null,
+		serviceId: t.serviceId,
+		slot: t.slot,
+		node: swarm.nodes.find(n => n.id === t.nodeId)?.hostname ?? null,
+		nodeId: t.nodeId === '' ? null : t.nodeId,
+		state: t.state,
+		desiredState: t.desiredState,
+		message: t.message,
+		error: t.error === '' ? null : t.error,
+		containerId: t.containerId,
+		exitCode: t.exitCode,
+		image: t.image,
+		createdAt: t.createdAt,
+		stateAt: t.stateAt,
 	};
 }
 
@@ -189,7 +230,10 @@ function body(s: Snapshot) {
 		containers: s.containers.map(containerRecord),
 		edges: s.edges,
 		conntrack: s.conntrack,
-		services: composeServices(s.containers).map(serviceRecord),
+		// a Swarm service is counted by its manager, not by the containers its tasks left
+		services: [...serviceGroups(s.containers).filter(g => g.source === 'compose').map(serviceRecord), ...(s.swarm?.services.map(service => swarmServiceRecord(service, s.containers)) ?? [])],
+		swarm: s.swarm === null ? null : {nodeId: s.swarm.nodeId, nodes: s.swarm.nodes},
+		tasks: s.swarm === null ? [] : s.swarm.tasks.map(t => taskRecord(t, s.swarm!)),
 		alerts: s.alerts.filter(a => !a.resolved).map(alertRecord),
 	};
 }

@@ -29,6 +29,8 @@ const KINDS = {
 	'dns-other-network': true,
 	'listen-overflow': true,
 	unhealthy: true,
+	'task-failed': true,
+	'task-unplaceable': true,
 } satisfies Record<DiagnosisKind, true>;
 
 const COMPOSE_PROJECT = 'com.docker.compose.project';

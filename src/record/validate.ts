@@ -146,10 +146,44 @@ const finding = shape({
 	...alertCore,
 	severity: oneOf('error', 'warning', 'info'),
 	hint: str,
-	evidenceFrom: oneOf('log', 'inspect', 'socket'),
+	evidenceFrom: oneOf('log', 'inspect', 'socket', 'task'),
 	lookup: nullable(str),
 	occurrence: nullable(str),
 });
+const swarmPort = shape({published: num, target: num, proto: str, mode: str});
+const swarmService = shape({
+	id: str,
+	name: str,
+	stack: nullable(str),
+	mode: str,
+	replicas: nullable(num),
+	running: nullable(num),
+	desired: nullable(num),
+	image: str,
+	previousImage: nullable(str),
+	ports: arrayOf(swarmPort),
+	update: nullable(shape({state: str, startedAt: nullable(str), completedAt: nullable(str), message: str})),
+	labels: recordOf(str),
+	createdAt: nullable(str),
+	updatedAt: nullable(str),
+});
+const swarmTask = shape({
+	id: str,
+	serviceId: str,
+	slot: nullable(num),
+	nodeId: str,
+	state: str,
+	desiredState: str,
+	message: str,
+	error: str,
+	containerId: nullable(str),
+	exitCode: nullable(num),
+	image: str,
+	createdAt: nullable(str),
+	stateAt: nullable(str),
+});
+const swarmNode = shape({id: str, hostname: str, role: str, availability: str, state: str, address: str, leader: bool, engineVersion: str});
+const swarm = shape({nodeId: str, services: arrayOf(swarmService), tasks: arrayOf(swarmTask), nodes: arrayOf(swarmNode)});
 /** Format 1 recorded whole alerts. */
 const alert = shape({...alertCore, count: num, firstSeenAt: num, resolved: bool});
 
@@ -179,6 +213,7 @@ const ACTIONS: Record<Action['type'], Check> = {
 	networks: shape({networks: arrayOf(network)}),
 	docker: shape({status}),
 	event: shape({event}),
+	swarm: shape({swarm: nullable(swarm)}),
 	diagnosis: shape({finding}),
 	'diagnosis-resolved': shape({id: str, at: num}),
 	rollout: shape({rollout}),

@@ -11,10 +11,12 @@
  * could not start (State.Error: a port conflict), or is unhealthy; with the diagnosis that
  * explains it, once one is raised.
  */
-import type {ContainerInfo, ListeningSocket, Rollout, RolloutContainer} from '../model.js';
+import type {ContainerInfo, Rollout, RolloutContainer} from '../model.js';
 import {nanoToMillis, type DockerEvent} from '../parsers/docker-events.js';
 import type {Action} from '../store/actions.js';
 import type {State} from '../store/state.js';
+import {explaining, failureOf, portsOf, reached} from './progress.js';
+import {swarmRollouts} from './swarm.js';
 
 export interface RolloutStore {
 	onAction(listener: (action: Action, state: State) => void): () => void;
@@ -27,11 +29,6 @@ const MOVES: ReadonlySet<Action['type']> = new Set(['container', 'containers', '
 const CREATED_KEPT = 1_000;
 
 const serviceKey = (project: string, service: string): string => `${project}/${service}`;
-
-function ms(iso: string | null | undefined): number | null {
-	const t = iso ? Date.parse(iso) : NaN;
-	return Number.isFinite(t) ? t : null;
-}
 
 export class RolloutTracker {
 	private unsubscribe: (() => void) | null = null;
@@ -77,12 +74,14 @@ export class RolloutTracker {
 	private onAction(action: Action, state: State): void {
 		if (this.stopped) return;
 		const current = this.current(state);
+		// a Swarm rollout moves on the manager's word, and on its new containers' (health, sockets)
+		if (action.type === 'swarm' || MOVES.has(action.type)) for (const r of swarmRollouts(state, current, this.now())) this.dispatch(r);
 		const opened = action.type === 'event' ? this.onEvent(action.event, state, current) : null;
 		// its first inspect: the container is no longer on its way
 		if (action.type === 'container') this.created.delete(action.container.id);
 		if (action.type === 'container-removed') this.created.delete(action.id);
 		if (!MOVES.has(action.type) && !opened) return;
-		const waiting = (r: Rollout): boolean => r.outcome === 'in-progress' || (action.type === 'diagnosis' && r.outcome === 'failed' && r.alertId === null);
+		const waiting = (r: Rollout): boolean => r.source === 'compose' && (r.outcome === 'in-progress' || (action.type === 'diagnosis' && r.outcome === 'failed' && r.alertId === null));
 		const rollouts = [...current.values()].filter(r => waiting(r) && r.id !== opened?.id);
 		for (const r of rollouts) {
 			const next = this.judge(r, state);
@@ -179,44 +178,4 @@ export class RolloutTracker {
 		});
 		return settled && ready ? {...next, outcome: 'done', endedAt: now} : next;
 	}
-}
-
-/** Docker's embedded DNS resolver, in every container on a user-defined network, on ports of its own. */
-const DOCKER_DNS = '127.0.0.11';
-
-/**
- * `80/tcp`: what these containers listen on, by the sockets last read: held by their processes,
- * or (untraced) in their namespaces, as Relations.owner says; not Docker's DNS resolver there.
- */
-function portsOf(state: State, ids: readonly string[]): string[] {
-	const set = new Set(ids);
-	const theirs = (s: ListeningSocket): boolean => s.address !== DOCKER_DNS && (s.containerId !== null ? set.has(s.containerId) : s.pid === null && set.has(s.netns));
-	return [...new Set(state.sockets.filter(theirs).map(s => `${s.port}/${s.proto}`))].sort();
-}
-
-/** The times a new container has reached since the rollout began. */
-function reached(k: RolloutContainer, c: ContainerInfo | undefined, r: Rollout, state: State, now: number): RolloutContainer {
-	if (!c) return k;
-	const after = (t: number | null): number | null => (t === null ? null : Math.max(0, t - r.startedAt));
-	const runningAfterMs = k.runningAfterMs ?? (c.state === 'running' ? after(ms(c.startedAt)) : null);
-	const healthyAfterMs = k.healthyAfterMs ?? (c.health?.status === 'healthy' ? after(ms(c.health.lastCheckAt) ?? now) : null);
-	const listened = new Set(portsOf(state, [c.id]));
-	const listeningAfterMs = k.listeningAfterMs ?? (r.ports.length > 0 && c.state === 'running' && r.ports.every(p => listened.has(p)) ? after(now) : null);
-	if (runningAfterMs === k.runningAfterMs && healthyAfterMs === k.healthyAfterMs && listeningAfterMs === k.listeningAfterMs) return k;
-	return {...k, runningAfterMs, healthyAfterMs, listeningAfterMs};
-}
-
-/** Why a new container fails the rollout, or null. */
-function failureOf(c: ContainerInfo | undefined): string | null {
-	if (!c) return null;
-	if (c.state === 'exited' || c.state === 'dead') return `${c.name} exited with code ${c.exitCode ?? '?'}${c.oomKilled ? ' (OOM)' : ''}`;
-	if (c.state === 'created' && c.error !== '') return `${c.name} could not start: ${c.error}`;
-	if (c.state === 'running' && c.health?.status === 'unhealthy') return `${c.name} is unhealthy: ${c.health.lastOutput || 'its health check fails'}`;
-	return null;
-}
-
-/** The newest diagnosis raised against one of the rollout's new containers. */
-function explaining(r: Rollout, state: State): string | null {
-	const ids = new Set(r.containers.map(k => k.id));
-	return [...state.alerts.values()].filter(a => ids.has(a.containerId)).sort((a, b) => b.detectedAt - a.detectedAt)[0]?.id ?? null;
 }

@@ -16,6 +16,7 @@ import type {
 	NetworkInfo,
 	ProcessRef,
 	Rollout,
+	SwarmState,
 	TcpStats,
 } from '../model.js';
 import type {DockerEvent} from '../parsers/docker-events.js';
@@ -113,6 +114,12 @@ export interface EventAction {
 	readonly event: DockerEvent;
 }
 
+/** A swarm manager's services, tasks and nodes, read again; null: the engine is not a manager (any more). */
+export interface SwarmAction {
+	readonly type: 'swarm';
+	readonly swarm: SwarmState | null;
+}
+
 /** A rule found something wrong (again): the store opens, counts or updates its alert. */
 export interface DiagnosisAction {
 	readonly type: 'diagnosis';
@@ -161,6 +168,7 @@ export type Action =
 	| NetworksAction
 	| DockerStatusAction
 	| EventAction
+	| SwarmAction
 	| DiagnosisAction
 	| DiagnosisResolvedAction
 	| RolloutAction

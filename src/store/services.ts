@@ -1,8 +1,24 @@
 /**
- * Compose services, as the containers of a snapshot make them up: shared by the dashboard's
- * service lines and `--json`'s `services[]`, so that both count alike.
+ * Services, as the containers of a snapshot make them up (Compose's, and Swarm's by the labels
+ * Swarm puts on a task's container): shared by the dashboard's service lines and `--json`'s
+ * `services[]`, so that both count alike.
  */
+import type {ContainerInfo} from '../model.js';
 import type {ContainerView} from './snapshot.js';
+
+/** The service a container belongs to: a Compose project's, or a Swarm service (of a stack, or `swarm`). */
+export interface ServiceRef {
+	readonly source: 'compose' | 'swarm';
+	readonly project: string;
+	readonly name: string;
+}
+
+/** Who a container is in a deployment, from its labels; null for a container of its own. */
+export function serviceOf(c: Pick<ContainerInfo, 'compose' | 'labels'>): ServiceRef | null {
+	if (c.compose) return {source: 'compose', project: c.compose.project, name: c.compose.service};
+	const swarm = c.labels['com.docker.swarm.service.name'];
+	return swarm ? {source: 'swarm', project: c.labels['com.docker.stack.namespace'] ?? 'swarm', name: swarm} : null;
+}
 
 export interface ServiceSummary {
 	/** Replicas (the one-off containers of `compose run` left out, unless there is nothing else). */
@@ -42,22 +58,20 @@ export function summarize(members: readonly ContainerView[]): ServiceSummary {
 	};
 }
 
-export interface ComposeService {
-	readonly project: string;
-	readonly name: string;
+export interface ServiceGroup extends ServiceRef {
 	/** In the order given. */
 	readonly members: readonly ContainerView[];
 }
 
-/** The Compose services of these containers, by project then name. */
-export function composeServices(containers: readonly ContainerView[]): ComposeService[] {
-	const services = new Map<string, ComposeService & {members: ContainerView[]}>();
+/** The services of these containers, by project then name. */
+export function serviceGroups(containers: readonly ContainerView[]): ServiceGroup[] {
+	const services = new Map<string, ServiceGroup & {members: ContainerView[]}>();
 	for (const c of containers) {
-		if (!c.compose) continue;
-		const key = `${c.compose.project}\u0000${c.compose.service}`;
+		if (!c.service) continue;
+		const key = `${c.service.project}\u0000${c.service.name}`;
 		const service = services.get(key);
 		if (service) service.members.push(c);
-		else services.set(key, {project: c.compose.project, name: c.compose.service, members: [c]});
+		else services.set(key, {...c.service, members: [c]});
 	}
 	return [...services.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => s);
 }

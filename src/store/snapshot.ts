@@ -4,13 +4,14 @@
  * container, a container's eth0 to its host peer, a socket to its owner, a network mode to its
  * plain name.
  */
-import {HOST_NS, unknownMeta, type Alert, type ContainerInfo, type DockerStatus, type InterfaceKind, type InterfaceMeta, type ListeningSocket, type Rollout, type SocketProto, type TcpStats} from '../model.js';
+import {HOST_NS, unknownMeta, type Alert, type ContainerInfo, type DockerStatus, type InterfaceKind, type InterfaceMeta, type ListeningSocket, type Rollout, type SocketProto, type SwarmState, type TcpStats} from '../model.js';
 import {connectionsOf, type ConnectionView, type EdgeView} from './edges.js';
 import {Relations, type ContainerRef, type Mode, type NetworkKind} from './relations.js';
 
 export type {ContainerRef, NetworkKind} from './relations.js';
 import type {EventEntry, InterfaceSample, NamespaceSample, State} from './state.js';
 import {EVERYTHING, inScope, isEverything, type Scope} from './scope.js';
+import {serviceOf, type ServiceRef} from './services.js';
 
 export interface InterfaceView {
 	readonly name: string;
@@ -60,6 +61,8 @@ export interface ListeningView {
 type DockerFields = 'id' | 'name' | 'image' | 'state' | 'exitCode' | 'oomKilled' | 'error' | 'restartCount' | 'startedAt' | 'finishedAt' | 'pid' | 'command' | 'labels' | 'ports' | 'compose' | 'health';
 
 export interface ContainerView extends Pick<ContainerInfo, DockerFields> {
+	/** The Compose or Swarm service it belongs to. */
+	readonly service: ServiceRef | null;
 	/** `host`, `bridge`, `none`, `container:<name>`, or the name of a user-defined network. */
 	readonly networkMode: string;
 	readonly networkKind: NetworkKind;
@@ -152,6 +155,8 @@ export interface Snapshot {
 	readonly caption: string | null;
 	/** Compose rollouts, oldest first. */
 	readonly rollouts: readonly Rollout[];
+	/** A swarm manager's services (those watched), their tasks, and the nodes; null when the engine is not a manager. */
+	readonly swarm: SwarmState | null;
 }
 
 export const SNAPSHOT_EVENTS = 200;
@@ -345,6 +350,7 @@ export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTH
 			labels: c.labels,
 			// recordings made before Compose and health were read have none
 			compose: c.compose ?? null,
+			service: serviceOf({compose: c.compose ?? null, labels: c.labels}),
 			health: c.health ?? null,
 			ports: c.ports,
 			networkMode: mode.mode,
@@ -393,5 +399,13 @@ export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTH
 		alerts: [...state.alerts.values()].filter(alert => everything || watched(state, scope, {kind: 'alert', alert})).sort((a, b) => a.detectedAt - b.detectedAt),
 		caption: state.caption,
 		rollouts: [...state.rollouts.values()].filter(rollout => everything || watched(state, scope, {kind: 'rollout', rollout})),
+		swarm: everything || state.swarm === null ? state.swarm : scopedSwarm(state.swarm, scope),
 	};
+}
+
+/** The services in scope (by their own labels), and their tasks. */
+function scopedSwarm(swarm: SwarmState, scope: Scope): SwarmState {
+	const services = swarm.services.filter(s => inScope(scope, s.labels));
+	const ids = new Set(services.map(s => s.id));
+	return {...swarm, services, tasks: swarm.tasks.filter(t => ids.has(t.serviceId))};
 }

@@ -16,6 +16,7 @@ import {
 	type NetworkInfo,
 	type ProcessRef,
 	type Rollout,
+	type SwarmState,
 	type TcpStats,
 } from '../model.js';
 import {statusAfter, type DockerEvent} from '../parsers/docker-events.js';
@@ -81,6 +82,8 @@ export interface State {
 	/** By id, oldest first; at most ROLLOUTS_KEPT. */
 	readonly rollouts: ReadonlyMap<string, Rollout>;
 	readonly docker: DockerStatus;
+	/** What the swarm manager says; null when the engine is not one. */
+	readonly swarm: SwarmState | null;
 	/** The caption of `--captions`, or null. */
 	readonly caption: string | null;
 }
@@ -114,6 +117,7 @@ export function initialState(endpoint: string, context: string | null = null): S
 		alerts: new Map(),
 		rollouts: new Map(),
 		docker: {endpoint, context, version: null, apiVersion: null, error: null, state: 'connecting', local: true, badEventLines: 0},
+		swarm: null,
 		caption: null,
 	};
 }
@@ -289,8 +293,9 @@ export function reduce(state: State, action: Action): State {
 			return {...state, containers: withEntry(state.containers, action.container.id, action.container), identities};
 		}
 		case 'container-removed': {
-			// a container that is gone takes its alerts with it: they are resolved
-			const mine = [...state.alerts.values()].filter(a => a.containerId === action.id).map(a => a.id);
+			// a container that is gone takes its alerts with it: they are resolved (a swarm task's
+			// alert stands for its replica, and the manager says when that is over)
+			const mine = [...state.alerts.values()].filter(a => a.containerId === action.id && a.source !== 'task').map(a => a.id);
 			return {
 				...state,
 				containers: without(state.containers, action.id),
@@ -302,6 +307,8 @@ export function reduce(state: State, action: Action): State {
 			return {...state, networks: new Map(action.networks.map(n => [n.id, n]))};
 		case 'docker':
 			return {...state, docker: action.status};
+		case 'swarm':
+			return {...state, swarm: action.swarm};
 		case 'event': {
 			const {id, name} = eventContainer(state, action.event);
 			const entry: EventEntry = {seq: state.eventsTotal + 1, event: action.event, containerId: id, containerName: name};

@@ -17,6 +17,7 @@ import {Footer} from './panes/Footer.js';
 import {Header, type ReplayStatus} from './panes/Header.js';
 import {Help} from './panes/Help.js';
 import {InterfacePane} from './panes/InterfacePane.js';
+import {Swarm} from './panes/Swarm.js';
 import {Topology} from './panes/Topology.js';
 import {alertNoteRows, healthNoteRows, type Row} from './rows.js';
 import {listRows, logEntries, markedContainers, paneInterfaces, rowContainer, selectedRow, shownAlerts, visibleContainers, visibleInterfaces, type ListRow, type LogEntry} from './select.js';
@@ -59,7 +60,7 @@ let listed: {snapshot: Snapshot; filter: string; sort: UiState['sort']; folded: 
 function listOf(snapshot: Snapshot, ui: UiState): {containers: ContainerView[]; rows: ListRow[]} {
 	if (listed?.snapshot !== snapshot || listed.filter !== ui.filter || listed.sort !== ui.sort || listed.folded !== ui.folded) {
 		const containers = visibleContainers(snapshot, ui);
-		listed = {snapshot, filter: ui.filter, sort: ui.sort, folded: ui.folded, containers, rows: listRows(containers, ui.folded)};
+		listed = {snapshot, filter: ui.filter, sort: ui.sort, folded: ui.folded, containers, rows: listRows(containers, ui.folded, snapshot.swarm)};
 	}
 	return listed;
 }
@@ -183,6 +184,8 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 				<Help width={layout.width} height={layout.height - 2 - m.caption.length - layout.banner} />
 			) : ui.showTopology ? (
 				<Topology snapshot={snapshot} width={layout.width} height={layout.height - 2 - m.caption.length - layout.banner} scroll={ui.topologyScroll} filter={ui.filter} />
+			) : ui.showSwarm ? (
+				<Swarm snapshot={snapshot} width={layout.width} height={layout.height - 2 - m.caption.length - layout.banner} scroll={ui.swarmScroll} filter={ui.filter} />
 			) : (
 				<Box flexDirection="column" rowGap={layout.gap}>
 					<Box flexDirection={layout.wide ? 'row' : 'column'} gap={layout.gap}>

@@ -24,6 +24,7 @@ const NOTHING: KeyCommand = {ui: []};
 function moveBy(model: DashboardModel, by: number | 'first' | 'last'): UiAction[] {
 	const {ui} = model;
 	if (ui.showTopology) return [{type: 'scroll', pane: 'topology', by}];
+	if (ui.showSwarm) return [{type: 'scroll', pane: 'swarm', by}];
 	const visible = model.rows.map(r => r.id);
 	switch (ui.focus) {
 		case 'containers':
@@ -75,7 +76,7 @@ export function handleKey(input: string, key: Key, model: DashboardModel, live: 
 		return NOTHING;
 	}
 
-	if (key.escape) return {ui: [ui.showHelp || ui.showTopology ? {type: 'close-help'} : {type: 'filter-clear'}]};
+	if (key.escape) return {ui: [ui.showHelp || ui.showTopology || ui.showSwarm ? {type: 'close-help'} : {type: 'filter-clear'}]};
 	if (key.return) return fold(model, 'toggle');
 	if (key.tab) return {ui: [{type: 'focus-next', reverse: key.shift, panes: model.panes}]};
 	if (key.upArrow) return {ui: moveBy(model, -1)};
@@ -127,6 +128,8 @@ export function handleKey(input: string, key: Key, model: DashboardModel, live: 
 			return {ui: [{type: 'toggle', what: 'showConnections'}]};
 		case 't':
 			return {ui: [{type: 'toggle', what: 'showTopology'}]};
+		case 'w':
+			return {ui: [{type: 'toggle', what: 'showSwarm'}]};
 		case '-':
 			return fold(model, true);
 		case '+':

@@ -3,7 +3,7 @@
  * every column at a fixed width, so that a row whose values did not change is byte-identical
  * to the one before and Ink's line diff leaves it alone.
  */
-import type {Alert, Rollout} from '../model.js';
+import type {Alert, Rollout, SwarmService} from '../model.js';
 import {summarize, type ServiceSummary} from '../store/services.js';
 import type {ContainerView, InterfaceView} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
@@ -212,16 +212,22 @@ export function healthNoteRows(c: ContainerView): Row[] {
  * running of all, their rates summed, the ports they listen on), or the containers outside
  * Compose. `▾` when open, `▸` when folded.
  */
-export function groupRow(g: {level: 'project' | 'service' | 'other'; name: string; folded: boolean; members: readonly ContainerView[]}, cols: ContainerColumns, unit: RateUnit): Row {
+export function groupRow(
+	g: {level: 'project' | 'service' | 'other'; name: string; folded: boolean; members: readonly ContainerView[]; swarm?: SwarmService},
+	cols: ContainerColumns,
+	unit: RateUnit,
+): Row {
 	const indent = g.level === 'service' ? '  ' : '';
-	const services = g.level === 'project' ? ` (${new Set(g.members.map(c => c.compose?.service)).size} services)` : '';
+	const services = g.level === 'project' ? ` (${new Set(g.members.map(c => c.service?.name)).size} services)` : '';
 	const summary = summarize(g.members);
-	const image = g.level === 'service' ? (summary.images.length === 1 ? summary.images[0]! : `${summary.images.length} images`) : '';
-	const all = summary.running === summary.total;
+	const image = g.level === 'service' ? (g.swarm?.image ?? (summary.images.length === 1 ? summary.images[0]! : `${summary.images.length} images`)) : '';
+	// a Swarm service is counted by its manager: the containers of its failed tasks stay listed
+	const running = g.swarm?.running ?? summary.running;
+	const total = (g.swarm ? (g.swarm.desired ?? g.swarm.replicas) : null) ?? summary.total;
 	return [
 		['  ', 'plain'],
 		[cell(`${indent}${g.folded ? '▸' : '▾'} ${g.name}${services}`, cols.name) + GAP + (cols.image ? cell(image, cols.image) + GAP : ''), 'accent'],
-		[cell(`${summary.running}/${summary.total} running`, cols.state), all ? 'good' : summary.running === 0 ? 'bad' : 'warn'],
+		[cell(`${running}/${total} running`, cols.state), running >= total ? 'good' : running === 0 ? 'bad' : 'warn'],
 		...healthCell(groupHealth(summary.health), cols),
 		[GAP + cell('', cols.network) + GAP + cell(g.level === 'service' ? summary.ports.join(' ') : '', cols.ports), 'plain'],
 		[GAP + formatRate(summary.rxRate, unit) + GAP + formatRate(summary.txRate, unit) + (cols.restarts ? GAP + cell('', 4) : ''), 'plain'],

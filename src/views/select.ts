@@ -1,9 +1,9 @@
 /**
  * Selectors: what the dashboard shows, derived from a snapshot and the UI state. Pure.
  */
-import {SEVERITY_RANK, type Alert, type Rollout} from '../model.js';
+import {SEVERITY_RANK, type Alert, type Rollout, type SwarmService, type SwarmState} from '../model.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
-import {composeServices, type ComposeService} from '../store/services.js';
+import {serviceGroups, type ServiceGroup} from '../store/services.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
 import {isShownEvent} from './describe.js';
@@ -25,16 +25,16 @@ function compare(sort: SortKey): (a: ContainerView, b: ContainerView) => number 
 	}
 }
 
-/** The containers in the list: filtered by name, Compose project or service (case-insensitive), sorted. */
+/** The containers in the list: filtered by name, project (or stack) or service (case-insensitive), sorted. */
 export function visibleContainers(s: Snapshot, ui: Pick<UiState, 'filter' | 'sort'>): ContainerView[] {
 	const needle = ui.filter.toLowerCase();
 	const matches = (c: ContainerView): boolean =>
-		c.name.toLowerCase().includes(needle) || (c.compose !== null && (c.compose.project.toLowerCase().includes(needle) || c.compose.service.toLowerCase().includes(needle)));
+		c.name.toLowerCase().includes(needle) || (c.service !== null && (c.service.project.toLowerCase().includes(needle) || c.service.name.toLowerCase().includes(needle)));
 	const shown = needle === '' ? [...s.containers] : s.containers.filter(matches);
 	return shown.sort(compare(ui.sort));
 }
 
-/** A Compose project, a service of one, or the containers outside Compose: a line that folds. */
+/** A project (Compose's, or a Swarm stack), a service of one, or the containers outside any: a line that folds. */
 export interface GroupRow {
 	readonly kind: 'group';
 	/** `project:<name>`, `service:<project>/<name>`, `other`: what the UI folds and selects by. */
@@ -44,12 +44,14 @@ export interface GroupRow {
 	readonly folded: boolean;
 	/** Every container in it (all replicas, for a service), in the list's order. */
 	readonly members: readonly ContainerView[];
+	/** A Swarm service's line: what its manager says (replicas running of desired). */
+	readonly swarm?: SwarmService;
 }
 
 export interface ContainerRow {
 	readonly kind: 'container';
 	readonly id: string;
-	/** 0 in a flat list, 1 outside Compose, 2 under a service. */
+	/** 0 in a flat list, 1 outside any service, 2 under a service. */
 	readonly depth: number;
 	readonly container: ContainerView;
 }
@@ -59,34 +61,35 @@ export type ListRow = GroupRow | ContainerRow;
 export const OTHER_GROUP = 'other';
 
 /**
- * The list's lines: by Compose project, then service, then the containers (in the sort's
- * order); the containers outside Compose last, in a group of their own. With no Compose
- * container at all, the list is flat. A folded group hides what is under it.
+ * The list's lines: by project (a Compose project, or a Swarm stack), then service, then the
+ * containers (in the sort's order); the containers outside any service last, in a group of
+ * their own. With no service at all, the list is flat. A folded group hides what is under it.
  */
-export function listRows(containers: readonly ContainerView[], folded: ReadonlySet<string>): ListRow[] {
-	const services = composeServices(containers);
+export function listRows(containers: readonly ContainerView[], folded: ReadonlySet<string>, swarm: SwarmState | null = null): ListRow[] {
+	const services = serviceGroups(containers);
 	if (services.length === 0) return containers.map(c => ({kind: 'container', id: c.id, depth: 0, container: c}));
-	const projects = new Map<string, ComposeService[]>();
+	const projects = new Map<string, ServiceGroup[]>();
 	for (const service of services) {
 		const list = projects.get(service.project);
 		if (list) list.push(service);
 		else projects.set(service.project, [service]);
 	}
 	const rows: ListRow[] = [];
-	const group = (id: string, level: GroupRow['level'], name: string, members: readonly ContainerView[]): boolean => {
+	const group = (id: string, level: GroupRow['level'], name: string, members: readonly ContainerView[], service?: SwarmService): boolean => {
 		const isFolded = folded.has(id);
-		rows.push({kind: 'group', id, level, name, folded: isFolded, members});
+		rows.push({kind: 'group', id, level, name, folded: isFolded, members, ...(service ? {swarm: service} : {})});
 		return !isFolded;
 	};
 	for (const [project, list] of projects) {
 		if (!group(`project:${project}`, 'project', project, list.flatMap(s => s.members))) continue;
 		for (const service of list) {
-			if (!group(`service:${project}/${service.name}`, 'service', service.name, service.members)) continue;
+			const managed = service.source === 'swarm' ? swarm?.services.find(s => s.name === service.name) : undefined;
+			if (!group(`service:${project}/${service.name}`, 'service', service.name, service.members, managed)) continue;
 			for (const c of service.members) rows.push({kind: 'container', id: c.id, depth: 2, container: c});
 		}
 	}
-	const others = containers.filter(c => c.compose === null);
-	if (others.length > 0 && group(OTHER_GROUP, 'other', 'not in Compose', others)) {
+	const others = containers.filter(c => c.service === null);
+	if (others.length > 0 && group(OTHER_GROUP, 'other', 'not in a service', others)) {
 		for (const c of others) rows.push({kind: 'container', id: c.id, depth: 1, container: c});
 	}
 	return rows;
@@ -106,9 +109,9 @@ export function rowContainer(row: ListRow | null): ContainerView | null {
 
 /** The group a line folds into with `-`: itself, the one it sits in, or (a folded service) its project. */
 export function enclosingGroup(row: ListRow): string | null {
-	if (row.kind === 'group') return row.folded && row.level === 'service' ? `project:${row.members[0]!.compose!.project}` : row.id;
+	if (row.kind === 'group') return row.folded && row.level === 'service' ? `project:${row.members[0]!.service!.project}` : row.id;
 	const c = row.container;
-	return c.compose ? `service:${c.compose.project}/${c.compose.service}` : row.depth > 0 ? OTHER_GROUP : null;
+	return c.service ? `service:${c.service.project}/${c.service.name}` : row.depth > 0 ? OTHER_GROUP : null;
 }
 
 function sumRate(list: readonly InterfaceView[], key: 'rxRate' | 'txRate'): number | null {

@@ -34,6 +34,9 @@ export interface UiState {
 	/** The topology list in place of the panes (`t`). */
 	readonly showTopology: boolean;
 	readonly topologyScroll: number;
+	/** A swarm manager's services, tasks and nodes in place of the panes (`w`). */
+	readonly showSwarm: boolean;
+	readonly swarmScroll: number;
 	/** Scroll offsets of the panes that scroll on their own. */
 	readonly hostScroll: number;
 	readonly containerScroll: number;
@@ -66,6 +69,8 @@ export function initialUiState(options: {unit?: RateUnit} = {}): UiState {
 		showConnections: false,
 		showTopology: false,
 		topologyScroll: 0,
+		showSwarm: false,
+		swarmScroll: 0,
 		hostScroll: 0,
 		containerScroll: 0,
 		eventScroll: 0,
@@ -90,7 +95,7 @@ export type UiAction =
 	| {readonly type: 'move'; readonly by: number; readonly visible: readonly string[]}
 	| {readonly type: 'jump'; readonly to: 'first' | 'last'; readonly visible: readonly string[]}
 	| {readonly type: 'select'; readonly id: string; readonly visible: readonly string[]}
-	| {readonly type: 'scroll'; readonly pane: 'host' | 'container' | 'events' | 'topology'; readonly by: number | 'first' | 'last'}
+	| {readonly type: 'scroll'; readonly pane: 'host' | 'container' | 'events' | 'topology' | 'swarm'; readonly by: number | 'first' | 'last'}
 	| {readonly type: 'focus-next'; readonly reverse?: boolean; readonly panes: readonly Pane[]}
 	| {readonly type: 'filter-start'}
 	| {readonly type: 'filter-type'; readonly text: string}
@@ -99,7 +104,7 @@ export type UiAction =
 	| {readonly type: 'filter-clear'}
 	| {readonly type: 'sort-next'}
 	| {readonly type: 'pause'; readonly snapshot: Snapshot}
-	| {readonly type: 'toggle'; readonly what: 'showEvents' | 'showHelp' | 'hideLoopback' | 'hideDown' | 'collapseVeths' | 'showConnections' | 'showTopology'}
+	| {readonly type: 'toggle'; readonly what: 'showEvents' | 'showHelp' | 'hideLoopback' | 'hideDown' | 'collapseVeths' | 'showConnections' | 'showTopology' | 'showSwarm'}
 	| {readonly type: 'units'}
 	| {readonly type: 'acknowledge'; readonly alertId: string; readonly count: number}
 	| {readonly type: 'close-help'}
@@ -119,6 +124,8 @@ export function selectionIndex(state: UiState, visible: readonly string[]): numb
 	return Math.max(0, Math.min(visible.length - 1, state.selectedIndex));
 }
 
+const SCROLL_KEY = {host: 'hostScroll', container: 'containerScroll', events: 'eventScroll', topology: 'topologyScroll', swarm: 'swarmScroll'} as const;
+
 export function uiReducer(state: UiState, action: UiAction): UiState {
 	switch (action.type) {
 		case 'move':
@@ -128,7 +135,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case 'select':
 			return selectAt(state, action.visible, action.visible.indexOf(action.id));
 		case 'scroll': {
-			const key = action.pane === 'host' ? 'hostScroll' : action.pane === 'container' ? 'containerScroll' : action.pane === 'topology' ? 'topologyScroll' : 'eventScroll';
+			const key = SCROLL_KEY[action.pane];
 			const next = action.by === 'first' ? 0 : action.by === 'last' ? Number.MAX_SAFE_INTEGER : Math.max(0, state[key] + action.by);
 			return {...state, [key]: next};
 		}
@@ -155,6 +162,9 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 		case 'toggle':
 			// the panes' scroll means rows of another list now
 			if (action.what === 'showConnections') return {...state, showConnections: !state.showConnections, hostScroll: 0, containerScroll: 0};
+			// the topology and the swarm each take the panes' place: one at a time
+			if (action.what === 'showTopology') return {...state, showTopology: !state.showTopology, showSwarm: false};
+			if (action.what === 'showSwarm') return {...state, showSwarm: !state.showSwarm, showTopology: false};
 			return {...state, [action.what]: !state[action.what]};
 		case 'units':
 			return {...state, unit: state.unit === 'bytes' ? 'bits' : 'bytes'};
@@ -164,7 +174,7 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
 			return {...state, acknowledged};
 		}
 		case 'close-help':
-			return {...state, showHelp: false, showTopology: false};
+			return {...state, showHelp: false, showTopology: false, showSwarm: false};
 		case 'fold': {
 			if (state.folded.has(action.id) === action.fold && state.selectedId === action.id) return state;
 			const folded = new Set(state.folded);

@@ -82,6 +82,8 @@ export class Testbed {
 	readonly run = randomBytes(4).toString('hex');
 	private readonly links: string[] = [];
 	private swarmInitialised = false;
+	/** `swarm init` made docker_gwbridge, and `swarm leave` keeps it: it goes too. */
+	private gwbridgeMade = false;
 	/** Compose projects brought up, and their files: `down -v` at cleanup. */
 	private readonly projects = new Map<string, string>();
 
@@ -121,10 +123,23 @@ export class Testbed {
 		return {parent, peer};
 	}
 
+	/**
+	 * `docker service create --detach` with the test label on the service and its containers;
+	 * `args` go before the image, `command` after it. Removed at cleanup, before the swarm is left.
+	 */
+	async service(suffix: string, args: readonly string[], command: readonly string[]): Promise<Container> {
+		const name = this.name(suffix);
+		const label = `${LABEL}=${this.run}`;
+		// no registry here: the image is the local one, its digest not looked up
+		const id = await docker('service', 'create', '--detach', '--quiet', '--no-resolve-image', '--name', name, '--label', label, '--container-label', label, ...args, IMAGE, ...command);
+		return {id, name};
+	}
+
 	/** A single-node swarm for overlay networks; left again at cleanup if this test made it. */
 	async swarm(): Promise<void> {
 		const state = await docker('info', '--format', '{{.Swarm.LocalNodeState}}');
 		if (state === 'active') return;
+		this.gwbridgeMade = (await docker('network', 'ls', '-q', '--filter', 'name=^docker_gwbridge$')) === '';
 		await docker('swarm', 'init', '--advertise-addr', '127.0.0.1');
 		this.swarmInitialised = true;
 	}
@@ -156,9 +171,16 @@ export class Testbed {
 	}
 
 	async cleanup(): Promise<void> {
+		const label = `label=${LABEL}=${this.run}`;
+		// a service first, or its tasks' containers come back
+		const services = this.swarmInitialised || (await docker('info', '--format', '{{.Swarm.ControlAvailable}}')) === 'true' ? (await docker('service', 'ls', '-q', '--filter', label)).split('\n').filter(Boolean) : [];
+		if (services.length > 0) {
+			await docker('service', 'rm', ...services);
+			// the manager removes their containers itself: wait for it, rather than race it
+			await waitFor('the services\' containers removed', async () => (await docker('ps', '-aq', '--filter', label, '--filter', 'label=com.docker.swarm.service.id')) === '', 60_000, 250);
+		}
 		for (const [project, file] of this.projects) await sh('docker-compose', ['--ansi', 'never', '-p', project, '-f', file, 'down', '-v', '--timeout', '1'], 120_000).catch(() => undefined);
 		this.projects.clear();
-		const label = `label=${LABEL}=${this.run}`;
 		const containers = (await docker('ps', '-aq', '--filter', label)).split('\n').filter(Boolean);
 		if (containers.length > 0) await docker('rm', '-f', ...containers);
 		const networks = (await docker('network', 'ls', '-q', '--filter', label)).split('\n').filter(Boolean);
@@ -167,6 +189,8 @@ export class Testbed {
 		if (this.swarmInitialised) {
 			await docker('swarm', 'leave', '--force');
 			this.swarmInitialised = false;
+			if (this.gwbridgeMade) await docker('network', 'rm', 'docker_gwbridge');
+			this.gwbridgeMade = false;
 		}
 	}
 }

@@ -4,8 +4,9 @@
  * Connect: GET /version, then subscribe to the events (events.ts), then list and inspect every
  * container and list the networks (the resync). Subscribing before listing means nothing that
  * happens in between is missed. Every container or network event asks the inspector
- * (inspector.ts) for one inspect of that container; nothing is polled. When the stream drops,
- * reconnect with backoff; the events resume from the last one seen, and the resync brings what
+ * (inspector.ts) for one inspect of that container; nothing is polled. A swarm manager's
+ * services, tasks and nodes are read on the events that change them (swarm.ts). When the
+ * stream drops, reconnect with backoff; the events resume from the last one seen, and the resync brings what
  * only a list can tell (containers removed while the daemon was down leave no event).
  *
  * The collector keeps no copy of the containers: the store is their one keeper.
@@ -18,6 +19,7 @@ import type {Action} from '../../store/actions.js';
 import {EventFeed} from './events.js';
 import {Inspector} from './inspector.js';
 import {NetworkList} from './networks.js';
+import {SwarmList} from './swarm.js';
 
 export type Dispatch = (action: Action) => void;
 
@@ -38,6 +40,7 @@ export class DockerCollector {
 	private readonly dispatch: Dispatch;
 	private readonly events: EventFeed;
 	private readonly networks: NetworkList;
+	private readonly swarm: SwarmList;
 	private status: DockerStatus;
 	private retry: NodeJS.Timeout | undefined;
 	private backoff: number;
@@ -56,6 +59,7 @@ export class DockerCollector {
 		this.backoff = options.minBackoffMs ?? 250;
 		this.inspector = new Inspector(options.api, options.dispatch);
 		this.networks = new NetworkList(options.api, options.dispatch);
+		this.swarm = new SwarmList(options.api, options.dispatch);
 		this.events = new EventFeed(options.api, {
 			event: event => this.onEvent(event),
 			badLines: count => this.setStatus({badEventLines: this.status.badEventLines + count}),
@@ -85,6 +89,7 @@ export class DockerCollector {
 		clearTimeout(this.retry);
 		this.inspector.stop();
 		this.networks.stop();
+		this.swarm.stop();
 		this.events.close();
 	}
 
@@ -141,8 +146,16 @@ export class DockerCollector {
 		} else if (event.kind === 'network') {
 			const container = event.attributes['container'];
 			if ((event.action === 'connect' || event.action === 'disconnect') && container) this.inspector.soon(container);
-			if (event.action === 'create' || event.action === 'destroy') void this.networks.refresh();
+			if (event.action === 'create' || event.action === 'destroy') {
+				void this.networks.refresh();
+				// joining or leaving a swarm makes or removes its ingress network
+				this.swarm.soon();
+			}
+		} else if (event.kind === 'service' || event.kind === 'node') {
+			this.swarm.soon();
 		}
+		// a task's container: its task moved on
+		if (event.kind === 'container' && event.attributes['com.docker.swarm.task.id']) this.swarm.soon();
 	}
 
 	/** List everything again and replace the store's view of it. */
@@ -150,7 +163,7 @@ export class DockerCollector {
 		const touched = new Set<string>();
 		this.touchedDuringResync = touched;
 		try {
-			const [list] = await Promise.all([this.api.listContainers(), this.networks.refresh()]);
+			const [list] = await Promise.all([this.api.listContainers(), this.networks.refresh(), this.swarm.refresh()]);
 			const containers = await this.inspector.all(list.map(c => c.Id));
 			if (!current()) return;
 			this.dispatch({type: 'containers', containers});

@@ -16,6 +16,7 @@ const KEYS: readonly (readonly [string, string])[] = [
 	['l  d  v', 'host pane: hide lo, hide down interfaces, collapse the veths'],
 	['c', 'host and container panes: connections instead of interfaces'],
 	['t', 'topology: every connection between containers, host and outside (/ filters it)'],
+	['w', 'swarm: services, their tasks and errors, and the nodes, on a swarm manager (/ filters it)'],
 	['a', 'acknowledge the first alert'],
 	['space  ←/→', 'replay: pause, step back or forward in time'],
 	['?  Esc', 'this help, and back'],
