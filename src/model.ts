@@ -257,6 +257,13 @@ export interface DockerStatus {
 	readonly local: boolean;
 	/** Lines of the events stream that did not parse, skipped and counted. */
 	readonly badEventLines: number;
+	/**
+	 * An ssh:// engine seen through netwatch on its host (`netwatch --agent`, over the same ssh):
+	 * that netwatch's version. null or absent: the view comes from the engine API.
+	 */
+	readonly agent?: string | null;
+	/** Why the view of an ssh:// engine comes from the engine API: netwatch not on the host, or a version that does not fit. */
+	readonly agentNote?: string | null;
 }
 
 // Diagnoses: what the rules in src/diagnoses find, and the alerts the store keeps of them. Every

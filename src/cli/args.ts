@@ -45,6 +45,10 @@ export interface WatchOptions extends ViewOptions {
 	readonly context: string | undefined;
 	/** `--project`, `--filter label=…`: the containers watched. */
 	readonly scope: Scope;
+	/** For an ssh:// engine: how to run netwatch on its host (`--remote-netwatch`); null with `--engine-api`. */
+	readonly remoteNetwatch: string | null;
+	/** `--agent`: serve this host's view on stdout, for a netwatch at the other end of ssh. */
+	readonly agent: boolean;
 }
 
 export interface ReplayOptions extends ViewOptions {
@@ -65,7 +69,7 @@ export type Command = WatchOptions | ReplayOptions | {readonly command: 'help'} 
 export class UsageError extends Error {}
 
 export const USAGE =
-	'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--captions FILE] [--plain] [--metrics ADDR:PORT]\n       [-H HOST | -c CONTEXT] [--project NAME] [--filter label=KEY[=VALUE]]\n       [--bell] [--bits] [--ascii] [--no-color] [--theme light|dark] [--present] [--focus NAME]\n       netwatch replay FILE [--speed N] [--cast OUT.cast [--size COLSxROWS] [--idle-limit S]]';
+	'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--captions FILE] [--plain] [--metrics ADDR:PORT]\n       [-H HOST | -c CONTEXT] [--remote-netwatch CMD | --engine-api]\n       [--project NAME] [--filter label=KEY[=VALUE]]\n       [--bell] [--bits] [--ascii] [--no-color] [--theme light|dark] [--present] [--focus NAME]\n       netwatch replay FILE [--speed N] [--cast OUT.cast [--size COLSxROWS] [--idle-limit S]]';
 
 export const HELP = `netwatch: watch a Docker host's network live
 
@@ -95,6 +99,14 @@ Options:
                           docker context, else /var/run/docker.sock)
   -c, --context NAME      the Docker engine of a docker CLI context ('docker
                           context ls'); $DOCKER_CONTEXT is read too
+      --remote-netwatch CMD
+                          for an ssh:// engine: run CMD --agent on its host over
+                          the same ssh (default: netwatch), for the host's own
+                          namespaces, sockets, holders and alerts; where it is
+                          not installed, the engine API alone tells what it can
+      --engine-api        for an ssh:// engine: use its API alone
+      --agent             serve this host's view on stdout until stdin closes
+                          (what --remote-netwatch runs; takes only -i)
       --project NAME      watch only the containers of this Compose project
                           (repeatable: any of them)
       --filter label=KEY[=VALUE]
@@ -254,6 +266,9 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 				context: {type: 'string', short: 'c'},
 				project: {type: 'string', multiple: true},
 				filter: {type: 'string', multiple: true},
+				'remote-netwatch': {type: 'string'},
+				'engine-api': {type: 'boolean'},
+				agent: {type: 'boolean'},
 			},
 		});
 	} catch (error) {
@@ -268,6 +283,12 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 	if (values.host !== undefined && values.host.trim() === '') throw new UsageError('--host needs an address');
 	if (values.context !== undefined && values.context.trim() === '') throw new UsageError('--context needs a name');
 	if (values.host !== undefined && values.context !== undefined) throw new UsageError('give --host or --context, not both');
+	if (values['remote-netwatch'] !== undefined && values['remote-netwatch'].trim() === '') throw new UsageError('--remote-netwatch needs a command');
+	if (values['remote-netwatch'] !== undefined && values['engine-api']) throw new UsageError('give --remote-netwatch or --engine-api, not both');
+	if (values.agent) {
+		const other = Object.keys(values).find(k => k !== 'agent' && k !== 'interval');
+		if (other !== undefined) throw new UsageError(`--agent takes only -i, not --${other}`);
+	}
 	const metrics = values.metrics === undefined ? null : parseMetricsAddress(values.metrics);
 	if (values.metrics !== undefined && metrics === null) throw new UsageError(`--metrics needs ADDR:PORT (127.0.0.1:9464, [::1]:9464 or :9464), not '${values.metrics}'`);
 	if (metrics !== null && values.once) throw new UsageError('--metrics serves until stopped: not with --once');
@@ -296,5 +317,7 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 		context: values.context,
 		...viewOptions(values, env),
 		scope: {projects, labels},
+		remoteNetwatch: values['engine-api'] ? null : (values['remote-netwatch'] ?? 'netwatch'),
+		agent: values.agent ?? false,
 	};
 }

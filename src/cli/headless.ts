@@ -47,13 +47,13 @@ export async function runOnce(session: Session, io: HeadlessIo, {json, ...plain}
 	await dockerOrTimeout(session);
 	// start the sample grid now, so that both samples see the containers Docker listed
 	const twoSamples = waitForTicks(session, 2);
-	session.sampler.restart();
+	session.sampleNow();
 	let snapshot = await twoSamples;
 	// counters from Docker's stats API (a remote engine) arrive a sample late: wait for their rates
 	for (let extra = 0; extra < 2 && snapshot.containers.some(c => c.source === 'stats-api' && c.rxRate === null); extra++) {
 		snapshot = await waitForTicks(session, 1);
 	}
-	session.sampler.scanSockets();
+	session.scanSockets();
 	session.store.flush();
 	const final = session.store.getSnapshot();
 	io.stdout.write(json ? `${stringify(onceDocument(final))}\n` : plainReport(final, plain));

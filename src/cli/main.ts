@@ -10,7 +10,7 @@ import {terminalIo, warn, type Io} from './io.js';
 import {raisePriority} from './priority.js';
 import {plainTerminalReason, restoreTerminal} from './terminal.js';
 import type {MetricsServer} from '../output/metrics.js';
-import {Recorder} from '../record/recorder.js';
+import {fileSink, Recorder, type RecordSink} from '../record/recorder.js';
 import {startSession} from './session.js';
 
 
@@ -45,21 +45,44 @@ function faultAsked(env: Io['env']): 'view' | 'timer' | undefined {
 	return fault === 'view' || fault === 'timer' ? fault : undefined;
 }
 
-/** `--record FILE`, opened before anything happens, so that the file has it all. */
-function openRecorder(options: WatchOptions): Recorder | null {
-	if (options.record === null) return null;
-	return new Recorder(options.record, {interval: options.interval, hostname: hostname(), netwatchVersion: version()});
+/** A recording of this session, begun before anything happens, so that it has it all. */
+function recorderTo(sink: RecordSink, options: WatchOptions): Recorder {
+	return new Recorder(sink, {interval: options.interval, hostname: hostname(), netwatchVersion: version()});
+}
+
+/**
+ * `--agent`, run over ssh by a netwatch elsewhere (`-H ssh://…`): this host's session, every
+ * action written to stdout as a recording is, until ssh closes stdin or a signal comes.
+ */
+async function serveAgent(options: WatchOptions, io: Io): Promise<number> {
+	const recorder = recorderTo({name: 'stdout', write: line => io.stdout.write(line), close: () => undefined}, options);
+	const session = startSession({interval: options.interval, host: undefined, context: undefined, env: io.env, recorder});
+	const closed = new Promise<void>(resolve => process.stdin.once('end', resolve).once('error', () => resolve()).resume());
+	void session.dockerReady.then(() => session.sampleNow());
+	await Promise.race([untilSignal(), closed, session.fatal]);
+	session.stop();
+	return EXIT.ok;
 }
 
 async function watch(options: WatchOptions, io: Io): Promise<number> {
 	let recorder: Recorder | null;
 	try {
-		recorder = openRecorder(options);
+		recorder = options.record === null ? null : recorderTo(fileSink(options.record), options);
 	} catch (error) {
 		warn(io.stderr, `cannot record to ${options.record}: ${(error as Error).message.replace(/^\w+: /, '')}`);
 		return EXIT.file;
 	}
-	const session = startSession({interval: options.interval, host: options.host, context: options.context, env: io.env, recorder, captions: options.captions, scope: options.scope});
+	const session = startSession({
+		interval: options.interval,
+		host: options.host,
+		context: options.context,
+		env: io.env,
+		recorder,
+		captions: options.captions,
+		scope: options.scope,
+		remoteNetwatch: options.remoteNetwatch,
+		version: version(),
+	});
 	// a reason to stop that retrying cannot cure (ssh refused the host key): status 3
 	let fatal: string | null = null;
 	const failed = session.fatal.then(reason => {
@@ -86,7 +109,7 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		raisePriority();
 		// a sample as soon as Docker has answered: the containers' rates then show one interval
 		// after that, instead of up to two
-		void session.dockerReady.then(() => live && session.sampler.restart());
+		void session.dockerReady.then(() => live && session.sampleNow());
 		let code: number;
 		const plain = options.plain ? 'asked for with --plain' : plainTerminalReason(io.env);
 		if (options.json) code = await runJsonStream(session, io, done);
@@ -135,7 +158,7 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
 			return runReplay(command, io);
 		}
 		case 'watch':
-			return watch(command, io);
+			return command.agent ? serveAgent(command, io) : watch(command, io);
 	}
 }
 

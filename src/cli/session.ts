@@ -7,6 +7,7 @@ import {hostname, release} from 'node:os';
 import {DockerCollector} from '../collectors/docker/collector.js';
 import {followLog, readLog} from '../collectors/docker/logs.js';
 import {readProcFileOrNull} from '../collectors/procfs.js';
+import {AgentLink} from '../collectors/agent.js';
 import {CaptionCollector} from '../collectors/captions.js';
 import {Sampler} from '../collectors/sampler.js';
 import {DiagnosisEngine, type DiagnosisDocker} from '../diagnoses/engine.js';
@@ -17,6 +18,7 @@ import {explainDockerError} from '../docker/errors.js';
 import {parseOsRelease} from '../parsers/os-release.js';
 import type {Recorder} from '../record/recorder.js';
 import {RolloutTracker} from '../rollouts/tracker.js';
+import type {Action} from '../store/actions.js';
 import type {Scope} from '../store/scope.js';
 import {Store} from '../store/store.js';
 
@@ -33,16 +35,22 @@ export interface SessionOptions {
 	readonly captions?: string | null;
 	/** `--project`, `--filter label=…`: what the snapshots show. */
 	readonly scope?: Scope;
+	/** For an ssh:// engine: how to run netwatch on its host (`--remote-netwatch`); null: use the engine API alone. */
+	readonly remoteNetwatch?: string | null;
+	/** This netwatch's version, told to the one on the host. */
+	readonly version?: string;
 }
 
 export interface Session {
 	readonly store: Store;
-	readonly docker: DockerCollector | null;
-	readonly sampler: Sampler;
 	/** Resolves when Docker has answered once (or failed to). */
 	readonly dockerReady: Promise<void>;
 	/** Settles with a one-line reason when watching cannot go on (ssh refused the host key). */
 	readonly fatal: Promise<string>;
+	/** Take a sample now, and the next ones an interval apart from it (no-op where the host's netwatch samples). */
+	sampleNow(): void;
+	/** Read the sockets again, with their owners traced (no-op where the host's netwatch does). */
+	scanSockets(): void;
 	stop(): void;
 }
 
@@ -96,6 +104,42 @@ function diagnosisDocker(docker: DockerCollector, sampler: Sampler, local: boole
 	};
 }
 
+/** What watches an engine through its API (and this machine's /proc): started at once, or when netwatch on an ssh:// engine's host cannot serve. */
+interface ApiParts {
+	readonly sampler: Sampler;
+	readonly dockerReady: Promise<void>;
+	readonly fatal: Promise<string>;
+	stop(): void;
+}
+
+function watchThroughApi(engine: Engine | null, store: Store, options: SessionOptions, dispatch: (action: Action) => void): ApiParts {
+	const api = engine ? createDockerApi(engine.endpoint, options.env['NETWATCH_SSH_COMMAND']) : null;
+	const docker = api && engine ? new DockerCollector({api, dispatch, local: engine.endpoint.kind === 'unix', context: engine.context}) : null;
+	const sampler = new Sampler({
+		dispatch,
+		containers: () => store.getState().containers.values(),
+		api,
+		interval: options.interval,
+	});
+	const diagnoses = docker && engine ? new DiagnosisEngine({store, docker: diagnosisDocker(docker, sampler, engine.endpoint.kind === 'unix')}) : null;
+	const rollouts = docker ? new RolloutTracker(store) : null;
+	diagnoses?.start();
+	rollouts?.start();
+	docker?.start();
+	sampler.start();
+	return {
+		sampler,
+		dockerReady: docker?.ready ?? Promise.resolve(),
+		fatal: api ? api.fatal.then(error => explainDockerError(error, api.endpoint)) : new Promise(() => undefined),
+		stop() {
+			sampler.stop();
+			diagnoses?.stop();
+			rollouts?.stop();
+			docker?.stop();
+		},
+	};
+}
+
 export function startSession(options: SessionOptions): Session {
 	let engine: Engine | null = null;
 	let endpointError: string | null = null;
@@ -119,36 +163,55 @@ export function startSession(options: SessionOptions): Session {
 			status: {...store.getState().docker, error: endpointError, state: 'unavailable', local: false},
 		});
 	}
-
-	const api = engine ? createDockerApi(engine.endpoint, options.env['NETWATCH_SSH_COMMAND']) : null;
-	const docker = api && engine ? new DockerCollector({api, dispatch, local: engine.endpoint.kind === 'unix', context: engine.context}) : null;
-	const sampler = new Sampler({
-		dispatch,
-		containers: () => store.getState().containers.values(),
-		api,
-		interval: options.interval,
-	});
-	const diagnoses = docker && engine ? new DiagnosisEngine({store, docker: diagnosisDocker(docker, sampler, engine.endpoint.kind === 'unix')}) : null;
 	const captions = options.captions ? new CaptionCollector(options.captions, dispatch) : null;
 	captions?.start();
-	const rollouts = docker ? new RolloutTracker(store) : null;
-	diagnoses?.start();
-	rollouts?.start();
-	docker?.start();
-	sampler.start();
-	const dockerReady = docker?.ready ?? Promise.resolve();
+
+	let parts: ApiParts | null = null;
+	let stopped = false;
+	const endpoint = engine?.endpoint;
+	const link =
+		endpoint?.kind === 'ssh' && options.remoteNetwatch
+			? new AgentLink({
+					endpoint,
+					context: engine!.context,
+					sshCommand: options.env['NETWATCH_SSH_COMMAND'],
+					remote: options.remoteNetwatch,
+					interval: options.interval,
+					version: options.version ?? 'unknown',
+					dispatch,
+				})
+			: null;
+	let dockerReady: Promise<void>;
+	let fatal: Promise<string>;
+	if (link && endpoint) {
+		link.start();
+		// netwatch on the host cannot serve: the engine API, and the header says why
+		const fallback = link.ready.then(ready => {
+			if (ready.serving || stopped) return null;
+			const {reason} = ready;
+			dispatch({type: 'docker', status: {...store.getState().docker, agentNote: reason}});
+			parts = watchThroughApi(engine, store, options, action => dispatch(action.type === 'docker' ? {type: 'docker', status: {...action.status, agentNote: reason}} : action));
+			return parts;
+		});
+		const never = new Promise<never>(() => undefined);
+		dockerReady = Promise.race([link.answered, fallback.then(p => p?.dockerReady ?? never)]);
+		fatal = Promise.race([link.fatal.then(error => explainDockerError(error, endpoint)), fallback.then(p => p?.fatal ?? never)]);
+	} else {
+		parts = watchThroughApi(engine, store, options, dispatch);
+		dockerReady = parts.dockerReady;
+		fatal = parts.fatal;
+	}
 	return {
 		store,
-		docker,
-		sampler,
 		dockerReady,
-		fatal: api ? api.fatal.then(error => explainDockerError(error, api.endpoint)) : new Promise(() => undefined),
+		fatal,
+		sampleNow: () => parts?.sampler.restart(),
+		scanSockets: () => parts?.sampler.scanSockets(),
 		stop() {
+			stopped = true;
 			captions?.stop();
-			sampler.stop();
-			diagnoses?.stop();
-			rollouts?.stop();
-			docker?.stop();
+			link?.stop();
+			parts?.stop();
 			store.close();
 			detach?.();
 		},

@@ -34,12 +34,16 @@ export class SshError extends Error {
 	}
 }
 
+/** What the docker CLI runs on the far side: its stdin and stdout become a connection to the engine. */
+const DIAL_STDIO: readonly string[] = ['docker', 'system', 'dial-stdio'];
+
 /**
  * The command line: NETWATCH_SSH_COMMAND, split as a shell would (like GIT_SSH_COMMAND: `ssh -F
- * ~/other-config`), else `ssh`; then what the docker CLI passes. `-v` makes ssh name the key it
- * was shown, for a HostKeyError; its debug lines are read, never shown.
+ * ~/other-config`), else `ssh`; then what the docker CLI passes, and `remote`: the words ssh
+ * joins with spaces for the far side's shell. `-v` makes ssh name the key it was shown, for a HostKeyError; its debug lines are read,
+ * never shown.
  */
-export function sshCommand(target: SshTarget, command: string | undefined): [string, string[]] {
+export function sshCommand(target: SshTarget, command: string | undefined, remote: readonly string[] = DIAL_STDIO): [string, string[]] {
 	const words = shellQuote.parse(command?.trim() || 'ssh').filter((w): w is string => typeof w === 'string');
 	const [file = 'ssh', ...options] = words;
 	return [
@@ -54,9 +58,7 @@ export function sshCommand(target: SshTarget, command: string | undefined): [str
 			...(target.port !== null ? ['-p', String(target.port)] : []),
 			'--',
 			target.host,
-			'docker',
-			'system',
-			'dial-stdio',
+			...remote,
 		],
 	];
 }
@@ -96,7 +98,7 @@ export function sshFailure(stderr: string, target: SshTarget): Error | null {
 }
 
 /** How much of ssh's stderr is kept: enough for its last words and the key it was shown. */
-const STDERR_KEPT = 16 * 1024;
+export const STDERR_KEPT = 16 * 1024;
 
 type SshProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 

@@ -225,7 +225,7 @@ function body(s: Snapshot) {
 		hostname: s.hostname,
 		os: s.os,
 		interval: s.interval,
-		docker: s.docker,
+		docker: {...s.docker, agent: s.docker.agent ?? null, agentNote: s.docker.agentNote ?? null},
 		host: {interfaces: s.host.interfaces.map(interfaceRecord), listening: s.host.listening.map(listeningRecord), connections: s.host.connections, tcp: s.host.tcp},
 		containers: s.containers.map(containerRecord),
 		edges: s.edges,

@@ -116,7 +116,7 @@ const tcpStats = shape({
 	overflow: nullable(shape({at: num, overflows: num, drops: num, queues: arrayOf(shape({address: str, port: num, queue: num}))})),
 });
 const network = shape({id: str, name: str, driver: str, parent: nullable(str), bridge: nullable(str)});
-const status = shape({endpoint: str, context: optional(nullable(str)), version: nullable(str), apiVersion: nullable(str), error: nullable(str), state: str, local: bool, badEventLines: num});
+const status = shape({endpoint: str, context: optional(nullable(str)), version: nullable(str), apiVersion: nullable(str), error: nullable(str), state: str, local: bool, badEventLines: num, agent: optional(nullable(str)), agentNote: optional(nullable(str))});
 const event = shape({kind: str, action: str, actorId: str, attributes: recordOf(str), timeNano: v => typeof v === 'string' && /^\d+$/.test(v)});
 const holder = shape({containerId: nullable(str), containerName: nullable(str), pid: nullable(num), command: nullable(str), via: str});
 /** What every alert says, from format 1 on. */

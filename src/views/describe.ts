@@ -8,9 +8,14 @@ import {isQuietAction} from '../parsers/docker-events.js';
 import type {EventEntry} from '../store/state.js';
 import type {DockerStatus} from '../model.js';
 
-/** `unix:///run/user/1000/docker.sock (context rootless)`: where the engine is, and who said so. */
+/**
+ * `unix:///run/user/1000/docker.sock (context rootless)`: where the engine is, and who said so;
+ * for an ssh:// engine, whether netwatch on its host or the engine API alone tells about it.
+ */
 export function engineLabel(d: DockerStatus): string {
-	return d.context ? `${d.endpoint} (context ${d.context})` : d.endpoint;
+	const where = d.context ? `${d.endpoint} (context ${d.context})` : d.endpoint;
+	if (d.agent) return `${where} via netwatch ${d.agent} there`;
+	return d.agentNote ? `${where}, engine API only: ${d.agentNote}` : where;
 }
 
 /** `host`, `bridge`, `none`, `container:web1`, `fxmac (macvlan)`, `appnet` (a user bridge). */

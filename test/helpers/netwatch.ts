@@ -123,7 +123,7 @@ export interface JsonAlert {
 
 export interface OnceDocument {
 	time: string;
-	docker: {endpoint: string; context: string | null; version: string | null; error: string | null; state: string};
+	docker: {endpoint: string; context: string | null; version: string | null; error: string | null; state: string; agent: string | null; agentNote: string | null};
 	host: {interfaces: JsonInterface[]; listening: JsonListening[]};
 	containers: JsonContainer[];
 	alerts: JsonAlert[];

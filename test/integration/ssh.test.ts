@@ -4,10 +4,17 @@
  * uses only the test's own config file (`ssh -F`, given in NETWATCH_SSH_COMMAND), with its
  * own key and known_hosts: the right host key works, a Host alias works, and a host key that
  * is unknown or not the one known_hosts holds stops netwatch with one line and status 3.
+ *
+ * With netwatch on the far side (`--remote-netwatch`, here this build), the view is its own:
+ * the host's sockets and their owners, over the same ssh. Without it, or with one that cannot
+ * serve this one, the engine API, and the header says why.
  */
+import {chmod, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {afterAll, beforeAll, describe, expect, it} from 'vitest';
-import {sh, useTestbed, waitFor} from '../helpers/docker.js';
-import {JsonStream, netwatch} from '../helpers/netwatch.js';
+import {freePort, sh, useTestbed, waitFor} from '../helpers/docker.js';
+import {BIN, JsonStream, netwatch, type OnceDocument} from '../helpers/netwatch.js';
 import {PtyScreen, TTY_REPORT, TTY_REPORT_END} from '../helpers/pty.js';
 import {startSshd, type Sshd} from '../helpers/sshd.js';
 
@@ -77,6 +84,72 @@ describe('ssh:// through OpenSSH', () => {
 			expect(text).toMatch(/(^|\s)icanon(\s|$)/m);
 		} finally {
 			screen.dispose();
+		}
+	});
+});
+
+describe('netwatch on the host, over the same ssh', () => {
+	const here = `${process.execPath} ${BIN}`;
+	const seeing = (stream: JsonStream, id: string): OnceDocument | undefined => stream.snapshots().find(x => x.containers.some(c => c.id === id));
+
+	it('runs there with --agent: the host\'s own sockets and their owners, and the header says whose view it is', async () => {
+		const {version} = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
+		const port = await freePort();
+		const web = await bed.container('agent-web', ['--network', 'host'], ['httpd', '-f', '-p', `127.0.0.1:${port}`, '-h', '/www']);
+		const pid = await bed.pid(web.name);
+		const bridged = await bed.container('agent-bridged', [], ['sleep', '300']);
+		const stream = new JsonStream(['-H', `ssh://${sshd.alias}`, '--remote-netwatch', here], sshEnv());
+		try {
+			// the engine API has no sockets and no /proc: a listener with its owner, and a bridged
+			// container's counters read in its namespace, can only be the host's own view
+			const seen = await stream.until(
+				'our host-network server, its socket owned, and the bridged container read from /proc',
+				w =>
+					w.snapshots().find(x => {
+						const owned = x.containers.find(c => c.id === web.id)?.listening.some(l => l.port === port && l.pid === pid);
+						return owned && x.containers.find(c => c.id === bridged.id)?.source === 'proc';
+					}),
+				30_000,
+			);
+			expect(seen.docker).toMatchObject({endpoint: `ssh://${sshd.alias}`, state: 'connected', error: null, local: false, agent: version, agentNote: null});
+			const late = await bed.container('agent-late', [], ['sleep', '300']);
+			await stream.sawEvent(late.id, 'start');
+		} finally {
+			await stream.stop();
+		}
+		expect(stream.stderr).toBe('');
+		// the agent on the far side ends with the link
+		await waitFor('the agent to end', async () => (await sh('pgrep', ['-f', '--', `${BIN} --agent`]).catch(() => '')) === '');
+	});
+
+	it('not installed there: the engine API, and the header says so', async () => {
+		const first = await bed.container('no-agent', [], ['sleep', '300']);
+		const stream = new JsonStream(['-H', `ssh://${sshd.alias}`, '--remote-netwatch', '/nonexistent/netwatch'], sshEnv());
+		try {
+			const seen = await stream.until('our container, through the engine API', w => seeing(w, first.id), 30_000);
+			expect(seen.docker).toMatchObject({state: 'connected', agent: null, agentNote: `/nonexistent/netwatch is not on ${sshd.alias}`});
+		} finally {
+			await stream.stop();
+		}
+		expect(stream.stderr).toBe('');
+	});
+
+	it('a netwatch there that writes a newer format: both versions named, and the engine API', async () => {
+		// a stand-in for a later netwatch: its first line, as a later version would write it, then it waits for ssh to close
+		const dir = await mkdtemp(join(tmpdir(), 'nwt-agent-'));
+		const later = join(dir, 'netwatch');
+		const header = JSON.stringify({netwatch: 'recording', version: 99, started: new Date().toISOString(), interval: 1, hostname: 'later', netwatchVersion: '99.0.0'});
+		await writeFile(later, `#!/bin/sh\necho '${header}'\nexec cat >/dev/null\n`);
+		await chmod(later, 0o755);
+		const first = await bed.container('newer-agent', [], ['sleep', '300']);
+		const stream = new JsonStream(['-H', `ssh://${sshd.alias}`, '--remote-netwatch', later], sshEnv());
+		try {
+			const seen = await stream.until('our container, through the engine API', w => seeing(w, first.id), 30_000);
+			expect(seen.docker.agent).toBeNull();
+			expect(seen.docker.agentNote).toMatch(new RegExp(`^netwatch 99\\.0\\.0 on ${sshd.alias} writes format 99, and this netwatch \\(\\S+\\) reads up to \\d+: install the same netwatch on both ends$`));
+		} finally {
+			await stream.stop();
+			await rm(dir, {recursive: true, force: true});
 		}
 	});
 });

@@ -16,7 +16,7 @@ describe('parseCommandLine', () => {
 		expect(parseCommandLine([])).toEqual({
 			command: 'watch', interval: 1, json: false, once: false, record: null, captions: null, theme: 'dark', present: false, focus: null, bell: false,
 			color: true, ascii: false, bits: false, plain: false, metrics: null, host: undefined, context: undefined,
-			scope: {projects: [], labels: []},
+			scope: {projects: [], labels: []}, remoteNetwatch: 'netwatch', agent: false,
 		});
 	});
 
@@ -24,7 +24,7 @@ describe('parseCommandLine', () => {
 		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '--captions', 'c.txt', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color', '--theme', 'light', '--plain', '--present', '--focus', 'web2'])).toEqual({
 			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', captions: 'c.txt', theme: 'light', present: true, focus: 'web2', bell: true,
 			color: false, ascii: true, bits: true, plain: true, metrics: null, host: 'tcp://h:2375', context: undefined,
-			scope: {projects: [], labels: []},
+			scope: {projects: [], labels: []}, remoteNetwatch: 'netwatch', agent: false,
 		});
 		expect(parseCommandLine(['--interval=2'])).toMatchObject({interval: 2});
 		expect(parseCommandLine(['-c', 'rootless'])).toMatchObject({host: undefined, context: 'rootless'});
@@ -39,6 +39,15 @@ describe('parseCommandLine', () => {
 			expect(usageError(['--metrics', bad])).toBe(`--metrics needs ADDR:PORT (127.0.0.1:9464, [::1]:9464 or :9464), not '${bad}'`);
 		}
 		expect(usageError(['--metrics', ':9464', '--once'])).toBe('--metrics serves until stopped: not with --once');
+	});
+
+	it('reads how to reach netwatch on an ssh:// engine\'s host, and --agent alone with -i', () => {
+		expect(parseCommandLine(['-H', 'ssh://box', '--remote-netwatch', '/opt/bin/netwatch'])).toMatchObject({remoteNetwatch: '/opt/bin/netwatch'});
+		expect(parseCommandLine(['-H', 'ssh://box', '--engine-api'])).toMatchObject({remoteNetwatch: null});
+		expect(usageError(['--remote-netwatch', 'x', '--engine-api'])).toBe('give --remote-netwatch or --engine-api, not both');
+		expect(usageError(['--remote-netwatch', ' '])).toBe('--remote-netwatch needs a command');
+		expect(parseCommandLine(['--agent', '-i', '2'])).toMatchObject({agent: true, interval: 2});
+		expect(usageError(['--agent', '--json'])).toBe('--agent takes only -i, not --json');
 	});
 
 	it('honours NO_COLOR', () => {

@@ -3,7 +3,9 @@
  * ssh's stderr read into one line (real captured stderr; see test/fixtures/README.md).
  */
 import {describe, expect, it} from 'vitest';
+import {agentMismatch} from '../../src/collectors/agent.js';
 import {HostKeyError, sshCommand, sshFailure, SshError} from '../../src/docker/ssh.js';
+import {VERSION} from '../../src/record/format.js';
 import {fixture} from '../helpers/fixtures.js';
 
 const FINGERPRINT = 'SHA256:a8kUno3E+kPuYQGldJlPgyPLJWcCgzOpFJ69+Jt73l8';
@@ -25,6 +27,28 @@ describe('sshCommand', () => {
 		expect(file).toBe('/usr/bin/ssh');
 		expect(args.slice(0, 4)).toEqual(['-F', '/tmp/my config', '-o', 'ProxyJump=bastion']);
 		expect(args.slice(-5)).toEqual(['--', 'alias', 'docker', 'system', 'dial-stdio']);
+	});
+});
+
+describe('netwatch on the far side', () => {
+	it('is run with --agent and the interval, in place of dial-stdio', () => {
+		expect(sshCommand({host: 'box', port: null, username: null}, undefined, ['node /opt/netwatch/bin/netwatch.js', '--agent', '-i', '1'])[1].slice(-6)).toEqual([
+			'--',
+			'box',
+			'node /opt/netwatch/bin/netwatch.js',
+			'--agent',
+			'-i',
+			'1',
+		]);
+	});
+
+	it('serves when its format is one this netwatch reads; a newer one is named, with both versions', () => {
+		const header = (version: number) => ({netwatch: 'recording' as const, version, started: '2026-12-03T06:00:00.000Z', interval: 1, hostname: 'box', netwatchVersion: '9.1.0'});
+		expect(agentMismatch(header(VERSION), '0.1.0', 'box')).toBeNull();
+		expect(agentMismatch(header(1), '0.1.0', 'box')).toBeNull();
+		expect(agentMismatch(header(VERSION + 1), '0.1.0', 'box')).toBe(
+			`netwatch 9.1.0 on box writes format ${VERSION + 1}, and this netwatch (0.1.0) reads up to ${VERSION}: install the same netwatch on both ends`,
+		);
 	});
 });
 

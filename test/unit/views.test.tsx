@@ -124,6 +124,13 @@ describe('the top line', () => {
 		expect(top(null)).not.toContain('context');
 	});
 
+	it('says whose view an ssh:// engine is: netwatch on its host, or the engine API and why', () => {
+		const top = (docker: Partial<typeof snapshot.docker>): string =>
+			screen({...snapshot, docker: {...snapshot.docker, state: 'connected' as const, version: '20.10.24', endpoint: 'ssh://box', ...docker}}, {}, 160, 48).split('\n')[0]!;
+		expect(top({agent: '0.4.0', agentNote: null})).toContain('Docker 20.10.24 ssh://box via netwatch 0.4.0 there');
+		expect(top({agent: null, agentNote: 'netwatch is not on box'})).toContain('Docker 20.10.24 ssh://box, engine API only: netwatch is not on box');
+	});
+
 	it('measures each part as it is shown: an escape at the end of the Docker part eats nothing after it', () => {
 		// text from the daemon ends in a bare ESC, or opens an OSC it never ends
 		for (const tail of ['\u001b', '\u001b]0;title']) {
