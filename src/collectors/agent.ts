@@ -42,6 +42,8 @@ export interface AgentLinkOptions {
 export type AgentReady = {readonly serving: true} | {readonly serving: false; readonly reason: string};
 
 const MAX_BACKOFF_MS = 5_000;
+/** How long the agent has to say who it is, the first time, before the engine API takes over. */
+const FIRST_LINE_MS = 10_000;
 /** What the far side's shell says when the command is not there. */
 const NOT_FOUND_STATUS = 127;
 
@@ -67,6 +69,7 @@ export class AgentLink {
 	private served = false;
 	private stopped = false;
 	private retry: NodeJS.Timeout | undefined;
+	private deadline: NodeJS.Timeout | undefined;
 	private backoff: number;
 
 	constructor(private readonly options: AgentLinkOptions) {
@@ -78,11 +81,17 @@ export class AgentLink {
 
 	start(): void {
 		this.connect();
+		// an ssh that hangs (a host that drops packets) says nothing for minutes
+		this.deadline = setTimeout(() => {
+			if (!this.served) this.give(`netwatch on ${this.options.endpoint.host} did not answer within ${FIRST_LINE_MS / 1000} s`);
+		}, FIRST_LINE_MS);
+		this.deadline.unref();
 	}
 
 	stop(): void {
 		this.stopped = true;
 		clearTimeout(this.retry);
+		clearTimeout(this.deadline);
 		this.child?.kill();
 	}
 
@@ -100,17 +109,18 @@ export class AgentLink {
 		child.stdin.on('error', () => undefined);
 		// a spawn that fails says so with 'error', and may 'close' too: one end per link
 		let over = false;
-		const end = (code: number | null, said: string): void => {
-			if (!over) this.ended(code, said);
+		const end = (code: number | null, stderr: string, failure?: string): void => {
+			if (!over) this.ended(code, stderr, failure);
 			over = true;
 		};
-		child.on('error', error => end(null, `cannot run ${file}: ${error.message}`));
+		child.on('error', error => end(null, '', `cannot run ${file}: ${error.message}`));
 		const lines = createInterface({input: child.stdout, crlfDelay: Infinity});
 		lines.on('line', line => this.line(line, decoder));
 		child.on('close', code => end(code, stderr));
 	}
 
 	private line(text: string, decoder: Decoder): void {
+		if (this.stopped) return;
 		let value: unknown;
 		try {
 			value = JSON.parse(text);
@@ -121,12 +131,20 @@ export class AgentLink {
 			// what a login script printed before it, if anything, is not the agent's
 			if (!isHeader(value)) return;
 			const mismatch = agentMismatch(value, this.options.version, this.options.endpoint.host);
+			if (mismatch && this.served) {
+				// upgraded on the host while watched: say so, rather than reconnect for ever
+				this.stopped = true;
+				this.child?.kill();
+				this.options.dispatch({type: 'docker', status: this.status('unavailable', mismatch)});
+				return;
+			}
 			if (mismatch) {
 				this.give(mismatch);
 				return;
 			}
 			this.header = value;
 			this.served = true;
+			clearTimeout(this.deadline);
 			this.backoff = this.options.minBackoffMs ?? 250;
 			this.settle({serving: true});
 			return;
@@ -145,22 +163,26 @@ export class AgentLink {
 
 	/** The agent's word on its engine, as it is named from here. */
 	private here(action: Action): Action {
-		if (action.type !== 'docker') return action;
-		const status: DockerStatus = {...action.status, endpoint: this.options.endpoint.url, context: this.options.context, local: false, agent: this.header!.netwatchVersion, agentNote: null};
-		return {type: 'docker', status};
+		return action.type === 'docker' ? {type: 'docker', status: this.named(action.status)} : action;
+	}
+
+	/** A status of the engine as it is named here, and whose view it is. */
+	private named(status: Omit<DockerStatus, 'endpoint' | 'context' | 'local' | 'agent' | 'agentNote'>): DockerStatus {
+		return {...status, endpoint: this.options.endpoint.url, context: this.options.context, local: false, agent: this.header?.netwatchVersion ?? null, agentNote: null};
 	}
 
 	/** This agent cannot serve: the engine API does, and the link is not made again. */
 	private give(reason: string): void {
 		this.stopped = true;
+		clearTimeout(this.deadline);
 		this.child?.kill();
 		this.settle({serving: false, reason});
 	}
 
-	private ended(code: number | null, stderr: string): void {
+	private ended(code: number | null, stderr: string, spawnFailure?: string): void {
 		if (this.stopped) return;
 		const {endpoint, remote} = this.options;
-		const failure = sshFailure(stderr, endpoint);
+		const failure = spawnFailure === undefined ? sshFailure(stderr, endpoint) : new Error(spawnFailure);
 		if (!this.served) {
 			if (code === NOT_FOUND_STATUS) this.give(`${remote} is not on ${endpoint.host}`);
 			// netwatch from before --agent: its usage error
@@ -181,7 +203,6 @@ export class AgentLink {
 	}
 
 	private status(state: DockerStatus['state'], error: string): DockerStatus {
-		const {endpoint, context} = this.options;
-		return {endpoint: endpoint.url, context, version: null, apiVersion: null, error, state, local: false, badEventLines: 0, agent: this.header?.netwatchVersion ?? null, agentNote: null};
+		return this.named({version: null, apiVersion: null, error, state, badEventLines: 0});
 	}
 }

@@ -40,8 +40,8 @@ const DIAL_STDIO: readonly string[] = ['docker', 'system', 'dial-stdio'];
 /**
  * The command line: NETWATCH_SSH_COMMAND, split as a shell would (like GIT_SSH_COMMAND: `ssh -F
  * ~/other-config`), else `ssh`; then what the docker CLI passes, and `remote`: the words ssh
- * joins with spaces for the far side's shell. `-v` makes ssh name the key it was shown, for a HostKeyError; its debug lines are read,
- * never shown.
+ * joins with spaces for the far side's shell. `-v` makes ssh name the key it was shown, for a
+ * HostKeyError; its debug lines are read, never shown.
  */
 export function sshCommand(target: SshTarget, command: string | undefined, remote: readonly string[] = DIAL_STDIO): [string, string[]] {
 	const words = shellQuote.parse(command?.trim() || 'ssh').filter((w): w is string => typeof w === 'string');
