@@ -6,6 +6,7 @@ import {parseArgs} from 'node:util';
 import type {MetricsAddress} from '../output/metrics.js';
 import {schemeFromColorFgBg, SCHEMES, type Scheme} from '../views/scheme.js';
 import {parseLabelFilter, type Scope} from '../store/scope.js';
+import type {EngineFlags} from '../docker/context.js';
 
 export const EXIT = {
 	ok: 0,
@@ -41,8 +42,13 @@ export interface WatchOptions extends ViewOptions {
 	readonly plain: boolean;
 	/** `--metrics ADDR:PORT`: serve OpenMetrics there, beside whatever else runs */
 	readonly metrics: MetricsAddress | null;
-	readonly host: string | undefined;
-	readonly context: string | undefined;
+	/**
+	 * The engines to watch, each as `-H` or `-c` named it (`{}`: the default one, as the docker
+	 * CLI finds it); more than one with `-H` or `-c` given again.
+	 */
+	readonly engines: readonly EngineFlags[];
+	/** `--contexts all`: every docker CLI context, the default one included. */
+	readonly allContexts: boolean;
 	/** `--project`, `--filter label=…`: the containers watched. */
 	readonly scope: Scope;
 	/** For an ssh:// engine: how to run netwatch on its host (`--remote-netwatch`); null with `--engine-api`. */
@@ -69,7 +75,7 @@ export type Command = WatchOptions | ReplayOptions | {readonly command: 'help'} 
 export class UsageError extends Error {}
 
 export const USAGE =
-	'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--captions FILE] [--plain] [--metrics ADDR:PORT]\n       [-H HOST | -c CONTEXT] [--remote-netwatch CMD | --engine-api]\n       [--project NAME] [--filter label=KEY[=VALUE]]\n       [--bell] [--bits] [--ascii] [--no-color] [--theme light|dark] [--present] [--focus NAME]\n       netwatch replay FILE [--speed N] [--cast OUT.cast [--size COLSxROWS] [--idle-limit S]]';
+	'usage: netwatch [-i SECONDS] [--json [--once]] [--record FILE] [--captions FILE] [--plain] [--metrics ADDR:PORT]\n       [-H HOST... | -c CONTEXT... | --contexts all] [--remote-netwatch CMD | --engine-api]\n       [--project NAME] [--filter label=KEY[=VALUE]]\n       [--bell] [--bits] [--ascii] [--no-color] [--theme light|dark] [--present] [--focus NAME]\n       netwatch replay FILE [--speed N] [--cast OUT.cast [--size COLSxROWS] [--idle-limit S]]';
 
 export const HELP = `netwatch: watch a Docker host's network live
 
@@ -99,6 +105,9 @@ Options:
                           docker context, else /var/run/docker.sock)
   -c, --context NAME      the Docker engine of a docker CLI context ('docker
                           context ls'); $DOCKER_CONTEXT is read too
+                          (-H or -c again: watch several engines; keys [ ] and
+                          1 to 9 switch between them)
+      --contexts all      watch the engine of every docker CLI context
       --remote-netwatch CMD
                           for an ssh:// engine: run CMD --agent on its host over
                           the same ssh (default: netwatch), for the host's own
@@ -262,8 +271,9 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 				bell: {type: 'boolean'},
 				plain: {type: 'boolean'},
 				metrics: {type: 'string'},
-				host: {type: 'string', short: 'H'},
-				context: {type: 'string', short: 'c'},
+				host: {type: 'string', short: 'H', multiple: true},
+				context: {type: 'string', short: 'c', multiple: true},
+				contexts: {type: 'string'},
 				project: {type: 'string', multiple: true},
 				filter: {type: 'string', multiple: true},
 				'remote-netwatch': {type: 'string'},
@@ -280,9 +290,17 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 	if (positionals.length > 0) throw new UsageError(`unexpected argument '${positionals[0]}'`);
 	if (values.record !== undefined && values.record.trim() === '') throw new UsageError('--record needs a file name');
 	if (values.captions !== undefined && values.captions.trim() === '') throw new UsageError('--captions needs a file name');
-	if (values.host !== undefined && values.host.trim() === '') throw new UsageError('--host needs an address');
-	if (values.context !== undefined && values.context.trim() === '') throw new UsageError('--context needs a name');
-	if (values.host !== undefined && values.context !== undefined) throw new UsageError('give --host or --context, not both');
+	const hosts = values.host ?? [];
+	const contexts = values.context ?? [];
+	if (hosts.some(h => h.trim() === '')) throw new UsageError('--host needs an address');
+	if (contexts.some(c => c.trim() === '')) throw new UsageError('--context needs a name');
+	if (hosts.length > 0 && contexts.length > 0) throw new UsageError('give --host or --context, not both');
+	if (values.contexts !== undefined && values.contexts !== 'all') throw new UsageError(`--contexts takes 'all', not '${values.contexts}': name contexts with -c`);
+	if (values.contexts !== undefined && hosts.length + contexts.length > 0) throw new UsageError('give --contexts all, or name engines with -H or -c, not both');
+	const engines: EngineFlags[] = hosts.length > 0 ? [...new Set(hosts)].map(host => ({host})) : contexts.length > 0 ? [...new Set(contexts)].map(context => ({context})) : [{}];
+	const several = engines.length > 1 || values.contexts !== undefined;
+	if (several && values.record !== undefined) throw new UsageError('--record keeps one engine: give one -H or -c');
+	if (several && values.metrics !== undefined) throw new UsageError('--metrics serves one engine: run one netwatch per host, and let Prometheus scrape each');
 	if (values['remote-netwatch'] !== undefined && values['remote-netwatch'].trim() === '') throw new UsageError('--remote-netwatch needs a command');
 	if (values['remote-netwatch'] !== undefined && values['engine-api']) throw new UsageError('give --remote-netwatch or --engine-api, not both');
 	if (values.agent) {
@@ -313,8 +331,8 @@ export function parseCommandLine(argv: readonly string[], env: Readonly<Record<s
 		bits: values.bits ?? false,
 		plain: values.plain ?? false,
 		metrics,
-		host: values.host,
-		context: values.context,
+		engines,
+		allContexts: values.contexts !== undefined,
 		...viewOptions(values, env),
 		scope: {projects, labels},
 		remoteNetwatch: values['engine-api'] ? null : (values['remote-netwatch'] ?? 'netwatch'),

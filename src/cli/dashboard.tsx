@@ -6,6 +6,7 @@
 import {render} from 'ink';
 import {Component, useEffect, useState, type ReactNode} from 'react';
 import {App, type ReplayControl, type SnapshotSource} from '../views/App.js';
+import type {HostCommand} from '../store/fleet.js';
 import {makeTheme, ThemeContext} from '../views/theme.js';
 import type {Scheme} from '../views/scheme.js';
 import {startUi, type UiState} from '../views/ui-state.js';
@@ -29,6 +30,8 @@ export interface DashboardOptions {
 	readonly fault?: 'view' | 'timer' | undefined;
 	/** Ends the dashboard when it settles (the caller says why, once the terminal is back). */
 	readonly end?: Promise<unknown>;
+	/** Watching several engines: show another (the source is then a Fleet). */
+	readonly hosts?: ((command: HostCommand) => void) | undefined;
 }
 
 export interface DashboardIo {
@@ -80,7 +83,7 @@ export async function runInteractive(
 	let crash: Error | null = null;
 	const theme = makeTheme({color: options.color, ascii: options.ascii, scheme: options.theme, present: options.present});
 	const start = startUi({bits: options.bits, present: options.present ?? false, focus: options.focus ?? null});
-	const app = <App source={source} bell={options.bell ?? false} replay={replay} initialUi={{...start, ...initialUi}} />;
+	const app = <App source={source} bell={options.bell ?? false} replay={replay} hosts={options.hosts} initialUi={{...start, ...initialUi}} />;
 	const instance = render(
 		<ThemeContext.Provider value={theme}>
 			<Crash onError={error => {

@@ -5,13 +5,14 @@
 import {readFileSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {EXIT, HELP, parseCommandLine, USAGE, UsageError, type Command, type WatchOptions} from './args.js';
-import {runJsonStream, runOnce, runPlainStream} from './headless.js';
+import {runJsonStream, runOnce, runPlainStream, type Watched} from './headless.js';
 import {terminalIo, warn, type Io} from './io.js';
 import {raisePriority} from './priority.js';
 import {plainTerminalReason, restoreTerminal} from './terminal.js';
 import type {MetricsServer} from '../output/metrics.js';
 import {fileSink, Recorder, type RecordSink} from '../record/recorder.js';
-import {startSession} from './session.js';
+import {Fleet} from '../store/fleet.js';
+import {engineName, everyContext, startSession} from './session.js';
 
 
 /** netwatch's own package.json, found upwards from this file (dist/cli/ or the bundle in dist/bundle/). */
@@ -72,21 +73,30 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 		warn(io.stderr, `cannot record to ${options.record}: ${(error as Error).message.replace(/^\w+: /, '')}`);
 		return EXIT.file;
 	}
-	const session = startSession({
-		interval: options.interval,
-		host: options.host,
-		context: options.context,
-		env: io.env,
-		recorder,
-		captions: options.captions,
-		scope: options.scope,
-		remoteNetwatch: options.remoteNetwatch,
-		version: version(),
-	});
-	// a reason to stop that retrying cannot cure (ssh refused the host key): status 3
+	const engines = options.allContexts ? everyContext(io.env) : options.engines;
+	const several = engines.length > 1;
+	const ours = version();
+	const sessions: Watched[] = engines.map((flags, i) => ({
+		name: several ? engineName(flags) : null,
+		session: startSession({
+			interval: options.interval,
+			host: flags.host,
+			context: flags.context,
+			env: io.env,
+			// with one engine only: the command line says so
+			recorder: i === 0 ? recorder : null,
+			captions: options.captions,
+			scope: options.scope,
+			remoteNetwatch: options.remoteNetwatch,
+			version: ours,
+		}),
+	}));
+	const first = sessions[0]!.session;
+	// a reason to stop that retrying cannot cure (ssh refused the host key): status 3. Of several
+	// engines, the others go on: only when every one is refused does netwatch stop.
 	let fatal: string | null = null;
-	const failed = session.fatal.then(reason => {
-		fatal = reason;
+	const failed = Promise.all(sessions.map(({name, session}) => session.fatal.then(reason => (name === null ? reason : `${name}: ${reason}`)))).then(reasons => {
+		fatal = reasons.join('; ');
 	});
 	const done = Promise.race([untilSignal(), failed]);
 	const unit = options.bits ? 'bits' : 'bytes';
@@ -97,40 +107,43 @@ async function watch(options: WatchOptions, io: Io): Promise<number> {
 			// prom-client is loaded only for --metrics
 			const {metricsRegistry, serveMetrics} = await import('../output/metrics.js');
 			try {
-				metrics = await serveMetrics(metricsRegistry(() => session.store.getSnapshot()), options.metrics);
+				metrics = await serveMetrics(metricsRegistry(() => first.store.getSnapshot()), options.metrics);
 			} catch (error) {
 				warn(io.stderr, (error as Error).message);
 				return EXIT.failure;
 			}
 		}
 		const isTty = (io.stdout as NodeJS.WriteStream).isTTY === true;
-		if (options.once || (!options.json && !isTty && !metrics)) return await runOnce(session, io, {json: options.json, unit, whole: !isTty});
+		if (options.once || (!options.json && !isTty && !metrics)) return await runOnce(sessions, io, {json: options.json, unit, whole: !isTty});
 		// watching from here on: keep up on a busy host
 		raisePriority();
 		// a sample as soon as Docker has answered: the containers' rates then show one interval
 		// after that, instead of up to two
-		void session.dockerReady.then(() => live && session.sampleNow());
+		for (const {session} of sessions) void session.dockerReady.then(() => live && session.sampleNow());
 		let code: number;
 		const plain = options.plain ? 'asked for with --plain' : plainTerminalReason(io.env);
-		if (options.json) code = await runJsonStream(session, io, done);
+		if (options.json) code = await runJsonStream(sessions, io, done);
 		else if (!isTty) {
 			// --metrics alone, as a service: nothing on stdout
 			warn(io.stderr, `serving OpenMetrics at ${metrics!.url} until stopped`);
 			await done;
 			code = EXIT.ok;
-		} else if (plain !== null) code = await runPlainStream(session, io, done, plain, unit);
+		} else if (plain !== null) code = await runPlainStream(sessions, io, done, plain, unit);
 		else {
 			const {runInteractive} = await import('./dashboard.js');
-			code = await runInteractive(session.store, {...options, fault: faultAsked(io.env), end: failed}, terminalIo(io));
+			const fleet = several ? new Fleet(sessions.map(({name, session}) => ({name: name!, store: session.store}))) : null;
+			code = await runInteractive(fleet ?? first.store, {...options, fault: faultAsked(io.env), end: failed, hosts: fleet?.command}, terminalIo(io));
 		}
 		if (fatal === null) return code;
-		// --json says every Docker error as the collector reports it: this one too, if it came that way
-		if (!options.json || session.store.getState().docker.error !== fatal) warn(io.stderr, fatal);
+		// --json says every Docker error as the collector reports it, each engine's by name: this one
+		// too, if it came that way
+		const said = options.json && (several || first.store.getState().docker.error === fatal);
+		if (!said) warn(io.stderr, fatal);
 		return EXIT.docker;
 	} finally {
 		live = false;
 		metrics?.server.close();
-		session.stop();
+		for (const {session} of sessions) session.stop();
 		recorder?.close();
 		if (recorder?.error) warn(io.stderr, recorder.error);
 	}

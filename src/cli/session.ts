@@ -2,7 +2,8 @@
  * A live session: the store, fed by the collectors. Every mode (dashboard, --json, the plain
  * table) starts one, and reads the store's snapshots.
  */
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readdirSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {hostname, release} from 'node:os';
 import {DockerCollector} from '../collectors/docker/collector.js';
 import {followLog, readLog} from '../collectors/docker/logs.js';
@@ -12,7 +13,8 @@ import {CaptionCollector} from '../collectors/captions.js';
 import {Sampler} from '../collectors/sampler.js';
 import {DiagnosisEngine, type DiagnosisDocker} from '../diagnoses/engine.js';
 import {createDockerApi} from '../docker/api.js';
-import {locateEngine, type Engine, type Files} from '../docker/context.js';
+import {contextNames, locateEngine, type Engine, type EngineFlags, type Files} from '../docker/context.js';
+import {configDir} from '../docker/endpoint.js';
 import {EndpointError} from '../docker/endpoint.js';
 import {explainDockerError} from '../docker/errors.js';
 import {parseOsRelease} from '../parsers/os-release.js';
@@ -85,6 +87,24 @@ const localFiles: Files = {
 		}
 	},
 };
+
+/** `--contexts all`: every docker CLI context, the default one first, as `docker context ls` lists them. */
+export function everyContext(env: SessionOptions['env']): EngineFlags[] {
+	const meta = join(configDir(env), 'contexts', 'meta');
+	let dirs: string[];
+	try {
+		dirs = readdirSync(meta);
+	} catch {
+		dirs = [];
+	}
+	const texts = dirs.flatMap(dir => localFiles.read(join(meta, dir, 'meta.json')) ?? []);
+	return contextNames(texts).map(context => ({context}));
+}
+
+/** An engine as the host bar and `engine` in JSON name it: its context, or its address as given. */
+export function engineName(flags: EngineFlags): string {
+	return flags.context ?? flags.host ?? 'default';
+}
 
 /**
  * What the diagnoses may ask of Docker and /proc: reads only. This machine's sockets and sysctls

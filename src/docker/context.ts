@@ -87,6 +87,12 @@ export function parseContextMeta(text: string): ContextMeta | null {
 	return {name: m.Name, host: docker.Host, skipTLSVerify: docker.SkipTLSVerify === true};
 }
 
+/** Every context's name, as `docker context ls` lists them: the default one first, then the others by name. */
+export function contextNames(metaTexts: readonly string[]): string[] {
+	const names = metaTexts.flatMap(text => parseContextMeta(text)?.name ?? []).filter(n => n !== DEFAULT_CONTEXT);
+	return [DEFAULT_CONTEXT, ...[...new Set(names)].sort()];
+}
+
 /** Where a context's meta.json and its TLS files are. */
 export function contextPaths(dir: string, name: string): {readonly meta: string; readonly tls: string} {
 	const hash = createHash('sha256').update(name).digest('hex');

@@ -157,6 +157,24 @@ export interface Snapshot {
 	readonly rollouts: readonly Rollout[];
 	/** A swarm manager's services (those watched), their tasks, and the nodes; null when the engine is not a manager. */
 	readonly swarm: SwarmState | null;
+	/** Watching several engines: all of them, and which one this snapshot is (fleet.ts). */
+	readonly fleet?: FleetView;
+}
+
+/** One engine of several, as the host bar shows it. */
+export interface FleetHost {
+	/** As it was given: the context's name, or the `-H` address. */
+	readonly name: string;
+	readonly docker: DockerStatus;
+	/** Open alerts, info left out. */
+	readonly alerts: number;
+}
+
+export interface FleetView {
+	readonly hosts: readonly FleetHost[];
+	readonly selected: number;
+	/** The other engines' open alerts, each named by its engine (`box: web1 could not …`), for the banner. */
+	readonly otherAlerts: readonly Alert[];
 }
 
 export const SNAPSHOT_EVENTS = 200;

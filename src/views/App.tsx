@@ -4,6 +4,7 @@
  */
 import {useApp, useStdin, useStdout} from 'ink';
 import {useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore} from 'react';
+import type {HostCommand} from '../store/fleet.js';
 import type {Snapshot} from '../store/snapshot.js';
 import {Dashboard, dashboardModel} from './Dashboard.js';
 import {useKeys, type ReplayCommand} from './keys.js';
@@ -28,6 +29,8 @@ export interface AppProps {
 	readonly initialUi?: Partial<UiState>;
 	readonly bell?: boolean;
 	readonly replay?: ReplayControl;
+	/** Watching several engines: show another (keys `[`, `]`, 1 to 9). */
+	readonly hosts?: (command: HostCommand) => void;
 }
 
 const LIVE: ReplayStatus = {speed: 1, paused: false, damage: null, finished: false};
@@ -43,7 +46,8 @@ function useBell(enabled: boolean, snapshot: Snapshot): void {
 	const {stdout} = useStdout();
 	const rung = useRef<Set<string> | null>(null);
 	useEffect(() => {
-		const open = snapshot.alerts.filter(a => !a.resolved).map(a => a.id);
+		// several engines: theirs too (the fleet names every alert by its engine)
+		const open = [...snapshot.alerts, ...(snapshot.fleet?.otherAlerts ?? [])].filter(a => !a.resolved).map(a => a.id);
 		// alerts already open when the dashboard starts are not news
 		if (rung.current === null) {
 			rung.current = new Set(open);
@@ -76,7 +80,7 @@ function afterInput(subscribe: SnapshotSource['subscribe']): SnapshotSource['sub
 	};
 }
 
-export function App({source, initialUi, bell = false, replay}: AppProps) {
+export function App({source, initialUi, bell = false, replay, hosts}: AppProps) {
 	const subscribe = useMemo(() => afterInput(source.subscribe), [source]);
 	const live = useSyncExternalStore(subscribe, source.getSnapshot);
 	const control = replay ?? NO_REPLAY;
@@ -100,7 +104,7 @@ export function App({source, initialUi, bell = false, replay}: AppProps) {
 			// keys act on the newest data, which the frame they cause will show
 			model: state => dashboardModel(source.getSnapshot(), state, size),
 			ui: store,
-			handlers: {quit, replay: replay ? control.command : undefined},
+			handlers: {quit, replay: replay ? control.command : undefined, host: hosts},
 		},
 		keysAvailable,
 	);

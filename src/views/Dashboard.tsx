@@ -19,7 +19,8 @@ import {Help} from './panes/Help.js';
 import {InterfacePane} from './panes/InterfacePane.js';
 import {Swarm} from './panes/Swarm.js';
 import {Topology} from './panes/Topology.js';
-import {alertNoteRows, healthNoteRows, type Row} from './rows.js';
+import {alertNoteRows, healthNoteRows, hostBarRow, type Row} from './rows.js';
+import {RowText} from './RowText.js';
 import {listRows, logEntries, markedContainers, paneInterfaces, rowContainer, selectedRow, shownAlerts, visibleContainers, visibleInterfaces, type ListRow, type LogEntry} from './select.js';
 import {useTheme} from './theme.js';
 import type {Pane, UiState} from './ui-state.js';
@@ -49,6 +50,10 @@ export interface DashboardModel {
 	readonly panes: readonly Pane[];
 	/** The caption bar's lines (`--captions`), none without a caption. */
 	readonly caption: readonly string[];
+	/** Watching several engines: the host bar, above the caption. */
+	readonly hostBar: Row | null;
+	/** Lines between the top line and the banner: the host bar and the caption. */
+	readonly top: number;
 }
 
 let listed: {snapshot: Snapshot; filter: string; sort: UiState['sort']; folded: UiState['folded']; containers: ContainerView[]; rows: ListRow[]} | null = null;
@@ -77,26 +82,31 @@ export function dashboardModel(live: Snapshot, ui: UiState, size: {columns: numb
 	const containerInterfaces = selected?.interfacesFrom === 'host' ? hostInterfaces : own;
 	const peers = new Set(own.flatMap(i => (i.peer ? [i.peer.name] : [])));
 	const alerts = shownAlerts(snapshot, ui);
+	// another engine's alerts are in the banner, but its containers are not in this list
+	const others = new Set(snapshot.fleet?.otherAlerts);
 	const gap = ui.present ? 1 : 0;
 	const inner = paneWidths(size.columns, gap).container - 2;
 	const notes = selected ? [...healthNoteRows(selected), ...snapshot.alerts.filter(a => a.containerId === selected.id && !a.resolved).flatMap(a => alertNoteRows(a, inner))] : [];
 	const events = logEntries(snapshot);
 	const wrapped = captionLines(snapshot.caption, size.columns - 1);
+	const bar = snapshot.fleet ? hostBarRow(snapshot.fleet) : null;
 	const layout = computeLayout({
 		columns: size.columns,
 		rows: size.rows,
 		showEvents: ui.showEvents,
 		alerts: alerts.length,
-		caption: wrapped.length,
+		caption: wrapped.length + (bar ? 1 : 0),
 		gap,
 		hostRows: ui.showConnections ? snapshot.host.connections.length : hostInterfaces.length,
 		containerRows: ui.showConnections ? (selected?.connections.length ?? 0) : containerInterfaces.length + notes.length,
 		tableRows: rows.length,
 		stacked: ui.showConnections,
 	});
-	const caption = wrapped.slice(0, layout.caption);
+	// the host bar first: which engine this is matters more than the narration
+	const hostBar = bar && layout.caption > 0 ? bar : null;
+	const caption = wrapped.slice(0, layout.caption - (hostBar ? 1 : 0));
 	const panes: Pane[] = ['containers', 'host', 'container', ...(layout.events.height > 0 ? (['events'] as const) : [])];
-	return {snapshot, ui, layout, containers, rows, selectedIndex, selectedRow: row, selected, hostInterfaces, containerInterfaces, peers, alerts, notes, marks: markedContainers(alerts), events, panes, caption};
+	return {snapshot, ui, layout, containers, rows, selectedIndex, selectedRow: row, selected, hostInterfaces, containerInterfaces, peers, alerts, notes, marks: markedContainers(alerts.filter(a => !others.has(a))), events, panes, caption, hostBar, top: layout.caption};
 }
 
 export interface DashboardProps {
@@ -178,14 +188,15 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 	return (
 		<Box flexDirection="column" width={layout.width} height={layout.height}>
 			<Header snapshot={snapshot} alerts={m.alerts.filter(a => !a.resolved).length} paused={ui.paused !== null} replay={replay} width={layout.width} />
+			{m.hostBar ? <RowText row={m.hostBar} /> : null}
 			{m.caption.length > 0 ? <Caption lines={m.caption} /> : null}
 			{layout.banner > 0 ? <AlertBanner alerts={m.alerts} width={layout.width} height={layout.banner} shown={layout.bannerAlerts} now={snapshot.at} /> : null}
 			{ui.showHelp ? (
-				<Help width={layout.width} height={layout.height - 2 - m.caption.length - layout.banner} />
+				<Help width={layout.width} height={layout.height - 2 - m.top - layout.banner} />
 			) : ui.showTopology ? (
-				<Topology snapshot={snapshot} width={layout.width} height={layout.height - 2 - m.caption.length - layout.banner} scroll={ui.topologyScroll} filter={ui.filter} />
+				<Topology snapshot={snapshot} width={layout.width} height={layout.height - 2 - m.top - layout.banner} scroll={ui.topologyScroll} filter={ui.filter} />
 			) : ui.showSwarm ? (
-				<Swarm snapshot={snapshot} width={layout.width} height={layout.height - 2 - m.caption.length - layout.banner} scroll={ui.swarmScroll} filter={ui.filter} />
+				<Swarm snapshot={snapshot} width={layout.width} height={layout.height - 2 - m.top - layout.banner} scroll={ui.swarmScroll} filter={ui.filter} />
 			) : (
 				<Box flexDirection="column" rowGap={layout.gap}>
 					<Box flexDirection={layout.wide ? 'row' : 'column'} gap={layout.gap}>

@@ -4,6 +4,7 @@
  */
 import {useStdin, type Key} from 'ink';
 import {useEffect, useRef} from 'react';
+import type {HostCommand} from '../store/fleet.js';
 import type {Snapshot} from '../store/snapshot.js';
 import type {DashboardModel} from './Dashboard.js';
 import {interfaceRowsFit} from './panes/InterfacePane.js';
@@ -17,6 +18,8 @@ export interface KeyCommand {
 	readonly ui: readonly UiAction[];
 	readonly quit?: boolean;
 	readonly replay?: ReplayCommand;
+	/** Watching several engines: show another. */
+	readonly host?: HostCommand;
 }
 
 const NOTHING: KeyCommand = {ui: []};
@@ -59,6 +62,12 @@ function pageSize(model: DashboardModel): number {
 	if (ui.focus === 'host') return Math.max(1, interfaceRowsFit(layout.host.height) - 1);
 	if (ui.focus === 'container') return Math.max(1, interfaceRowsFit(layout.container.height) - 1);
 	return Math.max(1, layout.events.height - 4);
+}
+
+/** Another engine, when several are watched; live again, if paused (a pause holds one engine's snapshot). */
+function showEngine(model: DashboardModel, live: Snapshot, host: HostCommand): KeyCommand {
+	if (!model.snapshot.fleet) return NOTHING;
+	return {ui: model.ui.paused ? [{type: 'pause', snapshot: live}] : [], host};
 }
 
 export function handleKey(input: string, key: Key, model: DashboardModel, live: Snapshot, replay: boolean): KeyCommand {
@@ -134,8 +143,13 @@ export function handleKey(input: string, key: Key, model: DashboardModel, live: 
 			return fold(model, true);
 		case '+':
 			return fold(model, false);
+		case '[':
+			return showEngine(model, live, 'previous');
+		case ']':
+			return showEngine(model, live, 'next');
 		default:
-			return NOTHING;
+			// 1 to 9: that engine, as the host bar numbers them
+			return /^[1-9]$/.test(input) ? showEngine(model, live, Number(input) - 1) : NOTHING;
 	}
 }
 
@@ -231,6 +245,7 @@ export function decodeInput(raw: string): KeyPress[] {
 export interface KeyHandlers {
 	readonly quit: () => void;
 	readonly replay?: ((command: ReplayCommand) => void) | undefined;
+	readonly host?: ((command: HostCommand) => void) | undefined;
 }
 
 export interface KeyContext {
@@ -264,6 +279,7 @@ export function useKeys(context: KeyContext, isActive: boolean): void {
 				const command = handleKey(input, key, model(ui.getState()), live(), handlers.replay !== undefined);
 				for (const action of command.ui) ui.dispatch(action);
 				if (command.replay) handlers.replay?.(command.replay);
+				if (command.host !== undefined) handlers.host?.(command.host);
 				if (command.quit) {
 					handlers.quit();
 					return;

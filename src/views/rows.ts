@@ -5,7 +5,7 @@
  */
 import type {Alert, Rollout, SwarmService} from '../model.js';
 import {summarize, type ServiceSummary} from '../store/services.js';
-import type {ContainerView, InterfaceView} from '../store/snapshot.js';
+import type {ContainerView, FleetView, InterfaceView} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
 import stringWidth from 'string-width';
@@ -316,4 +316,21 @@ export function alertNoteRows(alert: Alert, width: number): Row[] {
 /** The text of a row, for tests and for measuring. */
 export function rowText(row: Row): string {
 	return row.map(([text]) => text).join('');
+}
+
+/**
+ * The host bar, when several engines are watched: each numbered (its key), its state, and its
+ * count of open alerts; the one shown in brackets: `1 [local] ✓  2 box ✗ reconnecting  3 ci ✓ ⚠2`
+ */
+export function hostBarRow(fleet: FleetView): Row {
+	const row: Segment[] = [];
+	fleet.hosts.forEach((h, i) => {
+		const shown = i === fleet.selected;
+		const up = h.docker.state === 'connected' && !h.docker.error;
+		const connecting = h.docker.state === 'connecting' && !h.docker.error;
+		const state = up ? '✓' : connecting ? '… connecting' : `✗ ${h.docker.state}`;
+		const tone: Tone = up ? (h.alerts > 0 ? 'warn' : 'good') : connecting ? 'dim' : 'bad';
+		row.push([`${i === 0 ? '' : '  '}${i + 1} `, 'dim'], [shown ? `[${h.name}]` : h.name, shown ? 'accent' : 'plain'], [` ${state}${h.alerts > 0 ? ` ⚠${h.alerts}` : ''}`, tone]);
+	});
+	return row;
 }

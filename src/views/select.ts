@@ -175,7 +175,7 @@ export function paneInterfaces(s: Snapshot, c: ContainerView | null): readonly I
 
 /** Errors and warnings not acknowledged yet (or that happened again since): errors first, then oldest first. */
 export function shownAlerts(s: Snapshot, ui: Pick<UiState, 'acknowledged'>): Alert[] {
-	return s.alerts
+	return [...s.alerts, ...(s.fleet?.otherAlerts ?? [])]
 		.filter(a => a.severity !== 'info' && (ui.acknowledged.get(a.id) ?? 0) < a.count)
 		.sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity]);
 }

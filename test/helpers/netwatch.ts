@@ -122,6 +122,8 @@ export interface JsonAlert {
 }
 
 export interface OnceDocument {
+	/** Watching several engines: whose this is. */
+	engine?: string;
 	time: string;
 	docker: {endpoint: string; context: string | null; version: string | null; error: string | null; state: string; agent: string | null; agentNote: string | null};
 	host: {interfaces: JsonInterface[]; listening: JsonListening[]};
@@ -141,7 +143,7 @@ export interface JsonEvent {
 	attributes: Record<string, string>;
 }
 
-export type JsonRecord = ({type: 'snapshot'} & OnceDocument & {seq: number}) | JsonEvent | JsonAlert;
+export type JsonRecord = (({type: 'snapshot'} & OnceDocument & {seq: number}) | JsonEvent | JsonAlert) & {engine?: string};
 
 /**
  * How a test starts netwatch: `through` a command that runs it (`nice -n 5`, say), and in a

@@ -8,6 +8,10 @@
  * With netwatch on the far side (`--remote-netwatch`, here this build), the view is its own:
  * the host's sockets and their owners, over the same ssh. Without it, or with one that cannot
  * serve this one, the engine API, and the header says why.
+ *
+ * Several engines in one view: the local socket and the same engine again through sshd. Every
+ * record says its engine; a link that drops is made again while the other engine goes on; the
+ * dashboard has a host bar, and keys switch engines.
  */
 import {chmod, mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
@@ -17,6 +21,10 @@ import {freePort, sh, useTestbed, waitFor} from '../helpers/docker.js';
 import {BIN, JsonStream, netwatch, type OnceDocument} from '../helpers/netwatch.js';
 import {PtyScreen, TTY_REPORT, TTY_REPORT_END} from '../helpers/pty.js';
 import {startSshd, type Sshd} from '../helpers/sshd.js';
+
+/** This build, as the far side runs it. */
+const HERE = `${process.execPath} ${BIN}`;
+const LOCAL = 'unix:///var/run/docker.sock';
 
 const bed = useTestbed();
 let sshd: Sshd;
@@ -89,7 +97,7 @@ describe('ssh:// through OpenSSH', () => {
 });
 
 describe('netwatch on the host, over the same ssh', () => {
-	const here = `${process.execPath} ${BIN}`;
+	const here = HERE;
 	const seeing = (stream: JsonStream, id: string): OnceDocument | undefined => stream.snapshots().find(x => x.containers.some(c => c.id === id));
 
 	it('runs there with --agent: the host\'s own sockets and their owners, and the header says whose view it is', async () => {
@@ -150,6 +158,59 @@ describe('netwatch on the host, over the same ssh', () => {
 		} finally {
 			await stream.stop();
 			await rm(dir, {recursive: true, force: true});
+		}
+	});
+});
+
+describe('several engines in one view', () => {
+	it('--json: each record says its engine; a link that drops is made again on its own, and the other engine goes on', async () => {
+		const remote = `ssh://${sshd.alias}`;
+		const first = await bed.container('two', [], ['sleep', '300']);
+		const stream = new JsonStream(['-H', LOCAL, '-H', remote, '--remote-netwatch', HERE], sshEnv());
+		try {
+			for (const host of [LOCAL, remote]) {
+				await stream.until(`our container, on ${host}`, w => w.snapshots().find(x => x.engine === host && x.containers.some(c => c.id === first.id)), 30_000);
+			}
+			// the link to the second engine drops: netwatch's ssh processes are killed
+			await sh('pkill', ['-f', sshd.config]);
+			await stream.until('the drop, said on stderr', w => w.stderr.includes(`${remote}: the link to netwatch on ${sshd.alias} dropped`), 30_000);
+			const mark = stream.records.length;
+			await stream.until('two more samples of the first engine', w => w.records.slice(mark).filter(r => r.type === 'snapshot' && r.engine === LOCAL).length >= 2);
+			// and the second comes back by itself, with what happened meanwhile
+			const late = await bed.container('two-late', [], ['sleep', '300']);
+			await stream.until('the second engine back, with the late container', w => w.snapshots().find(x => x.engine === remote && x.docker.state === 'connected' && x.containers.some(c => c.id === late.id)), 30_000);
+			for (const host of [LOCAL, remote]) await stream.until(`the late container's start, on ${host}`, w => w.events().find(e => (e as {engine?: string}).engine === host && e.id === late.id && e.action === 'start'));
+			expect(stream.records.every(r => r.engine === LOCAL || r.engine === remote)).toBe(true);
+		} finally {
+			await stream.stop();
+		}
+	});
+
+	it('--json --once: one document per engine, each named', async () => {
+		const r = await netwatch(['-H', LOCAL, '-H', `ssh://${sshd.alias}`, '--engine-api', '--json', '--once'], sshEnv());
+		expect(r.code, r.stderr).toBe(0);
+		const docs = r.stdout.trim().split('\n').map(line => JSON.parse(line) as OnceDocument);
+		expect(docs.map(d => [d.engine, d.docker.endpoint, d.docker.state])).toEqual([
+			[LOCAL, LOCAL, 'connected'],
+			[`ssh://${sshd.alias}`, `ssh://${sshd.alias}`, 'connected'],
+		]);
+	});
+
+	it('the dashboard: a host bar with each engine; 2, [ and ] switch the view', async () => {
+		const remote = `ssh://${sshd.alias}`;
+		const screen = new PtyScreen(['-H', LOCAL, '-H', remote, '--engine-api'], {cols: 160, rows: 48, env: sshEnv()});
+		try {
+			const bar = new RegExp(`^1 \\[${LOCAL.replace(/\//g, '\\/')}\\] ✓ .*2 ${remote.replace(/\//g, '\\/')} ✓`, 'm');
+			await screen.waitFor(bar, 30_000);
+			expect((await screen.lines())[0]).toContain(`Docker 20.10`);
+			screen.press('2');
+			await screen.waitFor(s => s.split('\n')[0]!.includes(remote) && s.includes(`2 [${remote}]`));
+			screen.press('[');
+			await screen.waitFor(s => s.split('\n')[0]!.includes(LOCAL) && s.includes(`1 [${LOCAL}]`));
+			screen.press(']');
+			await screen.waitFor(s => s.includes(`2 [${remote}]`));
+		} finally {
+			screen.dispose();
 		}
 	});
 });

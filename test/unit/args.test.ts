@@ -15,7 +15,7 @@ describe('parseCommandLine', () => {
 	it('has sensible defaults', () => {
 		expect(parseCommandLine([])).toEqual({
 			command: 'watch', interval: 1, json: false, once: false, record: null, captions: null, theme: 'dark', present: false, focus: null, bell: false,
-			color: true, ascii: false, bits: false, plain: false, metrics: null, host: undefined, context: undefined,
+			color: true, ascii: false, bits: false, plain: false, metrics: null, engines: [{}], allContexts: false,
 			scope: {projects: [], labels: []}, remoteNetwatch: 'netwatch', agent: false,
 		});
 	});
@@ -23,12 +23,12 @@ describe('parseCommandLine', () => {
 	it('reads every option, short forms included', () => {
 		expect(parseCommandLine(['-i', '0.5', '--json', '--once', '--record', 'x.ndjson', '--captions', 'c.txt', '-H', 'tcp://h:2375', '--bell', '--bits', '--ascii', '--no-color', '--theme', 'light', '--plain', '--present', '--focus', 'web2'])).toEqual({
 			command: 'watch', interval: 0.5, json: true, once: true, record: 'x.ndjson', captions: 'c.txt', theme: 'light', present: true, focus: 'web2', bell: true,
-			color: false, ascii: true, bits: true, plain: true, metrics: null, host: 'tcp://h:2375', context: undefined,
+			color: false, ascii: true, bits: true, plain: true, metrics: null, engines: [{host: 'tcp://h:2375'}], allContexts: false,
 			scope: {projects: [], labels: []}, remoteNetwatch: 'netwatch', agent: false,
 		});
 		expect(parseCommandLine(['--interval=2'])).toMatchObject({interval: 2});
-		expect(parseCommandLine(['-c', 'rootless'])).toMatchObject({host: undefined, context: 'rootless'});
-		expect(parseCommandLine(['--context=rootless'])).toMatchObject({context: 'rootless'});
+		expect(parseCommandLine(['-c', 'rootless'])).toMatchObject({engines: [{context: 'rootless'}]});
+		expect(parseCommandLine(['--context=rootless'])).toMatchObject({engines: [{context: 'rootless'}]});
 	});
 
 	it('reads --metrics ADDR:PORT, and refuses what is not one, or --once beside it', () => {
@@ -48,6 +48,16 @@ describe('parseCommandLine', () => {
 		expect(usageError(['--remote-netwatch', ' '])).toBe('--remote-netwatch needs a command');
 		expect(parseCommandLine(['--agent', '-i', '2'])).toMatchObject({agent: true, interval: 2});
 		expect(usageError(['--agent', '--json'])).toBe('--agent takes only -i, not --json');
+	});
+
+	it('reads several engines: -H or -c again, or --contexts all; one recording or metrics server each', () => {
+		expect(parseCommandLine(['-H', 'unix:///a.sock', '-H', 'ssh://box', '-H', 'ssh://box'])).toMatchObject({engines: [{host: 'unix:///a.sock'}, {host: 'ssh://box'}], allContexts: false});
+		expect(parseCommandLine(['-c', 'a', '--context', 'b'])).toMatchObject({engines: [{context: 'a'}, {context: 'b'}]});
+		expect(parseCommandLine(['--contexts', 'all'])).toMatchObject({engines: [{}], allContexts: true});
+		expect(usageError(['--contexts', 'prod'])).toBe("--contexts takes 'all', not 'prod': name contexts with -c");
+		expect(usageError(['--contexts', 'all', '-c', 'a'])).toBe('give --contexts all, or name engines with -H or -c, not both');
+		expect(usageError(['-H', 'ssh://a', '-H', 'ssh://b', '--record', 'x'])).toBe('--record keeps one engine: give one -H or -c');
+		expect(usageError(['-c', 'a', '-c', 'b', '--metrics', ':9464'])).toBe('--metrics serves one engine: run one netwatch per host, and let Prometheus scrape each');
 	});
 
 	it('honours NO_COLOR', () => {

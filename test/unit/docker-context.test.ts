@@ -1,6 +1,6 @@
 import {join} from 'node:path';
 import {describe, expect, it} from 'vitest';
-import {chooseContext, contextPaths, locateEngine, parseContextMeta, parseCurrentContext, type Files} from '../../src/docker/context.js';
+import {chooseContext, contextNames, contextPaths, locateEngine, parseContextMeta, parseCurrentContext, type Files} from '../../src/docker/context.js';
 import {EndpointError} from '../../src/docker/endpoint.js';
 import {fixture} from '../helpers/fixtures.js';
 
@@ -47,6 +47,12 @@ describe('the files of docker contexts', () => {
 		expect(parseContextMeta(fixture('docker/context/meta-insecure.json'))).toMatchObject({skipTLSVerify: true});
 		expect(parseContextMeta('{"Name":"k8s","Metadata":{},"Endpoints":{"kubernetes":{}}}')).toBeNull();
 		expect(parseContextMeta('{"Name":')).toBeNull();
+	});
+
+	it('--contexts all: every context as docker context ls lists them, default first, then by name', () => {
+		const texts = ['rootless', 'over-ssh', 'remote-tls', 'insecure'].map(name => fixture(`docker/context/meta-${name}.json`));
+		expect(contextNames([...texts, 'not json'])).toEqual(['default', 'insecure', 'over-ssh', 'remote-tls', 'rootless']);
+		expect(contextNames([])).toEqual(['default']);
 	});
 });
 

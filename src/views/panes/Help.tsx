@@ -17,6 +17,7 @@ const KEYS: readonly (readonly [string, string])[] = [
 	['c', 'host and container panes: connections instead of interfaces'],
 	['t', 'topology: every connection between containers, host and outside (/ filters it)'],
 	['w', 'swarm: services, their tasks and errors, and the nodes, on a swarm manager (/ filters it)'],
+	['[  ]  1-9', 'several engines (-H or -c given again): the previous, the next, or that one'],
 	['a', 'acknowledge the first alert'],
 	['space  ←/→', 'replay: pause, step back or forward in time'],
 	['?  Esc', 'this help, and back'],
