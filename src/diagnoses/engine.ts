@@ -429,8 +429,13 @@ export class DiagnosisEngine {
 		const {findings, waiting} = state.swarm === null ? {findings: [], waiting: []} : taskFindings({swarm: state.swarm, containers: state.containers, sockets: () => this.options.docker.scanSockets(new Set([HOST_NS])), detectedAt: this.now()});
 		const ids = new Set([...findings.map(f => f.id), ...waiting]);
 		for (const alert of this.openAlerts(state)) if (alert.source === 'task' && !ids.has(alert.id)) this.resolve(alert);
-		// each is the manager's word, whether or not its container is still there
-		for (const finding of findings) this.dispatch({type: 'diagnosis', finding});
+		// each is the manager's word, whether or not its container is still there; said again only
+		// when it says something new (another task failed, or it failed otherwise)
+		for (const finding of findings) {
+			const open = state.alerts.get(finding.id);
+			const same = open && !open.resolved && open.occurrence === finding.occurrence && open.kind === finding.kind && open.message === finding.message;
+			if (!same) this.dispatch({type: 'diagnosis', finding});
+		}
 	}
 
 	/** Unhealthy: an alert while it lasts (raised once), resolved when healthy again or stopped. */

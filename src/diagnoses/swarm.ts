@@ -13,6 +13,7 @@
  */
 import {type AlertHolder, type ContainerInfo, type Finding, type ListeningSocket, type SwarmService, type SwarmState, type SwarmTask} from '../model.js';
 import {findBindFailure} from '../parsers/bind-errors.js';
+import {FAILED_STATES, WANTED_STATES} from '../parsers/docker-swarm.js';
 import {Relations} from '../store/relations.js';
 import {diagnoseBind} from './bind.js';
 
@@ -24,13 +25,24 @@ export interface TaskInput {
 	readonly detectedAt: number;
 }
 
-const FAILED: ReadonlySet<string> = new Set(['failed', 'rejected']);
-/** Desired states of a task that the manager wants to run (`ready`: waiting out a restart delay). */
-const WANTED: ReadonlySet<string> = new Set(['running', 'ready']);
 /** The scheduler's word for a host-mode port that another task holds (swarmkit's constraint filter). */
 const HOST_PORT_IN_USE = /host-mode port already in use/i;
 
-const created = (t: SwarmTask): number => (t.createdAt ? Date.parse(t.createdAt) : 0);
+/**
+ * `2026-12-03T05:49:18.59611145Z` as text that sorts to the nanosecond (Docker trims the
+ * fraction's trailing zeros, so the times themselves do not sort as text); '' for none.
+ */
+function timeKey(iso: string | null): string {
+	const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?Z$/.exec(iso ?? '');
+	return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0')}` : '';
+}
+
+/** Oldest first, to the nanosecond; a task without a time first of all. */
+export function byCreation(a: SwarmTask, b: SwarmTask): number {
+	const x = timeKey(a.createdAt);
+	const y = timeKey(b.createdAt);
+	return x < y ? -1 : x > y ? 1 : 0;
+}
 
 /** A replica's name as `docker service ps` gives it: `web.1`, or `web.<node>` for a global service. */
 export function taskName(service: SwarmService, task: SwarmTask, nodes: SwarmState['nodes']): string {
@@ -47,7 +59,7 @@ function slots(tasks: readonly SwarmTask[]): SwarmTask[][] {
 		if (list) list.push(t);
 		else by.set(key, [t]);
 	}
-	return [...by.values()].map(list => list.sort((a, b) => created(a) - created(b)));
+	return [...by.values()].map(list => list.sort(byCreation));
 }
 
 export function taskFindingId(service: SwarmService, task: SwarmTask): string {
@@ -71,15 +83,16 @@ function base(input: TaskInput, service: SwarmService, task: SwarmTask, containe
 }
 
 /**
- * A task that failed: a bind failure keeps its kind and names the holder; anything else says
- * the task's error. null while a bind failure's container is not inspected yet: what it asked
- * for is needed to name the port, and its inspect judges the tasks again.
+ * A task that failed: a bind failure on this node keeps its kind and names the holder; anything
+ * else says the task's error. null while a bind failure's container here is not inspected yet:
+ * what it asked for is needed to name the port, and its inspect judges the tasks again.
  */
 function failed(input: TaskInput, service: SwarmService, task: SwarmTask): Finding | null {
 	const container = task.containerId === null ? undefined : input.containers.get(task.containerId);
 	const name = taskName(service, task, input.swarm.nodes);
 	const bind = findBindFailure([task.error]);
-	if (bind && task.containerId !== null && !container) return null;
+	// a container on this node is inspected soon; one on another node never is, and has no holder to find here
+	if (bind && task.containerId !== null && !container && task.nodeId === input.swarm.nodeId) return null;
 	if (bind && container) {
 		const finding = diagnoseBind({
 			victim: {...container, name},
@@ -168,13 +181,13 @@ export function taskFindings(input: TaskInput): TaskJudgement {
 		for (const tasks of slots(input.swarm.tasks.filter(t => t.serviceId === service.id))) {
 			const newest = tasks[tasks.length - 1]!;
 			const before = tasks[tasks.length - 2];
-			// a slot that runs is fine; one that a scale-down left is not wanted any more
-			if (newest.state === 'running' || (service.replicas !== null && newest.slot !== null && newest.slot > service.replicas)) continue;
-			if (FAILED.has(newest.state)) add(service, newest, failed(input, service, newest));
-			else if (!WANTED.has(newest.desiredState)) continue;
+			// a slot that runs is fine; one that a scale-down took away is not wanted any more
+			if (newest.state === 'running' || newest.desiredState === 'remove') continue;
+			if (FAILED_STATES.has(newest.state)) add(service, newest, failed(input, service, newest));
+			else if (!WANTED_STATES.has(newest.desiredState)) continue;
 			else if (newest.error !== '') add(service, newest, unplaceable(input, service, newest));
 			// the replacement of a task that failed, not running yet (the restart delay)
-			else if (before && FAILED.has(before.state)) add(service, before, failed(input, service, before));
+			else if (before && FAILED_STATES.has(before.state)) add(service, before, failed(input, service, before));
 		}
 	}
 	return {findings, waiting};

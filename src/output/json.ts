@@ -108,8 +108,8 @@ function serviceRecord(s: ServiceGroup) {
 }
 
 /** A Swarm service, as its manager counts it, with the containers its tasks made that are still here. */
-function swarmServiceRecord(s: SwarmService, containers: readonly ContainerView[]) {
-	const slot = (c: ContainerView): number | null => Number(c.labels['com.docker.swarm.task.name']?.split('.')[1]) || null;
+function swarmServiceRecord(s: SwarmService, swarm: SwarmState, containers: readonly ContainerView[]) {
+	const slot = (c: ContainerView): number | null => swarm.tasks.find(t => t.containerId === c.id)?.slot ?? null;
 	return {
 		source: 'swarm' as const,
 		id: s.id,
@@ -231,7 +231,7 @@ function body(s: Snapshot) {
 		edges: s.edges,
 		conntrack: s.conntrack,
 		// a Swarm service is counted by its manager, not by the containers its tasks left
-		services: [...serviceGroups(s.containers).filter(g => g.source === 'compose').map(serviceRecord), ...(s.swarm?.services.map(service => swarmServiceRecord(service, s.containers)) ?? [])],
+		services: [...serviceGroups(s.containers).filter(g => g.source === 'compose').map(serviceRecord), ...(s.swarm?.services.map(service => swarmServiceRecord(service, s.swarm!, s.containers)) ?? [])],
 		swarm: s.swarm === null ? null : {nodeId: s.swarm.nodeId, nodes: s.swarm.nodes},
 		tasks: s.swarm === null ? [] : s.swarm.tasks.map(t => taskRecord(t, s.swarm!)),
 		alerts: s.alerts.filter(a => !a.resolved).map(alertRecord),

@@ -7,6 +7,11 @@ import type {SocketProto, SwarmNode, SwarmPort, SwarmService, SwarmTask, SwarmUp
 import {sanitize} from '../util/sanitize.js';
 import {labelsOf, list, num, obj, str, time} from './json-fields.js';
 
+/** Task states that end in failure: the task's error says why. */
+export const FAILED_STATES: ReadonlySet<string> = new Set(['failed', 'rejected']);
+/** Desired states of a task that the manager wants to run (`ready`: waiting out a restart delay). */
+export const WANTED_STATES: ReadonlySet<string> = new Set(['running', 'ready']);
+
 export interface SwarmMembership {
 	readonly nodeId: string;
 	/** `inactive`, `pending`, `active`, `error`, `locked` */

@@ -8,11 +8,11 @@
  */
 import type {Rollout, RolloutContainer, SwarmService, SwarmState, SwarmTask} from '../model.js';
 import {taskName} from '../diagnoses/swarm.js';
+import {FAILED_STATES} from '../parsers/docker-swarm.js';
 import type {State} from '../store/state.js';
 import {explaining, failureOf, ms, portsOf, reached} from './progress.js';
 
 const ENDED: ReadonlySet<string> = new Set(['shutdown', 'complete', 'failed', 'rejected', 'orphaned', 'remove']);
-const FAILED: ReadonlySet<string> = new Set(['failed', 'rejected']);
 
 export function swarmRolloutId(service: SwarmService): string {
 	return `swarm:${service.id}@${service.update?.startedAt ?? ''}`;
@@ -23,7 +23,7 @@ function oldTasks(tasks: readonly SwarmTask[], startedAt: number): SwarmTask[] {
 	return tasks.filter(t => {
 		const created = ms(t.createdAt) ?? 0;
 		if (created >= startedAt) return false;
-		return t.state === 'running' || (ENDED.has(t.state) && !FAILED.has(t.state) && (ms(t.stateAt) ?? 0) >= startedAt);
+		return t.state === 'running' || (ENDED.has(t.state) && !FAILED_STATES.has(t.state) && (ms(t.stateAt) ?? 0) >= startedAt);
 	});
 }
 
@@ -61,8 +61,9 @@ export function swarmRollout(service: SwarmService, swarm: SwarmState, state: St
 		const k: RolloutContainer = known.get(id) ?? {id, name: taskName(service, t, swarm.nodes), image: t.image, runningAfterMs: null, healthyAfterMs: null, listeningAfterMs: null};
 		return reached(k, state.containers.get(id), base, state, now);
 	});
-	const next: Rollout = {...base, containers};
-	const failedTask = fresh.find(t => FAILED.has(t.state));
+	// the reason is said afresh each time: a task that failed and ran again is no reason any more
+	const next: Rollout = {...base, containers, reason: null};
+	const failedTask = fresh.find(t => FAILED_STATES.has(t.state));
 	const failedContainer = containers.map(k => failureOf(state.containers.get(k.id))).find(f => f !== null);
 	if (update.state === 'completed') return {...next, outcome: 'done', endedAt: ms(update.completedAt) ?? now};
 	if (update.state === 'updating') {
@@ -75,11 +76,22 @@ export function swarmRollout(service: SwarmService, swarm: SwarmState, state: St
 	return {...next, outcome: 'failed', reason, endedAt: ms(update.completedAt) ?? now, alertId: explaining(next, state)};
 }
 
-/** The rollouts of every updating or updated service that changed since the store's word on them. */
+/**
+ * The rollouts of every updating or updated service that changed since the store's word on them.
+ * One still in progress whose update is no longer the service's (another update or a rollback
+ * began), or whose service or swarm is gone, ends failed, saying so.
+ */
 export function swarmRollouts(state: State, current: ReadonlyMap<string, Rollout>, now: number): Rollout[] {
 	const swarm = state.swarm;
-	if (!swarm) return [];
 	const out: Rollout[] = [];
+	const live = new Set(swarm?.services.map(swarmRolloutId) ?? []);
+	for (const r of current.values()) {
+		if (r.source !== 'swarm' || r.outcome !== 'in-progress' || live.has(r.id)) continue;
+		const service = swarm?.services.find(s => r.id.startsWith(`swarm:${s.id}@`));
+		const reason = !swarm ? 'the engine left the swarm' : !service ? 'the service was removed' : `superseded: the service's update is ${service.update?.state ?? 'gone'} since ${service.update?.startedAt ?? '?'}`;
+		out.push({...r, outcome: 'failed', reason, endedAt: now});
+	}
+	if (!swarm) return out;
 	for (const service of swarm.services) {
 		const previous = current.get(swarmRolloutId(service));
 		// an update that was over before netwatch looked is not followed: its start was not seen

@@ -297,6 +297,17 @@ function eventLabels(state: State, e: EventEntry): Readonly<Record<string, strin
 	return e.containerId === null ? null : (state.containers.get(e.containerId)?.labels ?? null);
 }
 
+/**
+ * The labels an alert is judged by: its container's; a Swarm task's, its service's (the
+ * snapshot's services are judged so, and a task that could not be placed has no container). A
+ * task alert's id is `task:<service id>:<slot or node>` (diagnoses/swarm.ts).
+ */
+function alertLabels(state: State, alert: Alert): Readonly<Record<string, string>> | null {
+	const serviceId = alert.source === 'task' ? alert.id.split(':')[1] : undefined;
+	const service = serviceId === undefined ? undefined : state.swarm?.services.find(s => s.id === serviceId);
+	return service?.labels ?? state.containers.get(alert.containerId)?.labels ?? null;
+}
+
 /** Whether an event or an alert is about a watched container (one about none, a network's, is). */
 export function watched(state: State, scope: Scope, about: {kind: 'event'; entry: EventEntry} | {kind: 'alert'; alert: Alert} | {kind: 'rollout'; rollout: Rollout}): boolean {
 	if (isEverything(scope)) return true;
@@ -306,7 +317,7 @@ export function watched(state: State, scope: Scope, about: {kind: 'event'; entry
 		const labels = {'com.docker.compose.project': project, 'com.docker.compose.service': service};
 		return about.rollout.containers.some(k => inScope(scope, state.containers.get(k.id)?.labels ?? labels));
 	}
-	const labels = about.kind === 'event' ? eventLabels(state, about.entry) : (state.containers.get(about.alert.containerId)?.labels ?? null);
+	const labels = about.kind === 'event' ? eventLabels(state, about.entry) : alertLabels(state, about.alert);
 	return labels === null ? about.kind === 'event' && about.entry.containerId === null : inScope(scope, labels);
 }
 

@@ -4,7 +4,8 @@
  * Pure: the manager's state in, rows out.
  */
 import type {SwarmPort, SwarmService, SwarmState, SwarmTask} from '../model.js';
-import {taskName} from '../diagnoses/swarm.js';
+import {byCreation, taskName} from '../diagnoses/swarm.js';
+import {FAILED_STATES} from '../parsers/docker-swarm.js';
 import {ago, cell} from '../util/format.js';
 import type {Row} from './rows.js';
 import type {Tone} from './theme.js';
@@ -25,7 +26,7 @@ export function replicasLabel(s: SwarmService): string {
 
 function taskTone(t: SwarmTask): Tone {
 	if (t.state === 'running') return 'good';
-	if (t.state === 'failed' || t.state === 'rejected') return 'bad';
+	if (FAILED_STATES.has(t.state)) return 'bad';
 	if (t.desiredState !== 'running') return 'dim';
 	return t.error ? 'bad' : 'warn';
 }
@@ -42,10 +43,11 @@ function shownTasks(swarm: SwarmState, service: SwarmService): SwarmTask[] {
 	for (const t of swarm.tasks) {
 		if (t.serviceId !== service.id) continue;
 		const key = t.slot !== null ? String(t.slot).padStart(6, '0') : t.nodeId;
-		by.set(key, [...(by.get(key) ?? []), t]);
+		const list = by.get(key);
+		if (list) list.push(t);
+		else by.set(key, [t]);
 	}
-	const newestFirst = (a: SwarmTask, b: SwarmTask): number => Date.parse(b.createdAt ?? '') - Date.parse(a.createdAt ?? '');
-	return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([, tasks]) => tasks.sort(newestFirst).slice(0, TASKS_PER_SLOT));
+	return [...by.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).flatMap(([, tasks]) => tasks.sort((a, b) => byCreation(b, a)).slice(0, TASKS_PER_SLOT));
 }
 
 export function swarmRows(swarm: SwarmState | null, width: number, now: number, filter = ''): Row[] {

@@ -6,7 +6,7 @@
 import {describe, expect, it} from 'vitest';
 import {listeningSocket} from '../../src/collectors/sockets.js';
 import {unsettled} from '../../src/collectors/docker/swarm.js';
-import {taskFindingId, taskFindings, taskName} from '../../src/diagnoses/swarm.js';
+import {byCreation, taskFindingId, taskFindings, taskName} from '../../src/diagnoses/swarm.js';
 import type {ContainerInfo, SwarmService, SwarmState} from '../../src/model.js';
 import {parseContainerInspect} from '../../src/parsers/docker-container.js';
 import {imageName, parseNode, parseService, parseSwarmInfo, parseTask} from '../../src/parsers/docker-swarm.js';
@@ -107,6 +107,29 @@ describe('task diagnoses', () => {
 		expect(exit).toMatchObject({kind: 'task-failed', severity: 'error', evidence: 'task: non-zero exit (3)', exitCode: 3, message: 'fx-exit.1 failed: task: non-zero exit (3)'});
 	});
 
+	it('a bind failure on another node: said as the task\'s error, since its container and holder are not here to see', () => {
+		const elsewhere: SwarmState = {...swarm, nodeId: 'a-second-manager'};
+		const {findings, waiting} = taskFindings({swarm: elsewhere, containers: new Map(), sockets: hostSockets, detectedAt: 0});
+		expect(waiting).toEqual([]);
+		expect(findings.find(f => f.containerName === 'fx-web.1')).toMatchObject({kind: 'task-failed', holder: null, evidence: expect.stringMatching(/bind: address already in use$/)});
+	});
+
+	it('a slot that a scale-down took away raises nothing, whatever its last task did', () => {
+		const removed: SwarmState = {...swarm, tasks: tasks.map(t => (t.serviceId === service('fx-exit').id ? {...t, desiredState: 'remove'} : t))};
+		const names = taskFindings({swarm: removed, containers: new Map(), sockets: () => [], detectedAt: 0}).findings.map(f => f.containerName);
+		expect(names).not.toContain('fx-exit.1');
+		expect(names).toContain('fx-b.1');
+	});
+
+	it('tasks are ordered by creation to the nanosecond, though Docker trims the fraction\'s zeros', () => {
+		const web = [...tasksOf('fx-web')].sort(byCreation);
+		expect(web.at(-1)!.state).toBe('ready');
+		expect(web.map(t => t.createdAt)).toEqual(tasksOf('fx-web').map(t => t.createdAt).sort());
+		// an earlier capture's ready task was created at …:18.59611145Z: eight digits, 18.596111450 s
+		const [a, b] = [{...web[0]!, createdAt: '2026-12-03T05:49:18.59611145Z'}, {...web[0]!, createdAt: '2026-12-03T05:49:18.596111453Z'}];
+		expect([b, a].sort(byCreation)).toEqual([a, b]);
+	});
+
 	it('running services raise nothing: one finding for each of the three that do not run', () => {
 		expect(judge([failedContainer]).findings.map(f => f.containerName).sort()).toEqual(['fx-b.1', 'fx-exit.1', 'fx-web.1']);
 		const runningOnly: SwarmState = {...swarm, services: [service('fx-a'), service('fx-upd')]};
@@ -144,6 +167,18 @@ describe('swarm rollouts', () => {
 		expect(open!.containers.map(k => k.id)).toEqual([newTask!.containerId]);
 		const done = swarmRollout(upd, swarm, stateWith(swarm), open, Date.now())!;
 		expect(done).toMatchObject({id: open!.id, outcome: 'done', reason: null, endedAt: Date.parse(upd.update!.completedAt!)});
+	});
+
+	it('one that another update replaced, whose service went, or whose swarm was left, ends failed, saying which', () => {
+		const updating: SwarmState = {...swarm, services: [{...upd, update: {...upd.update!, state: 'updating', completedAt: null}}]};
+		const [open] = swarmRollouts(stateWith(updating), new Map(), 0);
+		const current = new Map([[open!.id, open!]]);
+		const again: SwarmState = {...swarm, services: [{...upd, update: {...upd.update!, state: 'updating', startedAt: '2026-12-03T06:00:00Z', completedAt: null}}]};
+		expect(swarmRollouts(stateWith(again), current, 5)[0]).toMatchObject({id: open!.id, outcome: 'failed', endedAt: 5, reason: "superseded: the service's update is updating since 2026-12-03T06:00:00Z"});
+		expect(swarmRollouts(stateWith({...swarm, services: []}), current, 5)).toEqual([expect.objectContaining({outcome: 'failed', reason: 'the service was removed'})]);
+		const left = new Store({endpoint: 'unix:///var/run/docker.sock'});
+		left.dispatch({type: 'swarm', swarm: null});
+		expect(swarmRollouts(left.getState(), current, 5)).toEqual([expect.objectContaining({outcome: 'failed', reason: 'the engine left the swarm'})]);
 	});
 });
 

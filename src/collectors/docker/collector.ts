@@ -154,8 +154,8 @@ export class DockerCollector {
 		} else if (event.kind === 'service' || event.kind === 'node') {
 			this.swarm.soon();
 		}
-		// a task's container: its task moved on
-		if (event.kind === 'container' && event.attributes['com.docker.swarm.task.id']) this.swarm.soon();
+		// a task's container: its task moved on (not a health check's exec, which moves nothing)
+		if (event.kind === 'container' && event.attributes['com.docker.swarm.task.id'] && !isQuietAction(event.action)) this.swarm.soon();
 	}
 
 	/** List everything again and replace the store's view of it. */

@@ -10,7 +10,7 @@
  */
 import type {DockerApi} from '../../docker/api.js';
 import type {SwarmState} from '../../model.js';
-import {parseNode, parseService, parseSwarmInfo, parseTask} from '../../parsers/docker-swarm.js';
+import {parseNode, parseService, parseSwarmInfo, parseTask, WANTED_STATES} from '../../parsers/docker-swarm.js';
 import type {Action} from '../../store/actions.js';
 import {SingleFlight} from './single-flight.js';
 
@@ -24,7 +24,7 @@ const ON_ITS_WAY: ReadonlySet<string> = new Set(['new', 'pending', 'assigned', '
 /** Something is still moving: a task on its way, one being stopped, or a service updating. */
 export function unsettled(swarm: SwarmState): boolean {
 	return (
-		swarm.tasks.some(t => (t.desiredState === 'running' && ON_ITS_WAY.has(t.state)) || (t.desiredState !== 'running' && t.state === 'running')) ||
+		swarm.tasks.some(t => (WANTED_STATES.has(t.desiredState) && ON_ITS_WAY.has(t.state)) || (!WANTED_STATES.has(t.desiredState) && t.state === 'running')) ||
 		swarm.services.some(s => s.update?.state === 'updating' || s.update?.state === 'rollback_started')
 	);
 }
@@ -36,15 +36,18 @@ function keep<T>(items: readonly unknown[], parse: (raw: unknown) => T | null): 
 export class SwarmList {
 	private stopped = false;
 	private timer: NodeJS.Timeout | undefined;
+	/** When the read that is scheduled is due. */
+	private dueAt = Number.POSITIVE_INFINITY;
 	/** Follow-up reads left after the last burst of events. */
 	private followUps: number[] = [];
-	/** What was said last: nothing is said twice. */
-	private lastManager: boolean | null = null;
+	/** What was said last (as JSON): nothing is said twice. */
+	private last: string | null = null;
 	private readonly flight = new SingleFlight(async () => {
 		const swarm = await this.read();
 		if (this.stopped) return;
-		if (swarm !== null || this.lastManager !== false) this.dispatch({type: 'swarm', swarm});
-		this.lastManager = swarm !== null;
+		const said = JSON.stringify(swarm);
+		if (said !== this.last) this.dispatch({type: 'swarm', swarm});
+		this.last = said;
 		const next = swarm !== null && unsettled(swarm) ? this.followUps.shift() : undefined;
 		if (next !== undefined) this.schedule(next);
 	});
@@ -61,7 +64,7 @@ export class SwarmList {
 	}
 
 	refresh(): Promise<void> {
-		return this.flight.run();
+		return this.stopped ? Promise.resolve() : this.flight.run();
 	}
 
 	stop(): void {
@@ -69,9 +72,16 @@ export class SwarmList {
 		clearTimeout(this.timer);
 	}
 
+	/** A read `ms` from now, unless one is due sooner. */
 	private schedule(ms: number): void {
+		const at = Date.now() + ms;
+		if (this.stopped || at >= this.dueAt) return;
 		clearTimeout(this.timer);
-		this.timer = setTimeout(() => void this.refresh(), ms);
+		this.dueAt = at;
+		this.timer = setTimeout(() => {
+			this.dueAt = Number.POSITIVE_INFINITY;
+			void this.refresh();
+		}, ms);
 		this.timer.unref();
 	}
 
