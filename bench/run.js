@@ -19,6 +19,7 @@ const USAGE = `usage: npm run bench -- [--containers N] [--seconds S] [--runs R]
   --smoke         the CI check: 3 containers, 8 s, 1 run, figures to stdout only
   --frame-only    only the frame's cost (no Docker, no containers): its figures to stdout
   --keys-only     only key-to-screen during a flood of events, beside cat's: its figures to stdout
+  --side-only     only netwatch and docker stats side by side (N containers, R runs): the first table to stdout
 
 Environment: NETWATCH_BENCH_RUN names the run (its containers' label value and names; random by
 default), NETWATCH_BENCH_PORT the first host port of the alert-latency runs (default 18300).
@@ -35,6 +36,7 @@ function options() {
 				smoke: {type: 'boolean', default: false},
 				'frame-only': {type: 'boolean', default: false},
 				'keys-only': {type: 'boolean', default: false},
+				'side-only': {type: 'boolean', default: false},
 				help: {type: 'boolean', short: 'h', default: false},
 			},
 		}).values;
@@ -624,6 +626,27 @@ function frameRows(render, count) {
 	];
 }
 
+/** The side-by-side table's rows: netwatch and docker stats in the same runs. */
+function sideRows(side, floor) {
+	const nw = side.netwatch;
+	const ds = side.dockerStats;
+	// the daemon's CPU that netwatch adds: resolved only when its spread over the runs is
+	// narrower than the margin it is judged by
+	const margin = ds.daemon / 20;
+	const spread = Math.max(...nw.daemonAdded) - Math.min(...nw.daemonAdded);
+	const range = x => `${fmt(x.daemon)} (${fmt(Math.min(...x.daemonAdded))} to ${fmt(Math.max(...x.daemonAdded))})`;
+	const incomplete = x => (x.incomplete > 0 ? `, ${x.incomplete} of ${RUNS} runs never complete` : '');
+	return [
+		['CPU added to the Docker daemon (s): median (range) of paired differences', range(nw), range(ds), ratio(nw.daemon, ds.daemon), `≤ 1/20 of docker stats (${fmt(margin)} s)`, spread > margin ? `**not resolved**: spread ${fmt(spread)} s > margin` : verdict(nw.daemon <= margin)],
+		[`own CPU over ${SECONDS} s, children included (s)`, fmt(nw.own), fmt(ds.own), ratio(nw.own, ds.own), '≤ 1.5 × docker stats', verdict(nw.own <= 1.5 * ds.own)],
+		['own CPU to the first complete frame (s)', fmt(nw.startCpu), fmt(ds.startCpu), ratio(nw.startCpu, ds.startCpu), `≤ 0.5 s (\`node -e 0\`: ${fmt(floor)} s)`, verdict(nw.startCpu <= 0.5)],
+		[`own CPU per second after the first ${SETTLED_S} s (ms)`, fmt(nw.steadyMsPerS, 1), fmt(ds.steadyMsPerS, 1), ratio(nw.steadyMsPerS, ds.steadyMsPerS), '≤ docker stats', verdict(nw.steadyMsPerS <= ds.steadyMsPerS)],
+		['bytes written to the terminal', String(Math.round(nw.bytes)), String(Math.round(ds.bytes)), ratio(nw.bytes, ds.bytes), '≤ 1/8 of docker stats (0.125)', verdict(nw.bytes <= ds.bytes / 8)],
+		['peak RSS (MB)', fmt(nw.rss, 1), fmt(ds.rss, 1), ratio(nw.rss, ds.rss), '≤ 64 MB', verdict(nw.rss <= 64)],
+		['start to first complete frame (s)', `${fmt(nw.firstFrame)}${incomplete(nw)}`, `${fmt(ds.firstFrame)}${incomplete(ds)}`, ratio(nw.firstFrame, ds.firstFrame), '≤ 1.2 s', verdict(nw.firstFrame <= 1.2 && nw.incomplete === 0)],
+	];
+}
+
 function report({side, floor, small, big, render, latency, keys}) {
 	const nw = side.netwatch;
 	const ds = side.dockerStats;
@@ -634,21 +657,7 @@ function report({side, floor, small, big, render, latency, keys}) {
 	const failed = latency.latencies.filter(x => x === Infinity).length;
 	const p50 = median(latency.latencies);
 	const p95 = percentile(latency.latencies, 95);
-	// the daemon's CPU that netwatch adds: resolved only when its spread over the runs is
-	// narrower than the margin it is judged by
-	const margin = ds.daemon / 20;
-	const spread = Math.max(...nw.daemonAdded) - Math.min(...nw.daemonAdded);
-	const range = x => `${fmt(x.daemon)} (${fmt(Math.min(...x.daemonAdded))} to ${fmt(Math.max(...x.daemonAdded))})`;
-	const incomplete = x => (x.incomplete > 0 ? `, ${x.incomplete} of ${RUNS} runs never complete` : '');
-	const rows = [
-		['CPU added to the Docker daemon (s): median (range) of paired differences', range(nw), range(ds), ratio(nw.daemon, ds.daemon), `≤ 1/20 of docker stats (${fmt(margin)} s)`, spread > margin ? `**not resolved**: spread ${fmt(spread)} s > margin` : verdict(nw.daemon <= margin)],
-		[`own CPU over ${SECONDS} s, children included (s)`, fmt(nw.own), fmt(ds.own), ratio(nw.own, ds.own), '≤ 1.5 × docker stats', verdict(nw.own <= 1.5 * ds.own)],
-		['own CPU to the first complete frame (s)', fmt(nw.startCpu), fmt(ds.startCpu), ratio(nw.startCpu, ds.startCpu), `≤ 0.5 s (\`node -e 0\`: ${fmt(floor)} s)`, verdict(nw.startCpu <= 0.5)],
-		[`own CPU per second after the first ${SETTLED_S} s (ms)`, fmt(nw.steadyMsPerS, 1), fmt(ds.steadyMsPerS, 1), ratio(nw.steadyMsPerS, ds.steadyMsPerS), '≤ docker stats', verdict(nw.steadyMsPerS <= ds.steadyMsPerS)],
-		['bytes written to the terminal', String(Math.round(nw.bytes)), String(Math.round(ds.bytes)), ratio(nw.bytes, ds.bytes), '≤ 1/8 of docker stats (0.125)', verdict(nw.bytes <= ds.bytes / 8)],
-		['peak RSS (MB)', fmt(nw.rss, 1), fmt(ds.rss, 1), ratio(nw.rss, ds.rss), '≤ 64 MB', verdict(nw.rss <= 64)],
-		['start to first complete frame (s)', `${fmt(nw.firstFrame)}${incomplete(nw)}`, `${fmt(ds.firstFrame)}${incomplete(ds)}`, ratio(nw.firstFrame, ds.firstFrame), '≤ 1.2 s', verdict(nw.firstFrame <= 1.2 && nw.incomplete === 0)],
-	];
+	const rows = sideRows(side, floor);
 	const other = [
 		[`collector tick, N = ${N} (CPU ms)`, fmt(tickSmall), `si.networkStats('*'): ${fmt(siCost)}`, ratio(tickSmall, siCost), '≤ 5 ms', verdict(tickSmall <= 5)],
 		[`collector tick, N = ${BIG} (CPU ms)`, fmt(tickBig), `si.networkStats('*'): ${fmt(median(big.baseline))}`, ratio(tickBig, median(big.baseline)), '≤ 25 ms', verdict(tickBig <= 25)],
@@ -699,6 +708,19 @@ async function keysOnly() {
 	console.log(`| ${keysRow(keys).join(' | ')} |`);
 }
 
+async function sideOnly() {
+	log(`run ${RUN}: starting ${N} containers that make traffic`);
+	await startContainers(N, '', TRAFFIC);
+	await sleep(3000);
+	try {
+		const side = await toolsSideBySide();
+		console.log(JSON.stringify(side));
+		console.log(sideRows(side, nodeFloor()).map(r => `| ${r.join(' | ')} |`).join('\n'));
+	} finally {
+		removeContainers();
+	}
+}
+
 async function frameOnly() {
 	const rows = [];
 	for (let run = 0; run < RUNS; run++) rows.push(await renderCost(500));
@@ -707,7 +729,7 @@ async function frameOnly() {
 	console.log(frameRows({big: med('big'), grouped: med('grouped'), small: med('small')}, 500).map(r => `| ${r.join(' | ')} |`).join('\n'));
 }
 
-(values['frame-only'] ? frameOnly() : values['keys-only'] ? keysOnly() : main()).catch(error => {
+(values['frame-only'] ? frameOnly() : values['keys-only'] ? keysOnly() : values['side-only'] ? sideOnly() : main()).catch(error => {
 	console.error(`bench: ${error.message}`);
 	removeContainers();
 	process.exit(1);
