@@ -388,6 +388,25 @@ export interface Connection {
 	readonly retransmits: number;
 	/** 0 for TIME_WAIT, which no process holds. */
 	readonly inode: number;
+	/**
+	 * TIME_WAIT sockets between the same two addresses and the same server port, folded into one
+	 * (a busy HTTP server keeps thousands): how many. The client's port, which differs from one
+	 * to the next, is then 0, and timerMs is the latest one's. Absent: one socket.
+	 */
+	readonly count?: number;
+}
+
+/** Where Linux starts ephemeral ports by default (net.ipv4.ip_local_port_range). */
+const EPHEMERAL_FROM = 32768;
+
+/**
+ * Whether the end whose ports these are is the server's, when its namespace's listeners do not
+ * say: its port is the lower and below the ephemeral range. A folded TIME_WAIT end says by the
+ * port that is 0 (the client's).
+ */
+export function looksLikeServer(localPort: number, remotePort: number): boolean {
+	if (remotePort === 0 || localPort === 0) return remotePort === 0;
+	return localPort < remotePort && localPort < EPHEMERAL_FROM;
 }
 
 /** A process that holds sockets. */

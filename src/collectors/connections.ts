@@ -8,10 +8,12 @@
  * - the namespace's sockstat counts (sockets in use, TIME_WAIT) moved: a connection came or went;
  * - packets moved on its interfaces (net/dev, read by the sampler anyway): a state, a queue or a
  *   retransmission changes only with packets;
- * either no sooner than MIN_GAP_MS after the last read (HOST_MIN_GAP_MS for the host's);
+ * either no sooner than MIN_GAP_MS after the last read (HOST_MIN_GAP_MS for the host's), and
+ *   the counts are looked at no more often than that either;
  * - the last read is MAX_AGE_MS old and had connections: an application can read its receive
  *   queue without a packet moving.
  * A count of 0 in use (and none in TIME_WAIT, for TCP) proves a table empty without reading it.
+ * TIME_WAIT sockets are folded into one connection per addresses and server port (foldTimeWait).
  * The kernel walks its whole connection hash for each TCP table (262,144 buckets here: 8 to 10 ms
  * a table on the test machine, whatever the namespace holds), so a tick reads the namespaces
  * never read before (a table whose sockets are all listeners is not read at all), then the due
@@ -20,7 +22,7 @@
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
-import {namespaceOwner, type Connection, type ContainerInfo, type ListeningSocket, type NatConnection, type NetDevRow, type ProcessRef} from '../model.js';
+import {looksLikeServer, namespaceOwner, type Connection, type ContainerInfo, type ListeningSocket, type NatConnection, type NetDevRow, type ProcessRef} from '../model.js';
 import type {ConnectionsAction} from '../store/actions.js';
 import {isDnat, parseConntrack} from '../parsers/conntrack.js';
 import {parseConnections, stateName, timerName, USER_HZ} from '../parsers/proc-net-connections.js';
@@ -37,6 +39,8 @@ export interface ConnectionNamespace extends NamespaceRef {
 	readonly traceOwners: boolean;
 	/** Its listening sockets per table, as the socket collector last read them. */
 	readonly listeners?: Partial<Record<SocketFile, number>>;
+	/** The ports its TCP sockets listen on: a TIME_WAIT socket on one of them is the server's end. */
+	readonly tcpPorts?: ReadonlySet<number>;
 	/** Docker published some of its ports: DNAT may bring it connections (the host: it may make them). */
 	readonly published?: boolean;
 }
@@ -64,7 +68,8 @@ function sameConnections(a: readonly Connection[], b: readonly Connection[]): bo
 				x.txQueue === y.txQueue &&
 				x.rxQueue === y.rxQueue &&
 				x.timer === y.timer &&
-				x.retransmits === y.retransmits
+				x.retransmits === y.retransmits &&
+				x.count === y.count
 			);
 		})
 	);
@@ -117,6 +122,35 @@ export function toConnection(row: SocketRow): Connection {
 	};
 }
 
+/**
+ * TIME_WAIT sockets folded: one connection per proto, family, addresses and server port, with
+ * their count (Connection.count). A closed connection lingers in TIME_WAIT for a minute on the
+ * end that closed first, no process holds it, and its other end is gone: a server answering 5
+ * requests a second keeps 300 of them, which say no more together than their count does.
+ * Which end serves: the local port listens, or else looksLikeServer.
+ */
+export function foldTimeWait(connections: readonly Connection[], tcpPorts: ReadonlySet<number> = new Set()): Connection[] {
+	const kept: Connection[] = [];
+	const folded = new Map<string, {first: Connection; count: number; timerMs: number | null}>();
+	for (const c of connections) {
+		if (c.state !== 'time-wait' || c.proto !== 'tcp') {
+			kept.push(c);
+			continue;
+		}
+		const server = tcpPorts.has(c.localPort) || looksLikeServer(c.localPort, c.remotePort);
+		const localPort = server ? c.localPort : 0;
+		const remotePort = server ? 0 : c.remotePort;
+		const key = `${c.family} ${c.local} ${localPort} ${c.remote} ${remotePort}`;
+		const group = folded.get(key);
+		if (group) {
+			group.count += c.count ?? 1;
+			if (c.timerMs !== null && (group.timerMs === null || c.timerMs > group.timerMs)) group.timerMs = c.timerMs;
+		} else folded.set(key, {first: {...c, localPort, remotePort}, count: c.count ?? 1, timerMs: c.timerMs});
+	}
+	for (const {first, count, timerMs} of folded.values()) kept.push({...first, timerMs, count});
+	return kept;
+}
+
 /** Docker's DNAT connections of a conntrack table. */
 export function natConnections(text: string): NatConnection[] {
 	return parseConntrack(text)
@@ -134,6 +168,8 @@ export function natConnections(text: string): NatConnection[] {
 
 export class ConnectionCollector {
 	private readonly reads = new Map<string, Read>();
+	/** When each namespace's sockstat was last looked at. */
+	private readonly checked = new Map<string, number>();
 	private readonly owners = new Map<number, ProcessRef>();
 	private readonly unknown = new Map<number, number>();
 	/** Inodes of the traced namespaces, as last read. */
@@ -159,14 +195,14 @@ export class ConnectionCollector {
 		return join(this.proc, ...(ns.pid === null ? [] : [String(ns.pid)]), 'net', file);
 	}
 
-	private readNamespace(ns: NamespaceRef, files: readonly SocketFile[]): Connection[] {
+	private readNamespace(ns: ConnectionNamespace, files: readonly SocketFile[]): Connection[] {
 		const connections: Connection[] = [];
 		for (const file of files) {
 			const text = readProcFileOrNull(this.path(ns, file));
 			this.tables += 1;
 			if (text !== null) for (const row of parseConnections(text, file)) connections.push(toConnection(row));
 		}
-		return connections;
+		return foldTimeWait(connections, ns.tcpPorts);
 	}
 
 	/** The connections of the namespaces that were due; null when nothing was read and nothing changed. */
@@ -175,6 +211,7 @@ export class ConnectionCollector {
 		const gone = [...this.reads.keys()].filter(key => !wanted.has(key));
 		for (const key of gone) {
 			this.reads.delete(key);
+			this.checked.delete(key);
 			this.traced.delete(key);
 		}
 
@@ -186,14 +223,16 @@ export class ConnectionCollector {
 				this.traced.set(ns.key, last.connections.map(c => c.inode).filter(inode => inode !== 0));
 				this.untraced = true;
 			}
-			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
 			const fresh = !last || last.pid !== ns.pid;
 			const gap = ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
-			const spaced = last !== undefined && now - last.at >= gap;
-			const moved = spaced && counts.key !== last.counts;
-			const traffic = spaced && ns.packets !== last.packets;
-			const old = last !== undefined && last.connections.length > 0 && now - last.at >= MAX_AGE_MS;
+			const old = !fresh && last.connections.length > 0 && now - last.at >= MAX_AGE_MS;
+			// nothing else is due sooner than the gap after the last read, or after a look that found nothing due
+			if (!fresh && !old && now - Math.max(last.at, this.checked.get(ns.key) ?? -Infinity) < gap) continue;
+			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
+			const moved = !fresh && counts.key !== last.counts;
+			const traffic = !fresh && ns.packets !== last.packets;
 			if (fresh || moved || traffic || old) due.push({ns, counts, since: fresh ? -Infinity : last.at});
+			else this.checked.set(ns.key, now);
 		}
 		due.sort((a, b) => a.since - b.since);
 
@@ -267,17 +306,20 @@ export function connectionNamespaces(
 	const shared = new Set(all.filter(c => c.pid !== null && c.rawNetworkMode.startsWith('container:')).map(namespaceOwner));
 	const published = new Set(all.filter(c => c.ports.length > 0).map(c => c.id));
 	const listeners = new Map<string, Partial<Record<SocketFile, number>>>();
+	const tcpPorts = new Map<string, Set<number>>();
 	for (const s of listening) {
 		const counts = listeners.get(s.netns) ?? {};
 		const file: SocketFile = `${s.proto}${s.family === 6 ? '6' : ''}`;
 		counts[file] = (counts[file] ?? 0) + 1;
 		listeners.set(s.netns, counts);
+		if (s.proto === 'tcp') tcpPorts.set(s.netns, (tcpPorts.get(s.netns) ?? new Set()).add(s.port));
 	}
 	return refs.map(ref => ({
 		...ref,
 		packets: rows[ref.key]?.reduce((sum, row) => sum + row.rxPackets + row.txPackets, 0) ?? null,
 		traceOwners: ref.pid === null || shared.has(ref.key),
 		listeners: listeners.get(ref.key) ?? {},
+		tcpPorts: tcpPorts.get(ref.key) ?? new Set(),
 		published: published.has(ref.key),
 	}));
 }

@@ -1,8 +1,9 @@
 /**
  * TCP trouble per namespace: retransmissions, resets, and listen queue overflows, from
  * /proc/<pid>/net/snmp and netstat (two small files, no hash walk). Read only when packets moved
- * in the namespace since the last reading: no packet, no retransmission, no overflow. Rates are
- * per second between two readings; a namespace that went quiet gets one reading of zero rates.
+ * in the namespace since the last reading (no packet, no retransmission, no overflow), and no
+ * sooner than MIN_GAP_MS after it. Rates are per second between two readings; a namespace that
+ * went quiet gets one reading of zero rates.
  *
  * An overflow is evidence, not a guess: ListenOverflows went up between two readings of the same
  * namespace (the counters count since it was made, so the first reading only sets the base), and
@@ -14,6 +15,9 @@ import {tcpCounters, type TcpCounters} from '../parsers/proc-net-snmp.js';
 import {parseSockets, type SocketFile} from '../parsers/proc-net-sockets.js';
 import type {ConnectionNamespace} from './connections.js';
 import {readProcFileOrNull} from './procfs.js';
+
+/** A busy namespace moves packets at every sample: its counters are read every other one. */
+const MIN_GAP_MS = 2_000;
 
 interface Last {
 	readonly pid: number | null;
@@ -58,6 +62,7 @@ export class TcpStatsCollector {
 				}
 				continue;
 			}
+			if (same && mono - last.mono < MIN_GAP_MS) continue;
 			const counters = tcpCounters(readProcFileOrNull(this.path(ns, 'snmp')) ?? '', readProcFileOrNull(this.path(ns, 'netstat')) ?? '');
 			if (!counters) continue;
 			const seconds = same ? (mono - last.mono) / 1000 : 0;

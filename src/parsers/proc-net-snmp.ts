@@ -8,25 +8,25 @@
  *   TcpExt: 0 ... 54 54 ...
  */
 
-export type CounterGroups = Record<string, Record<string, number>>;
-
-export function parseCounterGroups(text: string): CounterGroups {
-	const groups: CounterGroups = {};
-	const lines = text.split('\n');
-	for (let i = 0; i + 1 < lines.length; i++) {
-		const names = lines[i]!.trim().split(/\s+/);
-		const values = lines[i + 1]!.trim().split(/\s+/);
-		const prefix = names[0];
-		if (!prefix?.endsWith(':') || values[0] !== prefix || names.length !== values.length) continue;
-		const group: Record<string, number> = {};
-		for (let k = 1; k < names.length; k++) {
-			const value = Number(values[k]);
-			if (Number.isFinite(value)) group[names[k]!] = value;
-		}
-		groups[prefix.slice(0, -1)] = group;
-		i++;
+/**
+ * One group's counters by name (`Tcp`, `TcpExt`), or null when the file has no such pair of
+ * lines. Only that group is split: netstat's TcpExt alone has over a hundred counters, and the
+ * file is read for every namespace that moved packets.
+ */
+export function counterGroup(text: string, name: string): Record<string, number> | null {
+	const prefix = `${name}: `;
+	const at = text.startsWith(prefix) ? 0 : text.indexOf(`\n${prefix}`) + 1;
+	if (at === 0 && !text.startsWith(prefix)) return null;
+	const lines = text.slice(at).split('\n', 2);
+	const names = lines[0]!.trim().split(/\s+/);
+	const values = (lines[1] ?? '').trim().split(/\s+/);
+	if (values[0] !== names[0] || names.length !== values.length) return null;
+	const group: Record<string, number> = {};
+	for (let k = 1; k < names.length; k++) {
+		const value = Number(values[k]);
+		if (Number.isFinite(value)) group[names[k]!] = value;
 	}
-	return groups;
+	return group;
 }
 
 /** The TCP counters netwatch watches; each counts since the namespace was made. */
@@ -45,8 +45,8 @@ export interface TcpCounters {
 
 /** The counters from snmp and netstat, or null when either lacks them. */
 export function tcpCounters(snmp: string, netstat: string): TcpCounters | null {
-	const tcp = parseCounterGroups(snmp)['Tcp'];
-	const ext = parseCounterGroups(netstat)['TcpExt'];
+	const tcp = counterGroup(snmp, 'Tcp');
+	const ext = counterGroup(netstat, 'TcpExt');
 	const values = [tcp?.['RetransSegs'], tcp?.['OutRsts'], tcp?.['EstabResets'], ext?.['ListenOverflows'], ext?.['ListenDrops']];
 	if (values.some(v => v === undefined)) return null;
 	const [retransSegs, outRsts, estabResets, listenOverflows, listenDrops] = values as number[];

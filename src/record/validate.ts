@@ -103,6 +103,7 @@ const connection = shape({
 	timerMs: nullable(num),
 	retransmits: num,
 	inode: num,
+	count: optional(num),
 });
 const nat = shape({proto: str, client: str, clientPort: num, published: str, publishedPort: num, target: str, targetPort: num});
 const tcpStats = shape({

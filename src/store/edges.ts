@@ -12,7 +12,7 @@
  * listener (`-container-ip`, `-container-port`); with DNAT the client's end and the container's
  * end do not mirror each other, and conntrack's original and reply tuples join them.
  */
-import {HOST_NS, type Connection, type ContainerInfo, type ListeningSocket, type NatConnection, type ProcessRef, type SocketProto} from '../model.js';
+import {HOST_NS, looksLikeServer, type Connection, type ContainerInfo, type ListeningSocket, type NatConnection, type ProcessRef, type SocketProto} from '../model.js';
 import type {State} from './state.js';
 import type {ContainerRef} from './relations.js';
 
@@ -28,7 +28,9 @@ export interface Via {
 	readonly port: number;
 }
 
-export interface ConnectionView extends Omit<Connection, 'inode'> {
+export interface ConnectionView extends Omit<Connection, 'inode' | 'count'> {
+	/** The sockets it stands for: 1, or TIME_WAIT sockets folded into one (Connection.count). */
+	readonly count: number;
 	/** in: it accepted the connection; out: it connected. */
 	readonly direction: 'in' | 'out';
 	readonly peer: Peer;
@@ -139,6 +141,8 @@ export function deriveConnections(input: ConnectionInput): Connections {
 	const find = (proto: SocketProto, local: string, localPort: number, remote: string, remotePort: number, ns: string | null): End | undefined =>
 		index.get(portsKey(proto, localPort, remotePort))?.find(o => o.c.local === local && o.c.remote === remote && (ns === null || o.ns === ns));
 	const mirror = (e: End): End | undefined => {
+		// folded TIME_WAIT sockets are many connections, whose other ends are gone
+		if (e.c.count !== undefined) return undefined;
 		// a loopback connection's two ends are in the same namespace, and only there
 		const ns = isLoopback(e.c.local) || isLoopback(e.c.remote) ? e.ns : null;
 		const other = find(e.c.proto, e.c.remote, e.c.remotePort, e.c.local, e.c.localPort, ns);
@@ -149,15 +153,16 @@ export function deriveConnections(input: ConnectionInput): Connections {
 	const byAddress = (e: End): Peer => {
 		const id = byIp.get(e.c.remote);
 		if (id) return containerPeer(id);
-		if (input.hostAddresses.has(e.c.remote) || (e.ns === HOST_NS && isLoopback(e.c.remote))) return {kind: 'host', pid: null, command: null};
+		if (isLoopback(e.c.remote) && e.ns !== HOST_NS) return containerPeer(e.ns);
+		if (input.hostAddresses.has(e.c.remote) || isLoopback(e.c.remote)) return {kind: 'host', pid: null, command: null};
 		return {kind: 'external', address: e.c.remote};
 	};
 	/**
 	 * The end is the server's: it listens on its local port; where its namespace's listeners are
-	 * not known (yet), its port is the lower and below the ephemeral range (32768 by default).
+	 * not known (yet), looksLikeServer says.
 	 */
 	const listens = (e: End): boolean => listening.get(e.ns)?.has(signed(e.c.proto, e.c.localPort)) ?? false;
-	const serves = (e: End): boolean => listens(e) || (e.c.localPort < e.c.remotePort && e.c.localPort < 32768);
+	const serves = (e: End): boolean => listens(e) || looksLikeServer(e.c.localPort, e.c.remotePort);
 
 	// docker-proxy: its accepted connections (clients) and its connections to the container
 	const proxyClients = new Map<number, Peer[]>();
@@ -179,8 +184,9 @@ export function deriveConnections(input: ConnectionInput): Connections {
 	const natPeer = new Map<End, {peer: Peer; via: Via; direction: 'in' | 'out'; port: number; edge: boolean}>();
 	for (const n of input.nat ?? []) {
 		const via: Via = {kind: 'dnat', address: n.published, port: n.publishedPort};
-		const server = find(n.proto, n.target, n.targetPort, n.client, n.clientPort, null);
-		const client = find(n.proto, n.client, n.clientPort, n.published, n.publishedPort, null);
+		// either end may be in TIME_WAIT, folded with others of its kind: the client's port is then 0
+		const server = find(n.proto, n.target, n.targetPort, n.client, n.clientPort, null) ?? find(n.proto, n.target, n.targetPort, n.client, 0, null);
+		const client = find(n.proto, n.client, n.clientPort, n.published, n.publishedPort, null) ?? find(n.proto, n.client, 0, n.published, n.publishedPort, null);
 		const target = byIp.get(n.target);
 		// the edge is counted once: at the container's end, or at the client's when the container's is not read
 		if (server) natPeer.set(server, {peer: client?.holder ?? {kind: 'external', address: n.client}, via, direction: 'in', port: n.targetPort, edge: true});
@@ -195,8 +201,9 @@ export function deriveConnections(input: ConnectionInput): Connections {
 	const addEdge = (client: Peer, server: Peer, port: number, via: Via | null, c: Connection): void => {
 		const key = `${peerKey(client)}>${peerKey(server)}|${c.proto}|${port}|${via ? `${via.kind}:${via.address}:${via.port}` : ''}`;
 		const entry = edges.get(key) ?? {edge: {proto: c.proto, client, server, port, via}, count: 0, states: {}};
-		entry.count += 1;
-		entry.states[c.state] = (entry.states[c.state] ?? 0) + 1;
+		const count = c.count ?? 1;
+		entry.count += count;
+		entry.states[c.state] = (entry.states[c.state] ?? 0) + count;
 		edges.set(key, entry);
 	};
 
@@ -258,6 +265,7 @@ export function deriveConnections(input: ConnectionInput): Connections {
 			timer: c.timer,
 			timerMs: c.timerMs,
 			retransmits: c.retransmits,
+			count: c.count ?? 1,
 			direction,
 			peer,
 			via,

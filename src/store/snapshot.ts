@@ -116,7 +116,7 @@ export function countStates(connections: readonly ConnectionView[]): ConnectionC
 	const counts = {established: 0, synSent: 0, timeWait: 0, closeWait: 0, other: 0};
 	for (const c of connections) {
 		const key = c.state === 'established' ? 'established' : c.state === 'syn-sent' ? 'synSent' : c.state === 'time-wait' ? 'timeWait' : c.state === 'close-wait' ? 'closeWait' : 'other';
-		counts[key] += 1;
+		counts[key] += c.count;
 	}
 	return counts;
 }

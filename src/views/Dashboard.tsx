@@ -7,7 +7,7 @@ import type {Alert} from '../model.js';
 import type {ContainerView, InterfaceView, Snapshot} from '../store/snapshot.js';
 import {containerTitle, hostBanner, modeBanner} from './describe.js';
 import {computeLayout, MIN_COLUMNS, MIN_ROWS, paneWidths, type Layout} from './layout.js';
-import {countsLabel, overflowLabel, tcpLabel} from './connection-rows.js';
+import {countsLabel, overflowLabel, socketCount, tcpLabel} from './connection-rows.js';
 import {AlertBanner} from './panes/AlertBanner.js';
 import {ConnectionsPane} from './panes/Connections.js';
 import {Caption, captionLines} from './panes/Caption.js';
@@ -135,7 +135,7 @@ export function Dashboard({model: m, keysAvailable, replay}: DashboardProps) {
 	const host = ui.showConnections ? (
 		<ConnectionsPane
 			title={`Host ${snapshot.hostname} · connections of host processes`}
-			banner={[`${snapshot.host.connections.length} connections`, snapshot.conntrack ? '' : 'no nf_conntrack: DNAT not followed', tcpLabel(snapshot.host.tcp)].filter(Boolean).join(' · ')}
+			banner={[`${socketCount(snapshot.host.connections)} connections`, snapshot.conntrack ? '' : 'no nf_conntrack: DNAT not followed', tcpLabel(snapshot.host.tcp)].filter(Boolean).join(' · ')}
 			warning={overflowLabel(snapshot.host.tcp)}
 			connections={snapshot.host.connections}
 			width={layout.host.width}

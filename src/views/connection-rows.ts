@@ -23,6 +23,11 @@ export function viaLabel(via: Via): string {
 	return `via ${via.kind === 'dnat' ? 'DNAT' : 'docker-proxy'} ${via.address.includes(':') ? `[${via.address}]` : via.address}:${via.port}`;
 }
 
+/** How many sockets the connections stand for (TIME_WAIT ones are folded). */
+export function socketCount(connections: readonly ConnectionView[]): number {
+	return connections.reduce((sum, c) => sum + c.count, 0);
+}
+
 /** `12 est · 1 syn-sent · 40 time-wait · 2 close-wait` (the states that have any). */
 export function countsLabel(c: ConnectionCounts): string {
 	const parts: [number, string][] = [
@@ -86,17 +91,20 @@ function shortVia(via: Via): string {
 	return `via ${via.kind === 'dnat' ? 'DNAT' : 'proxy'} :${via.port}`;
 }
 
+/** A port; 0 is the ports of TIME_WAIT sockets folded into one row (`*`, as netstat writes any). */
+const portLabel = (port: number): string => (port === 0 ? '*' : String(port));
+
 export function connectionRow(c: ConnectionView, cols: ConnectionColumns): Row {
-	const peer = `${peerLabel(c.peer)}${c.via ? ` ${shortVia(c.via)}` : ''}${c.proto === 'udp' ? ' (udp)' : ''}`;
+	const peer = `${c.count > 1 ? `${c.count}× ` : ''}${peerLabel(c.peer)}${c.via ? ` ${shortVia(c.via)}` : ''}${c.proto === 'udp' ? ' (udp)' : ''}`;
 	return [
 		[cell(c.direction === 'in' ? '←in' : '→out', DIR) + GAP, c.direction === 'in' ? 'accent' : 'plain'],
 		[cell(c.state, STATE), stateTone(c)],
 		[
 			GAP +
 				[
-					cell(String(c.localPort), PORT, 'right'),
+					cell(portLabel(c.localPort), PORT, 'right'),
 					cell(peer, cols.peer),
-					cell(String(c.remotePort), PORT, 'right'),
+					cell(portLabel(c.remotePort), PORT, 'right'),
 					cell(String(c.txQueue), QUEUE, 'right'),
 					cell(String(c.rxQueue), QUEUE, 'right'),
 				].join(GAP) +

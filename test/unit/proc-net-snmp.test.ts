@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest';
-import {parseCounterGroups, tcpCounters} from '../../src/parsers/proc-net-snmp.js';
+import {counterGroup, tcpCounters} from '../../src/parsers/proc-net-snmp.js';
 import {fixture} from '../helpers/fixtures.js';
 
 // fx17-ovf: busybox `nc -ll -p 80` (backlog 2), paused, and twelve clients (test/fixtures/README.md)
@@ -15,11 +15,15 @@ describe('tcpCounters', () => {
 		expect(tcpCounters(fixture('proc/ovf-snmp-after.txt'), fixture('proc/ovf-netstat-after.txt'))).toMatchObject({listenOverflows: 45, listenDrops: 45, retransSegs: 0});
 	});
 
-	it('reads every group of either file, and nothing from a mismatched pair of lines', () => {
-		const groups = parseCounterGroups(fixture('proc/ovf-snmp-after.txt'));
-		expect(Object.keys(groups)).toEqual(['Ip', 'Icmp', 'IcmpMsg', 'Tcp', 'Udp', 'UdpLite'].filter(k => k in groups));
-		expect(groups['Tcp']!['RtoMin']).toBe(200);
-		expect(parseCounterGroups('Tcp: A B\nTcp: 1\n')).toEqual({});
+	it('reads the one group asked for, and nothing from a mismatched pair of lines', () => {
+		const snmp = fixture('proc/ovf-snmp-after.txt');
+		expect(counterGroup(snmp, 'Tcp')!['RtoMin']).toBe(200);
+		// Udp's lines follow Tcp's: the group is not taken for a longer name's, or the other way round
+		expect(counterGroup(snmp, 'Udp')).toHaveProperty('InDatagrams');
+		expect(counterGroup(snmp, 'UdpLite')).not.toHaveProperty('RtoMin');
+		expect(counterGroup(snmp, 'Tc')).toBeNull();
+		expect(counterGroup('Tcp: A B\nTcp: 1\n', 'Tcp')).toBeNull();
+		expect(counterGroup('Tcp: A B\n', 'Tcp')).toBeNull();
 		expect(tcpCounters('', '')).toBeNull();
 	});
 });

@@ -44,8 +44,10 @@ describe('TcpStatsCollector', () => {
 		const collector = new TcpStatsCollector(proc);
 		reading('after');
 		expect(collector.sample(ns(10), 1_000, T0)!['ovf']!.overflow).toBeNull();
-		expect(collector.sample(ns(20), 2_000, T0 + 1_000)!['ovf']).toMatchObject({overflow: null, retransRate: 0});
-		expect(collector.sample(ns(30), 3_000, T0 + 2_000)).toBeNull();
+		// packets moved, but a second is too soon to read again
+		expect(collector.sample(ns(20), 2_000, T0 + 1_000)).toBeNull();
+		expect(collector.sample(ns(20), 3_000, T0 + 2_000)!['ovf']).toMatchObject({overflow: null, retransRate: 0});
+		expect(collector.sample(ns(30), 5_000, T0 + 4_000)).toBeNull();
 	});
 
 	it('reads nothing while no packet moved', () => {
