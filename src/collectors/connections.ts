@@ -5,9 +5,12 @@
  * namespace holds more than one container's processes.
  *
  * A table is read only when something says it may have changed, as the listeners' are:
- * - the namespace's sockstat counts (sockets in use, TIME_WAIT) moved: a connection came or went;
+ * - the namespace's sockstat counts of sockets in use moved: a connection came or went;
  * - packets moved on its interfaces (net/dev, read by the sampler anyway): a state, a queue or a
- *   retransmission changes only with packets;
+ *   retransmission changes only with packets. A busy server moves packets all the time, and its
+ *   reads find the same connections, only more or fewer in TIME_WAIT: each such read doubles the
+ *   time before packets alone make it due again, up to MAX_WAIT_MS; a read that finds anything
+ *   else brings it back;
  * either no sooner than MIN_GAP_MS after the last read (HOST_MIN_GAP_MS for the host's), and
  *   the counts are looked at no more often than that either;
  * - the last read is MAX_AGE_MS old and had connections: an application can read its receive
@@ -51,6 +54,8 @@ interface Read {
 	readonly counts: string;
 	readonly packets: number | null;
 	readonly connections: readonly Connection[];
+	/** How long after this read packets alone make the namespace due again. */
+	readonly wait: number;
 }
 
 /** The same connections in the same states, queues and timers (a timer's remaining time aside). */
@@ -75,8 +80,13 @@ function sameConnections(a: readonly Connection[], b: readonly Connection[]): bo
 	);
 }
 
+/** The connections but the TIME_WAIT ones (folded: they have a count), which only ever come and go. */
+const lasting = (connections: readonly Connection[]): Connection[] => connections.filter(c => c.count === undefined);
+
 const FILES: readonly SocketFile[] = ['tcp', 'tcp6', 'udp', 'udp6'];
 const MIN_GAP_MS = 2_000;
+/** The longest wait of a namespace whose reads keep finding the same connections. */
+const MAX_WAIT_MS = 16_000;
 const HOST_MIN_GAP_MS = 3_000;
 const MAX_AGE_MS = 60_000;
 const TICK_BUDGET_MS = 4;
@@ -85,16 +95,17 @@ const UNKNOWN_RETRY_MS = 10_000;
 const CONNTRACK_EVERY_MS = 2_000;
 
 /**
- * The per-namespace counts of sockstat and sockstat6 (`TCP 3 1|UDP 0 |TCP6 2 |UDP6 0 `: in use,
- * TIME_WAIT), and the tables they say hold connections: more sockets in use than listeners (all,
- * when the counts are missing). A server that nobody is connected to costs no read.
+ * The per-namespace counts of sockets in use in sockstat and sockstat6 (`TCP 3|UDP 0|TCP6 2|UDP6 0`),
+ * and the tables they say hold connections: more sockets in use than listeners, or TIME_WAIT
+ * ones for TCP (all, when the counts are missing). A server that nobody is connected to costs no
+ * read. TIME_WAIT is not in the key: sockets that come and go in it alone are no new connection.
  */
 export function namespaceCounts(text: string, listeners: Partial<Record<SocketFile, number>> = {}): {key: string; files: readonly SocketFile[]} {
 	const parts: string[] = [];
 	const inUse = new Map<string, number>();
 	let timeWait = 0;
 	for (const match of text.matchAll(/^(TCP6?|UDP6?): inuse (\d+)(?: orphan \d+ tw (\d+))?/gm)) {
-		parts.push(`${match[1]} ${match[2]} ${match[3] ?? ''}`);
+		parts.push(`${match[1]} ${match[2]}`);
 		inUse.set(match[1]!.toLowerCase(), Number(match[2]));
 		timeWait += Number(match[3] ?? 0);
 	}
@@ -230,7 +241,7 @@ export class ConnectionCollector {
 			if (!fresh && !old && now - Math.max(last.at, this.checked.get(ns.key) ?? -Infinity) < gap) continue;
 			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
 			const moved = !fresh && counts.key !== last.counts;
-			const traffic = !fresh && ns.packets !== last.packets;
+			const traffic = !fresh && ns.packets !== last.packets && now - last.at >= last.wait;
 			if (fresh || moved || traffic || old) due.push({ns, counts, since: fresh ? -Infinity : last.at});
 			else this.checked.set(ns.key, now);
 		}
@@ -244,9 +255,13 @@ export class ConnectionCollector {
 			const connections = this.readNamespace(ns, counts.files);
 			wereRead.add(ns.key);
 			const last = this.reads.get(ns.key);
+			const fresh = !last || last.pid !== ns.pid;
 			// what did not change is not sent again (a recording would carry it at every read)
-			if (!last || last.pid !== ns.pid || !sameConnections(last.connections, connections)) read[ns.key] = connections;
-			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, connections});
+			if (fresh || !sameConnections(last.connections, connections)) read[ns.key] = connections;
+			// the same connections again, TIME_WAIT aside: packets alone are worth less and less
+			const steady = !fresh && sameConnections(lasting(last.connections), lasting(connections));
+			const wait = steady ? Math.min(last.wait * 2, MAX_WAIT_MS) : ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
+			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, connections, wait});
 			if (ns.traceOwners) this.traced.set(ns.key, connections.map(c => c.inode).filter(inode => inode !== 0));
 		}
 

@@ -30,9 +30,9 @@ beforeEach(() => {
 afterEach(() => rmSync(proc, {recursive: true, force: true}));
 
 describe('namespaceCounts', () => {
-	it('keeps the per-namespace counts (in use, TIME_WAIT), not the machine-wide alloc and mem', () => {
+	it('keeps the per-namespace counts in use, not the machine-wide alloc and mem (TIME_WAIT only says which tables to read)', () => {
 		const counts = namespaceCounts(`${fixture('proc/conn-host-sockstat.txt')}\n${fixture('proc/conn-host-sockstat6.txt')}`);
-		expect(counts).toEqual({key: 'TCP 10 1|UDP 1 |TCP6 3 |UDP6 1 ', files: ['tcp', 'tcp6', 'udp', 'udp6']});
+		expect(counts).toEqual({key: 'TCP 10|UDP 1|TCP6 3|UDP6 1', files: ['tcp', 'tcp6', 'udp', 'udp6']});
 		// fx17-u2: nothing in UDP6 (nor TCP6, but TIME_WAIT is counted for both families)
 		const u2 = namespaceCounts(`${fixture('proc/conn-u2-sockstat.txt')}\n${fixture('proc/conn-u2-sockstat6.txt')}`);
 		expect(u2.files).toEqual(['tcp', 'udp']);
@@ -68,9 +68,11 @@ describe('ConnectionCollector', () => {
 		// read again, and the same connections: nothing to send
 		expect(collector.sample(ns(150), T0 + 2_000)).toBeNull();
 		expect(collector.tablesRead).toBeGreaterThan(tables);
-		// fx17-cli's table in its place: one connection instead of three
+		// fx17-cli's table in its place: one connection instead of three, found once packets are
+		// worth a read again (4 s after one that found the same connections)
 		writeFileSync(join(proc, '6556', 'net', 'tcp'), fixture('proc/conn-cli-tcp.txt'));
-		expect(collector.sample(ns(200), T0 + 4_000)?.read['u2']).toHaveLength(1);
+		expect(collector.sample(ns(200), T0 + 4_000)).toBeNull();
+		expect(collector.sample(ns(250), T0 + 6_000)?.read['u2']).toHaveLength(1);
 	});
 
 	it('reads again when the counts in sockstat moved (two seconds after the last read), and not at all when they say empty', () => {
@@ -82,6 +84,22 @@ describe('ConnectionCollector', () => {
 		expect(collector.sample(ns(100), T0 + 1_999)).toBeNull();
 		expect(collector.sample(ns(100), T0 + 2_000)?.read).toEqual({u2: []});
 		expect(collector.tablesRead).toBe(tables);
+	});
+
+	it('waits longer and longer while packets move and its reads find the same connections, and no longer once one differs', () => {
+		const collector = new ConnectionCollector(proc);
+		const reads: number[] = [];
+		let packets = 100;
+		for (let t = 0; t <= 30_000; t += 1_000) {
+			if (t === 21_000) writeFileSync(join(proc, '6556', 'net', 'tcp'), fixture('proc/conn-cli-tcp.txt'));
+			// the table changed, and sockstat says so
+			if (t === 21_000) writeFileSync(join(proc, '6556', 'net', 'sockstat'), 'TCP: inuse 1 orphan 0 tw 0 alloc 28 mem 340\nUDP: inuse 0 mem 0\n');
+			const before = collector.tablesRead;
+			collector.sample(ns((packets += 10)), T0 + t);
+			if (collector.tablesRead > before) reads.push(t);
+		}
+		// 2, 4, 8 s apart; then the change is read at the next look at the counts, and 2 s after it again
+		expect(reads).toEqual([0, 2_000, 6_000, 14_000, 22_000, 24_000, 28_000]);
 	});
 
 	it('reads a namespace that had connections again after a minute, without any sign', () => {
@@ -106,7 +124,8 @@ describe('ConnectionCollector', () => {
 		writeFileSync(join(proc, 'net', 'nf_conntrack'), fixture('proc/conntrack.txt'));
 		// a namespace without published ports gives no reason to read conntrack
 		expect(collector.sample(ns(200), T0 + 3_000)?.nat).toBeUndefined();
-		expect(collector.sample(ns(300, true), T0 + 6_000)?.nat).toEqual([
+		// read again once packets are worth it: 4 s after a read that found the same connections
+		expect(collector.sample(ns(300, true), T0 + 7_000)?.nat).toEqual([
 			{proto: 'tcp', client: '172.17.0.1', clientPort: 46628, published: '172.17.0.1', publishedPort: 8403, target: '172.17.0.2', targetPort: 80},
 		]);
 	});
