@@ -20,6 +20,8 @@ const USAGE = `usage: npm run bench -- [--containers N] [--seconds S] [--runs R]
   --frame-only    only the frame's cost (no Docker, no containers): its figures to stdout
   --keys-only     only key-to-screen during a flood of events, beside cat's: its figures to stdout
   --side-only     only netwatch and docker stats side by side (N containers, R runs): the first table to stdout
+  --scale N       only the scale case (not for CI): N sleeping containers (1000, say) against 30 in the
+                  same run: the collectors' tick, a frame, netwatch's CPU while idle, its peak RSS
 
 Environment: NETWATCH_BENCH_RUN names the run (its containers' label value and names; random by
 default), NETWATCH_BENCH_PORT the first host port of the alert-latency runs (default 18300).
@@ -37,6 +39,7 @@ function options() {
 				'frame-only': {type: 'boolean', default: false},
 				'keys-only': {type: 'boolean', default: false},
 				'side-only': {type: 'boolean', default: false},
+				scale: {type: 'string'},
 				help: {type: 'boolean', short: 'h', default: false},
 			},
 		}).values;
@@ -51,8 +54,8 @@ if (values.help) {
 	console.log(USAGE);
 	process.exit(0);
 }
-for (const name of ['containers', 'seconds', 'runs']) {
-	if (!/^[1-9]\d*$/.test(values[name])) {
+for (const name of ['containers', 'seconds', 'runs', 'scale']) {
+	if (values[name] !== undefined && !/^[1-9]\d*$/.test(values[name])) {
 		console.error(`bench: --${name} takes a positive whole number, not "${values[name]}"`);
 		process.exit(2);
 	}
@@ -130,12 +133,13 @@ const run = promisify(execFile);
 /** The `docker run` under way, if any: an interrupted kit waits for it before it removes. */
 let starting = Promise.resolve();
 
-/** `count` containers named NAME-prefix-0, …; one at a time, and none once the kit is interrupted. */
-async function startContainers(count, prefix, command) {
+/** `count` containers named NAME-prefix-0, …; `parallel` at a time, and none once the kit is interrupted. */
+async function startContainers(count, prefix, command, parallel = 1) {
 	const ids = [];
-	for (let i = 0; i < count && !interrupted; i++) {
-		starting = run('docker', ['run', '-d', '--name', `${NAME}${prefix}-${i}`, '--label', `${LABEL}=${RUN}`, IMAGE, 'sh', '-c', command]);
-		ids.push((await starting).stdout.trim());
+	for (let i = 0; i < count && !interrupted; i += parallel) {
+		const batch = Array.from({length: Math.min(parallel, count - i)}, (_, k) => run('docker', ['run', '-d', '--name', `${NAME}${prefix}-${i + k}`, '--label', `${LABEL}=${RUN}`, IMAGE, 'sh', '-c', command]));
+		starting = Promise.all(batch);
+		ids.push(...(await starting).map(r => r.stdout.trim()));
 	}
 	return ids;
 }
@@ -327,12 +331,12 @@ async function toolsSideBySide() {
 	return {netwatch: summary('netwatch'), dockerStats: summary('docker stats'), perRun: Object.fromEntries(windows.map(name => [name, results[name].map(x => x.daemon)]))};
 }
 
-/** The collectors' CPU per tick, and systeminformation's networkStats() for the same host. */
-function collectorCost() {
-	return runNode(collectorScript());
+/** The collectors' CPU per tick, and (unless not wanted) systeminformation's networkStats() for the same host. */
+function collectorCost({baseline = true} = {}) {
+	return runNode(collectorScript(baseline));
 }
 
-function collectorScript() {
+function collectorScript(withBaseline) {
 	const url = path => JSON.stringify(new URL(path, import.meta.url).href);
 	return `
 		import {readFileSync, existsSync} from 'node:fs';
@@ -366,9 +370,9 @@ function collectorScript() {
 			const used = process.cpuUsage(before);
 			ticks.push((used.user + used.system) / 1000);
 		}
-		await si.networkStats('*');
 		const baseline = [];
-		for (let i = 0; i < 3; i++) {
+		if (${withBaseline}) await si.networkStats('*');
+		for (let i = 0; i < (${withBaseline} ? 3 : 0); i++) {
 			await new Promise(r => setTimeout(r, 600));
 			const before = process.cpuUsage();
 			const kids = children();
@@ -721,6 +725,54 @@ async function sideOnly() {
 	}
 }
 
+/**
+ * The scale case: the same figures with 30 sleeping containers and with SCALE, in one run, so
+ * that each is a ratio to its own small case; a cost that grows faster than the count (more than
+ * SCALE / 30 times) is said to.
+ */
+async function scaleOnly() {
+	const SCALE = Number(values.scale);
+	const figures = [];
+	try {
+		for (const [size, prefix] of [[30, '-a'], [SCALE, '-b']]) {
+			const have = figures.at(-1)?.size ?? 0;
+			log(`starting ${size - have} sleeping containers (${size} in all)`);
+			await startContainers(size - have, prefix, 'sleep 86400', 8);
+			if (interrupted) return;
+			await sleep(5000);
+			const running = docker('ps', '-q').split('\n').filter(Boolean).length;
+			log(`collector cost per tick, ${running} running`);
+			// no systeminformation beside it: at 1,000 containers one networkStats('*') takes minutes
+			const tick = median((await collectorCost({baseline: false})).ticks);
+			log(`netwatch for ${SECONDS} s`);
+			const shown = new RegExp(`\\b${running} running`);
+			const nw = await runInPty(BIN, [], SECONDS, {ready: screen => shown.test(screen), stop: child => child.write('q')});
+			figures.push({size, running, tick, idle: ((nw.own - nw.ownSettled) / (SECONDS - SETTLED_S)) * 1000, rss: nw.rss, firstFrame: nw.readyAt === null ? Infinity : nw.readyAt / 1000});
+		}
+		log('render cost');
+		const render = await renderCost(SCALE);
+		const [small, big] = figures;
+		const grows = (a, b) => (b / a > SCALE / 30 ? `grows faster than the count (${fmt(b / a, 1)}× for ${fmt(SCALE / 30, 1)}× the containers)` : '');
+		const rows = [
+			[`collectors' tick (CPU ms)`, fmt(small.tick), fmt(big.tick), ratio(big.tick, small.tick), '≤ 50 ms', verdict(big.tick <= 50), grows(small.tick, big.tick)],
+			['one frame (ms)', fmt(render.small), fmt(render.big), ratio(render.big, render.small), '≤ 40 ms', verdict(render.big <= 40), grows(render.small, render.big)],
+			[`netwatch's CPU per second while idle, after the first ${SETTLED_S} s (ms)`, fmt(small.idle, 1), fmt(big.idle, 1), ratio(big.idle, small.idle), '≤ 50 ms (5% of a core)', verdict(big.idle <= 50), grows(small.idle, big.idle)],
+			['peak RSS (MB)', fmt(small.rss, 1), fmt(big.rss, 1), ratio(big.rss, small.rss), '≤ 128 MB', verdict(big.rss <= 128), grows(small.rss, big.rss)],
+			['start to a frame that counts every container (s)', fmt(small.firstFrame), fmt(big.firstFrame), ratio(big.firstFrame, small.firstFrame), '', '', ''],
+		];
+		console.log(JSON.stringify({figures, render}));
+		console.log(`Measured ${new Date().toISOString().slice(0, 10)} on ${machine()}; load average (1 min) ${fmt(LOAD_AT_START)} at the start, ${fmt(loadavg()[0])} at the end.
+Sleeping busybox containers (${small.running} and ${big.running} running on the engine); netwatch ran ${SECONDS} s in a ${COLS}x${ROWS} pseudo-terminal at each size.
+
+| figure | 30 containers | ${SCALE} containers | ratio | target |  | growth |
+|---|---|---|---|---|---|---|
+${rows.map(r => `| ${r.join(' | ')} |`).join('\n')}`);
+	} finally {
+		log('removing the containers');
+		removeContainers();
+	}
+}
+
 async function frameOnly() {
 	const rows = [];
 	for (let run = 0; run < RUNS; run++) rows.push(await renderCost(500));
@@ -729,7 +781,7 @@ async function frameOnly() {
 	console.log(frameRows({big: med('big'), grouped: med('grouped'), small: med('small')}, 500).map(r => `| ${r.join(' | ')} |`).join('\n'));
 }
 
-(values['frame-only'] ? frameOnly() : values['keys-only'] ? keysOnly() : values['side-only'] ? sideOnly() : main()).catch(error => {
+(values['frame-only'] ? frameOnly() : values['keys-only'] ? keysOnly() : values['side-only'] ? sideOnly() : values.scale ? scaleOnly() : main()).catch(error => {
 	console.error(`bench: ${error.message}`);
 	removeContainers();
 	process.exit(1);
