@@ -5,7 +5,8 @@
  * namespace holds more than one container's processes.
  *
  * A table is read only when something says it may have changed, as the listeners' are:
- * - the namespace's sockstat counts of sockets in use moved: a connection came or went;
+ * - the namespace's sockstat counts of sockets in use moved: a connection came or went (they
+ *   are looked at only when packets moved: no connection comes or goes without one);
  * - packets moved on its interfaces (net/dev, read by the sampler anyway): a state, a queue or a
  *   retransmission changes only with packets. A busy server moves packets all the time, and its
  *   reads find the same connections, only more or fewer in TIME_WAIT: each such read doubles the
@@ -237,11 +238,14 @@ export class ConnectionCollector {
 			const fresh = !last || last.pid !== ns.pid;
 			const gap = ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
 			const old = !fresh && last.connections.length > 0 && now - last.at >= MAX_AGE_MS;
+			// no packet moved since the last read: no connection came, went or changed (TIME_WAIT ones
+			// expire: `old` reads those), and a namespace where nothing runs costs nothing
+			const still = !fresh && ns.packets !== null && ns.packets === last.packets;
 			// nothing else is due sooner than the gap after the last read, or after a look that found nothing due
-			if (!fresh && !old && now - Math.max(last.at, this.checked.get(ns.key) ?? -Infinity) < gap) continue;
+			if (!fresh && !old && (still || now - Math.max(last.at, this.checked.get(ns.key) ?? -Infinity) < gap)) continue;
 			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
 			const moved = !fresh && counts.key !== last.counts;
-			const traffic = !fresh && ns.packets !== last.packets && now - last.at >= last.wait;
+			const traffic = !fresh && !still && now - last.at >= last.wait;
 			if (fresh || moved || traffic || old) due.push({ns, counts, since: fresh ? -Infinity : last.at});
 			else this.checked.set(ns.key, now);
 		}

@@ -75,15 +75,30 @@ describe('ConnectionCollector', () => {
 		expect(collector.sample(ns(250), T0 + 6_000)?.read['u2']).toHaveLength(1);
 	});
 
-	it('reads again when the counts in sockstat moved (two seconds after the last read), and not at all when they say empty', () => {
+	it('reads again when the counts in sockstat moved, before packets alone would, and no table when they say empty', () => {
 		const collector = new ConnectionCollector(proc);
 		collector.sample(ns(100), T0);
+		// the same connections again: packets alone now wait 4 s
+		expect(collector.sample(ns(110), T0 + 2_000)).toBeNull();
 		writeFileSync(join(proc, '6556', 'net', 'sockstat'), 'TCP: inuse 0 orphan 0 tw 0 alloc 28 mem 340\nUDP: inuse 0 mem 0\n');
 		writeFileSync(join(proc, '6556', 'net', 'sockstat6'), 'TCP6: inuse 0\nUDP6: inuse 0\n');
 		const tables = collector.tablesRead;
-		expect(collector.sample(ns(100), T0 + 1_999)).toBeNull();
-		expect(collector.sample(ns(100), T0 + 2_000)?.read).toEqual({u2: []});
+		expect(collector.sample(ns(120), T0 + 3_999)).toBeNull();
+		expect(collector.sample(ns(120), T0 + 4_000)?.read).toEqual({u2: []});
 		expect(collector.tablesRead).toBe(tables);
+	});
+
+	it('looks at nothing, sockstat included, while no packet moved', () => {
+		const collector = new ConnectionCollector(proc);
+		collector.sample(ns(100), T0);
+		rmSync(join(proc, '6556', 'net', 'sockstat'));
+		rmSync(join(proc, '6556', 'net', 'sockstat6'));
+		const tables = collector.tablesRead;
+		expect(collector.sample(ns(100), T0 + 10_000)).toBeNull();
+		expect(collector.tablesRead).toBe(tables);
+		// packets moved: the counts are looked at, and without them every table is read
+		collector.sample(ns(110), T0 + 12_000);
+		expect(collector.tablesRead).toBe(tables + 4);
 	});
 
 	it('waits longer and longer while packets move and its reads find the same connections, and no longer once one differs', () => {
