@@ -67,6 +67,11 @@ const graphemes = new Intl.Segmenter();
 /** Widths of the characters seen so far: a dashboard shows the same few again and again. */
 const widths = new Map<string, number>();
 
+/** Terminal columns of a text: one a character when it is printable ASCII, as most are. */
+export function textWidth(text: string): number {
+	return PRINTABLE_ASCII.test(text) ? text.length : stringWidth(text);
+}
+
 function graphemeWidth(grapheme: string): number {
 	let width = widths.get(grapheme);
 	if (width === undefined) {

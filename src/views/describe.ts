@@ -7,6 +7,7 @@ import type {ContainerView, InterfaceView} from '../store/snapshot.js';
 import {isQuietAction} from '../parsers/docker-events.js';
 import type {EventEntry} from '../store/state.js';
 import type {DockerStatus} from '../model.js';
+import {textWidth} from '../util/format.js';
 
 /**
  * `unix:///run/user/1000/docker.sock (context rootless)`: where the engine is, and who said so;
@@ -140,4 +141,9 @@ export function isShownEvent(entry: EventEntry): boolean {
 /** `vethdf6190c → web1`, or the name alone. */
 export function interfaceLabel(i: InterfaceView): string {
 	return i.container ? `${i.name} → ${i.container.name}` : i.name;
+}
+
+/** interfaceLabel's width in columns, measured by part (the arrow takes one): the names are mostly ASCII, the arrow never. */
+export function interfaceLabelWidth(i: InterfaceView): number {
+	return i.container ? textWidth(i.name) + 3 + textWidth(i.container.name) : textWidth(i.name);
 }

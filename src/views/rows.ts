@@ -8,12 +8,11 @@ import {summarize, type ServiceSummary} from '../store/services.js';
 import type {ContainerView, FleetView, InterfaceView} from '../store/snapshot.js';
 import type {EventEntry} from '../store/state.js';
 import {nanoToMillis} from '../parsers/docker-events.js';
-import stringWidth from 'string-width';
 import wrapAnsi from 'wrap-ansi';
 import {cell, clock, formatRate, formatTotal, sparkline, type RateUnit} from '../util/format.js';
 import {sanitize} from '../util/sanitize.js';
 import {retransLabel} from './connection-rows.js';
-import {eventLabel, eventTone, interfaceLabel, modeLabel, portsLabel, stateLabel} from './describe.js';
+import {eventLabel, eventTone, interfaceLabel, interfaceLabelWidth, modeLabel, portsLabel, stateLabel} from './describe.js';
 import type {Tone} from './theme.js';
 import type {SortKey} from './ui-state.js';
 
@@ -55,7 +54,9 @@ export function interfaceColumns(inner: number, longest = NAME_DEFAULT): Interfa
 
 /** The width of the longest label among these interfaces. */
 export function longestLabel(interfaces: readonly InterfaceView[]): number {
-	return Math.max(0, ...interfaces.map(i => stringWidth(interfaceLabel(i))));
+	// every interface, not the rows shown (the column keeps its width while scrolling): a host
+	// with 1,000 containers has 1,000 veths, measured at every frame
+	return Math.max(0, ...interfaces.map(interfaceLabelWidth));
 }
 
 const STATE_SHORT: Record<string, string> = {up: 'up', down: 'down', unknown: 'unkn', lowerlayerdown: 'lldn', dormant: 'dorm', notpresent: 'gone', testing: 'test'};

@@ -1,6 +1,8 @@
 import stringWidth from 'string-width';
 import {describe, expect, it} from 'vitest';
-import {ago, cell, formatRate, formatTotal, sparkline} from '../../src/util/format.js';
+import {ago, cell, formatRate, formatTotal, sparkline, textWidth} from '../../src/util/format.js';
+import {interfaceLabel, interfaceLabelWidth} from '../../src/views/describe.js';
+import type {InterfaceView} from '../../src/store/snapshot.js';
 
 describe('formatRate', () => {
 	it('scales automatically and keeps a fixed width', () => {
@@ -72,5 +74,22 @@ describe('ago', () => {
 		expect(ago(0, 5_000)).toBe('5s');
 		expect(ago(0, 125_000)).toBe('2m');
 		expect(ago(0, 7_200_000)).toBe('2h');
+	});
+});
+
+describe('textWidth and interfaceLabelWidth', () => {
+	const labels: [string, string | null][] = [
+		['veth1a2b3c4', 'web-1'],
+		['eth0', null],
+		['veth9', '日本語'],
+		['wlan😀', 'café'],
+	];
+
+	it("agree with string-width on every label, ASCII or not, with or without a container's arrow", () => {
+		for (const [name, container] of labels) {
+			const i = {name, container: container === null ? null : {id: 'x', name: container}} as unknown as InterfaceView;
+			expect(interfaceLabelWidth(i)).toBe(stringWidth(interfaceLabel(i)));
+			expect(textWidth(name)).toBe(stringWidth(name));
+		}
 	});
 });
