@@ -401,12 +401,18 @@ const EPHEMERAL_FROM = 32768;
 
 /**
  * Whether the end whose ports these are is the server's, when its namespace's listeners do not
- * say: its port is the lower and below the ephemeral range. A folded TIME_WAIT end says by the
- * port that is 0 (the client's).
+ * say: its port is the lower and below the ephemeral range.
  */
-export function looksLikeServer(localPort: number, remotePort: number): boolean {
-	if (remotePort === 0 || localPort === 0) return remotePort === 0;
+function looksLikeServer(localPort: number, remotePort: number): boolean {
 	return localPort < remotePort && localPort < EPHEMERAL_FROM;
+}
+
+/**
+ * Whether a connection's end is the server's: its local port listens (`listens`), or else its
+ * ports look like it. A folded TIME_WAIT end says by the port that is 0: the client's.
+ */
+export function isServerEnd(c: Pick<Connection, 'localPort' | 'remotePort' | 'count'>, listens: boolean): boolean {
+	return c.count !== undefined ? c.remotePort === 0 : listens || looksLikeServer(c.localPort, c.remotePort);
 }
 
 /** A process that holds sockets. */

@@ -8,7 +8,8 @@
  * - the namespace's sockstat counts of sockets in use moved: a connection came or went (they
  *   are looked at only when packets moved: no connection comes or goes without one);
  * - packets moved on its interfaces (net/dev, read by the sampler anyway): a state, a queue or a
- *   retransmission changes only with packets. A busy server moves packets all the time, and its
+ *   retransmission changes only with packets. TIME_WAIT sockets expire without one: the namespace
+ *   is due when the last one read has gone. A busy server moves packets all the time, and its
  *   reads find the same connections, only more or fewer in TIME_WAIT: each such read doubles the
  *   time before packets alone make it due again, up to MAX_WAIT_MS; a read that finds anything
  *   else brings it back;
@@ -26,7 +27,7 @@
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
-import {looksLikeServer, namespaceOwner, type Connection, type ContainerInfo, type ListeningSocket, type NatConnection, type NetDevRow, type ProcessRef} from '../model.js';
+import {isServerEnd, namespaceOwner, type Connection, type ContainerInfo, type ListeningSocket, type NatConnection, type NetDevRow, type ProcessRef} from '../model.js';
 import type {ConnectionsAction} from '../store/actions.js';
 import {isDnat, parseConntrack} from '../parsers/conntrack.js';
 import {parseConnections, stateName, timerName, USER_HZ} from '../parsers/proc-net-connections.js';
@@ -57,6 +58,8 @@ interface Read {
 	readonly connections: readonly Connection[];
 	/** How long after this read packets alone make the namespace due again. */
 	readonly wait: number;
+	/** When its last TIME_WAIT socket expires, as the read found them (Infinity without any). */
+	readonly expires: number;
 }
 
 /** The same connections in the same states, queues and timers (a timer's remaining time aside). */
@@ -139,7 +142,7 @@ export function toConnection(row: SocketRow): Connection {
  * their count (Connection.count). A closed connection lingers in TIME_WAIT for a minute on the
  * end that closed first, no process holds it, and its other end is gone: a server answering 5
  * requests a second keeps 300 of them, which say no more together than their count does.
- * Which end serves: the local port listens, or else looksLikeServer.
+ * Which end serves: isServerEnd.
  */
 export function foldTimeWait(connections: readonly Connection[], tcpPorts: ReadonlySet<number> = new Set()): Connection[] {
 	const kept: Connection[] = [];
@@ -149,7 +152,7 @@ export function foldTimeWait(connections: readonly Connection[], tcpPorts: Reado
 			kept.push(c);
 			continue;
 		}
-		const server = tcpPorts.has(c.localPort) || looksLikeServer(c.localPort, c.remotePort);
+		const server = isServerEnd(c, tcpPorts.has(c.localPort));
 		const localPort = server ? c.localPort : 0;
 		const remotePort = server ? 0 : c.remotePort;
 		const key = `${c.family} ${c.local} ${localPort} ${c.remote} ${remotePort}`;
@@ -237,7 +240,8 @@ export class ConnectionCollector {
 			}
 			const fresh = !last || last.pid !== ns.pid;
 			const gap = ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
-			const old = !fresh && last.connections.length > 0 && now - last.at >= MAX_AGE_MS;
+			// TIME_WAIT sockets go without a packet: read again once the last one read has gone
+			const old = !fresh && last.connections.length > 0 && (now - last.at >= MAX_AGE_MS || now >= last.expires);
 			// no packet moved since the last read: no connection came, went or changed (TIME_WAIT ones
 			// expire: `old` reads those), and a namespace where nothing runs costs nothing
 			const still = !fresh && ns.packets !== null && ns.packets === last.packets;
@@ -265,7 +269,8 @@ export class ConnectionCollector {
 			// the same connections again, TIME_WAIT aside: packets alone are worth less and less
 			const steady = !fresh && sameConnections(lasting(last.connections), lasting(connections));
 			const wait = steady ? Math.min(last.wait * 2, MAX_WAIT_MS) : ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
-			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, connections, wait});
+			const expires = now + Math.max(-Infinity, ...connections.map(c => (c.count === undefined ? -Infinity : (c.timerMs ?? 0))));
+			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, connections, wait, expires: Number.isFinite(expires) ? expires : Infinity});
 			if (ns.traceOwners) this.traced.set(ns.key, connections.map(c => c.inode).filter(inode => inode !== 0));
 		}
 

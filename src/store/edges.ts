@@ -12,7 +12,7 @@
  * listener (`-container-ip`, `-container-port`); with DNAT the client's end and the container's
  * end do not mirror each other, and conntrack's original and reply tuples join them.
  */
-import {HOST_NS, looksLikeServer, type Connection, type ContainerInfo, type ListeningSocket, type NatConnection, type ProcessRef, type SocketProto} from '../model.js';
+import {HOST_NS, isServerEnd, type Connection, type ContainerInfo, type ListeningSocket, type NatConnection, type ProcessRef, type SocketProto} from '../model.js';
 import type {State} from './state.js';
 import type {ContainerRef} from './relations.js';
 
@@ -159,10 +159,10 @@ export function deriveConnections(input: ConnectionInput): Connections {
 	};
 	/**
 	 * The end is the server's: it listens on its local port; where its namespace's listeners are
-	 * not known (yet), looksLikeServer says.
+	 * not known (yet), isServerEnd says by its ports.
 	 */
 	const listens = (e: End): boolean => listening.get(e.ns)?.has(signed(e.c.proto, e.c.localPort)) ?? false;
-	const serves = (e: End): boolean => listens(e) || looksLikeServer(e.c.localPort, e.c.remotePort);
+	const serves = (e: End): boolean => isServerEnd(e.c, listens(e));
 
 	// docker-proxy: its accepted connections (clients) and its connections to the container
 	const proxyClients = new Map<number, Peer[]>();
@@ -185,14 +185,17 @@ export function deriveConnections(input: ConnectionInput): Connections {
 	for (const n of input.nat ?? []) {
 		const via: Via = {kind: 'dnat', address: n.published, port: n.publishedPort};
 		// either end may be in TIME_WAIT, folded with others of its kind: the client's port is then 0
-		const server = find(n.proto, n.target, n.targetPort, n.client, n.clientPort, null) ?? find(n.proto, n.target, n.targetPort, n.client, 0, null);
+		const exact = find(n.proto, n.target, n.targetPort, n.client, n.clientPort, null);
+		const server = exact ?? find(n.proto, n.target, n.targetPort, n.client, 0, null);
 		const client = find(n.proto, n.client, n.clientPort, n.published, n.publishedPort, null) ?? find(n.proto, n.client, 0, n.published, n.publishedPort, null);
 		const target = byIp.get(n.target);
 		// the edge is counted once: at the container's end, or at the client's when the container's is not read
 		if (server) natPeer.set(server, {peer: client?.holder ?? {kind: 'external', address: n.client}, via, direction: 'in', port: n.targetPort, edge: true});
 		if (client) {
 			const peer = server?.holder ?? (target ? containerPeer(target) : {kind: 'external', address: n.target});
-			natPeer.set(client, {peer, via, direction: 'out', port: n.targetPort, edge: !server});
+			// a folded server end is other connections than this one: the client's end counts it. A folded
+			// client end stands for several conntrack entries: it counts if any of them needs it to
+			natPeer.set(client, {peer, via, direction: 'out', port: n.targetPort, edge: !exact || (natPeer.get(client)?.edge ?? false)});
 		}
 	}
 

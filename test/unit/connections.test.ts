@@ -117,6 +117,21 @@ describe('ConnectionCollector', () => {
 		expect(reads).toEqual([0, 2_000, 6_000, 14_000, 22_000, 24_000, 28_000]);
 	});
 
+	it('reads a namespace again when the TIME_WAIT sockets it read have expired, though no packet moved', () => {
+		// tw-srv's tables (test/fixtures/README.md, "TIME_WAIT"), as pid 7000
+		mkdirSync(join(proc, '7000', 'net'), {recursive: true});
+		for (const file of ['tcp', 'tcp6']) writeFileSync(join(proc, '7000', 'net', file), fixture(`proc/tw-srv-${file}.txt`));
+		const tw: ConnectionNamespace[] = [{key: 'tw', pid: 7000, packets: 5, traceOwners: false, tcpPorts: new Set([80])}];
+		const collector = new ConnectionCollector(proc);
+		const latest = Math.max(...collector.sample(tw, T0)!.read['tw']!.map(c => c.timerMs ?? 0));
+		expect(latest).toBeGreaterThan(0);
+		const tables = collector.tablesRead;
+		collector.sample(tw, T0 + latest - 1);
+		expect(collector.tablesRead).toBe(tables);
+		collector.sample(tw, T0 + latest);
+		expect(collector.tablesRead).toBeGreaterThan(tables);
+	});
+
 	it('reads a namespace that had connections again after a minute, without any sign', () => {
 		const collector = new ConnectionCollector(proc);
 		collector.sample(ns(100), T0);

@@ -51,6 +51,8 @@ describe('foldTimeWait', () => {
 		// wget's end in the client container: 172.17.0.3:<ephemeral> to 172.17.0.2:80
 		const client = foldTimeWait(read('cli'));
 		expect(new Map(client.map(c => [groupKey(c), c.count]))).toEqual(netstatGroups('cli', 80));
+		// and httpd's end by its port 80, below wget's ephemeral ones
+		expect(new Map(foldTimeWait(rows).map(c => [groupKey(c), c.count]))).toEqual(netstatGroups('srv', 80));
 	});
 
 	it('leaves other states as they are, and is its own fixpoint', () => {
