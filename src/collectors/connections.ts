@@ -269,8 +269,9 @@ export class ConnectionCollector {
 			// the same connections again, TIME_WAIT aside: packets alone are worth less and less
 			const steady = !fresh && sameConnections(lasting(last.connections), lasting(connections));
 			const wait = steady ? Math.min(last.wait * 2, MAX_WAIT_MS) : ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
-			const expires = now + Math.max(-Infinity, ...connections.map(c => (c.count === undefined ? -Infinity : (c.timerMs ?? 0))));
-			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, connections, wait, expires: Number.isFinite(expires) ? expires : Infinity});
+			const timeWait = connections.filter(c => c.count !== undefined).map(c => c.timerMs ?? 0);
+			const expires = timeWait.length > 0 ? now + Math.max(...timeWait) : Infinity;
+			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, connections, wait, expires});
 			if (ns.traceOwners) this.traced.set(ns.key, connections.map(c => c.inode).filter(inode => inode !== 0));
 		}
 
