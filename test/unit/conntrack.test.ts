@@ -29,6 +29,8 @@ describe('parseConntrack', () => {
 				reply: {src: '172.17.0.2', dst: '172.17.0.1', sport: 80, dport: 46628},
 			},
 		]);
+		// the same, found without building the others
+		expect(parseConntrack(fixture('proc/conntrack.txt'), {dnatOnly: true})).toEqual(dnat);
 	});
 
 	it('skips lines it cannot read', () => {
