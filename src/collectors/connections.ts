@@ -22,18 +22,21 @@
  * The kernel walks its whole connection hash for each TCP table (262,144 buckets here: 8 to 10 ms
  * a table on the test machine, whatever the namespace holds), so a tick reads the namespaces
  * never read before (a table whose sockets are all listeners is not read at all), then the due
- * ones, the longest waiting first, until TICK_BUDGET_MS is spent (always at least one).
+ * ones, the longest waiting first, until TICK_BUDGET_MS is spent (always at least one piece).
+ * Tables are read piece by piece (PieceReader), and a read that the budget cuts short goes on at
+ * the next tick: a host with thousands of connections has tables that take longer than a tick
+ * to read and parse. conntrack is read the same way.
  */
 import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {isServerEnd, namespaceOwner, type Connection, type ContainerInfo, type ListeningSocket, type NatConnection, type NetDevRow, type ProcessRef} from '../model.js';
 import type {ConnectionsAction} from '../store/actions.js';
-import {isDnat, parseConntrack} from '../parsers/conntrack.js';
+import {parseConntrack} from '../parsers/conntrack.js';
 import {parseConnections, stateName, timerName, USER_HZ} from '../parsers/proc-net-connections.js';
 import type {SocketFile, SocketRow} from '../parsers/proc-net-sockets.js';
 import {findOwners} from './owners.js';
-import {readProcFileOrNull} from './procfs.js';
+import {PieceReader, readProcFileOrNull} from './procfs.js';
 import {TcpStatsCollector} from './tcp-stats.js';
 import type {NamespaceRef} from './sockets.js';
 
@@ -60,6 +63,18 @@ interface Read {
 	readonly wait: number;
 	/** When its last TIME_WAIT socket expires, as the read found them (Infinity without any). */
 	readonly expires: number;
+}
+
+type Counts = ReturnType<typeof namespaceCounts>;
+
+/** A read that a tick's budget cut short: the next tick goes on with it. */
+interface Job {
+	readonly pid: number | null;
+	readonly counts: Counts;
+	/** The tables still to read, the first one being read. */
+	readonly files: SocketFile[];
+	reader: PieceReader | null;
+	readonly connections: Connection[];
 }
 
 /** The same connections in the same states, queues and timers (a timer's remaining time aside). */
@@ -168,21 +183,20 @@ export function foldTimeWait(connections: readonly Connection[], tcpPorts: Reado
 
 /** Docker's DNAT connections of a conntrack table. */
 export function natConnections(text: string): NatConnection[] {
-	return parseConntrack(text)
-		.filter(isDnat)
-		.map(e => ({
-			proto: e.proto,
-			client: e.original.src,
-			clientPort: e.original.sport,
-			published: e.original.dst,
-			publishedPort: e.original.dport,
-			target: e.reply.src,
-			targetPort: e.reply.sport,
-		}));
+	return parseConntrack(text, {dnatOnly: true}).map(e => ({
+		proto: e.proto,
+		client: e.original.src,
+		clientPort: e.original.sport,
+		published: e.original.dst,
+		publishedPort: e.original.dport,
+		target: e.reply.src,
+		targetPort: e.reply.sport,
+	}));
 }
 
 export class ConnectionCollector {
 	private readonly reads = new Map<string, Read>();
+	private readonly jobs = new Map<string, Job>();
 	/** When each namespace's sockstat was last looked at. */
 	private readonly checked = new Map<string, number>();
 	private readonly owners = new Map<number, ProcessRef>();
@@ -193,11 +207,17 @@ export class ConnectionCollector {
 	/** Sockets in traced namespaces whose owners are still to be looked for (a walk put off, an owner not found yet). */
 	private untraced = false;
 	private lastConntrack = -Infinity;
+	/** A read of conntrack that a tick's budget cut short, with the DNAT connections found so far. */
+	private conntrack: {readonly reader: PieceReader; readonly nat: NatConnection[]} | null = null;
 	private natKey: string | undefined;
 	private tables = 0;
 	private readonly tcp: TcpStatsCollector;
 
-	constructor(private readonly proc = '/proc') {
+	constructor(
+		private readonly proc = '/proc',
+		/** How long a tick reads tables, after its first piece (tests set 0: a piece a tick). */
+		private readonly budgetMs = TICK_BUDGET_MS,
+	) {
 		this.tcp = new TcpStatsCollector(proc);
 	}
 
@@ -210,14 +230,37 @@ export class ConnectionCollector {
 		return join(this.proc, ...(ns.pid === null ? [] : [String(ns.pid)]), 'net', file);
 	}
 
-	private readNamespace(ns: ConnectionNamespace, files: readonly SocketFile[]): Connection[] {
-		const connections: Connection[] = [];
-		for (const file of files) {
-			const text = readProcFileOrNull(this.path(ns, file));
+	/**
+	 * The namespace's connections, its tables read piece by piece until `until` (a
+	 * performance.now() time); null when the time ran out first: the job waits for the next tick.
+	 */
+	private readNamespace(ns: ConnectionNamespace, counts: Counts, until: number): Connection[] | null {
+		const job: Job = this.jobs.get(ns.key) ?? {pid: ns.pid, counts, files: [...counts.files], reader: null, connections: []};
+		this.jobs.set(ns.key, job);
+		for (let file = job.files[0]; file !== undefined; file = job.files[0]) {
+			try {
+				const reader = (job.reader ??= new PieceReader(this.path(ns, file)));
+				// a piece at least, parsed before the time is looked at
+				for (let piece = reader.next(); ; piece = reader.next()) {
+					for (const row of parseConnections(piece.lines, file)) job.connections.push(toConnection(row));
+					if (piece.done) break;
+					if (performance.now() >= until) return null;
+				}
+			} catch {
+				// the process is gone: the namespace goes with it at a later sample
+				job.reader?.close();
+			}
+			job.reader = null;
+			job.files.shift();
 			this.tables += 1;
-			if (text !== null) for (const row of parseConnections(text, file)) connections.push(toConnection(row));
 		}
-		return foldTimeWait(connections, ns.tcpPorts);
+		this.jobs.delete(ns.key);
+		return foldTimeWait(job.connections, ns.tcpPorts);
+	}
+
+	private dropJob(key: string): void {
+		this.jobs.get(key)?.reader?.close();
+		this.jobs.delete(key);
 	}
 
 	/** The connections of the namespaces that were due; null when nothing was read and nothing changed. */
@@ -225,20 +268,28 @@ export class ConnectionCollector {
 		const wanted = new Set(namespaces.map(ns => ns.key));
 		const gone = [...this.reads.keys()].filter(key => !wanted.has(key));
 		for (const key of gone) {
+			this.dropJob(key);
 			this.reads.delete(key);
 			this.checked.delete(key);
 			this.traced.delete(key);
 		}
 
-		const due: {ns: ConnectionNamespace; counts: ReturnType<typeof namespaceCounts>; since: number}[] = [];
+		const due: {ns: ConnectionNamespace; counts: Counts; fresh: boolean; since: number}[] = [];
 		for (const ns of namespaces) {
 			const last = this.reads.get(ns.key);
+			const fresh = !last || last.pid !== ns.pid;
+			// a read begun at an earlier tick goes on, if its namespace is still the same
+			const job = this.jobs.get(ns.key);
+			if (job && job.pid !== ns.pid) this.dropJob(ns.key);
+			else if (job) {
+				due.push({ns, counts: job.counts, fresh, since: last?.at ?? -Infinity});
+				continue;
+			}
 			// a namespace whose owners are wanted now (a container: mode container joined it): its sockets as last read
 			if (ns.traceOwners && last && !this.traced.has(ns.key)) {
 				this.traced.set(ns.key, last.connections.map(c => c.inode).filter(inode => inode !== 0));
 				this.untraced = true;
 			}
-			const fresh = !last || last.pid !== ns.pid;
 			const gap = ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
 			// TIME_WAIT sockets go without a packet: read again once the last one read has gone
 			const old = !fresh && last.connections.length > 0 && (now - last.at >= MAX_AGE_MS || now >= last.expires);
@@ -250,25 +301,26 @@ export class ConnectionCollector {
 			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
 			const moved = !fresh && counts.key !== last.counts;
 			const traffic = !fresh && !still && now - last.at >= last.wait;
-			if (fresh || moved || traffic || old) due.push({ns, counts, since: fresh ? -Infinity : last.at});
+			if (fresh || moved || traffic || old) due.push({ns, counts, fresh, since: fresh ? -Infinity : last.at});
 			else this.checked.set(ns.key, now);
 		}
 		due.sort((a, b) => a.since - b.since);
 
 		const read: Record<string, Connection[]> = {};
 		const wereRead = new Set<string>();
-		const started = performance.now();
-		for (const [i, {ns, counts, since}] of due.entries()) {
-			if (i > 0 && since !== -Infinity && performance.now() - started > TICK_BUDGET_MS) break;
-			const connections = this.readNamespace(ns, counts.files);
+		// a namespace never read before is read whole: the first frame shows every connection
+		const deadline = performance.now() + this.budgetMs;
+		for (const [i, {ns, counts, fresh}] of due.entries()) {
+			if (i > 0 && !fresh && performance.now() > deadline) break;
+			const connections = this.readNamespace(ns, counts, fresh ? Infinity : deadline);
+			if (connections === null) continue;
 			wereRead.add(ns.key);
-			const last = this.reads.get(ns.key);
-			const fresh = !last || last.pid !== ns.pid;
+			const last = fresh ? undefined : this.reads.get(ns.key);
 			// what did not change is not sent again (a recording would carry it at every read)
-			if (fresh || !sameConnections(last.connections, connections)) read[ns.key] = connections;
+			if (!last || !sameConnections(last.connections, connections)) read[ns.key] = connections;
 			// the same connections again, TIME_WAIT aside: packets alone are worth less and less
-			const steady = !fresh && sameConnections(lasting(last.connections), lasting(connections));
-			const wait = steady ? Math.min(last.wait * 2, MAX_WAIT_MS) : ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
+			const steady = last !== undefined && sameConnections(lasting(last.connections), lasting(connections));
+			const wait = last && steady ? Math.min(last.wait * 2, MAX_WAIT_MS) : ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
 			const timeWait = connections.filter(c => c.count !== undefined).map(c => c.timerMs ?? 0);
 			const expires = timeWait.length > 0 ? now + Math.max(...timeWait) : Infinity;
 			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, connections, wait, expires});
@@ -277,7 +329,9 @@ export class ConnectionCollector {
 
 		const owners = this.trace(Object.keys(read).length > 0 || this.untraced, now);
 		// conntrack is a walk of its own: only when a namespace that DNAT can concern was read
-		const nat = namespaces.some(ns => wereRead.has(ns.key) && (ns.pid === null || ns.published)) ? this.readConntrack(now) : undefined;
+		// read whole beside namespaces never read before, as they are
+		const until = due.some(d => d.fresh) ? Infinity : deadline;
+		const nat = this.conntrack || namespaces.some(ns => wereRead.has(ns.key) && (ns.pid === null || ns.published)) ? this.readConntrack(now, until) : undefined;
 		const tcp = this.tcp.sample(namespaces, performance.now(), now);
 		if (Object.keys(read).length === 0 && gone.length === 0 && Object.keys(owners).length === 0 && nat === undefined && tcp === null) return null;
 		return {type: 'connections', read, gone, owners, ...(nat !== undefined ? {nat} : {}), ...(tcp ? {tcp} : {})};
@@ -305,13 +359,33 @@ export class ConnectionCollector {
 		return owners;
 	}
 
-	/** The DNAT connections, when due and changed; null when this kernel has no conntrack table. */
-	private readConntrack(now: number): readonly NatConnection[] | null | undefined {
-		if (now - this.lastConntrack < CONNTRACK_EVERY_MS) return undefined;
-		this.lastConntrack = now;
-		const path = join(this.proc, 'net/nf_conntrack');
-		const text = readProcFileOrNull(path);
-		const nat = text === null && !existsSync(path) ? null : natConnections(text ?? '');
+	/**
+	 * The DNAT connections, when due, read whole and changed; null when this kernel has no
+	 * conntrack table. A busy host tracks thousands of connections: the table is read piece by
+	 * piece until `until`, as the namespaces' are, and a read cut short goes on at the next tick.
+	 */
+	private readConntrack(now: number, until: number): readonly NatConnection[] | null | undefined {
+		if (!this.conntrack) {
+			if (now - this.lastConntrack < CONNTRACK_EVERY_MS) return undefined;
+			this.lastConntrack = now;
+			const path = join(this.proc, 'net/nf_conntrack');
+			try {
+				this.conntrack = {reader: new PieceReader(path), nat: []};
+			} catch {
+				return this.changedNat(existsSync(path) ? [] : null);
+			}
+		}
+		for (let piece = this.conntrack.reader.next(); ; piece = this.conntrack.reader.next()) {
+			for (const n of natConnections(piece.lines)) this.conntrack.nat.push(n);
+			if (piece.done) break;
+			if (performance.now() >= until) return undefined;
+		}
+		const {nat} = this.conntrack;
+		this.conntrack = null;
+		return this.changedNat(nat);
+	}
+
+	private changedNat(nat: readonly NatConnection[] | null): readonly NatConnection[] | null | undefined {
 		const key = JSON.stringify(nat);
 		if (key === this.natKey) return undefined;
 		this.natKey = key;

@@ -42,3 +42,43 @@ export function readProcFileOrNull(path: string): string | null {
 		return null;
 	}
 }
+
+/**
+ * A /proc file read over several calls, piece by piece. The kernel writes a socket table as it
+ * is read, so a large one (thousands of connections) costs in proportion to its length, and
+ * read and parsed in one go it would hold up a tick; read a piece at a time, the kernel resumes
+ * where the last piece ended. Pieces are cut at line ends. The file stays open between calls: a
+ * namespace whose process exits while it is read is still read to the end (the open file holds it).
+ */
+/** A piece at most: the kernel gives a page (4 KiB) a read anyway, a regular file (a test's) what is asked. */
+const PIECE = 16 * 1024;
+
+export class PieceReader {
+	private fd: number | null;
+	/** The end of the last piece, after its last line end. */
+	private partial = '';
+
+	/** Throws as readProcFile does (ENOENT when the process is gone). */
+	constructor(path: string) {
+		this.fd = openSync(path, 'r');
+	}
+
+	/** The next piece's whole lines (the last piece: what is left); done at the end of the file. */
+	next(): {lines: string; done: boolean} {
+		if (this.fd === null) return {lines: '', done: true};
+		const n = readSync(this.fd, buffer, 0, PIECE, null);
+		if (n === 0) {
+			this.close();
+			return {lines: this.partial, done: true};
+		}
+		const text = this.partial + buffer.toString('latin1', 0, n);
+		const end = text.lastIndexOf('\n') + 1;
+		this.partial = text.slice(end);
+		return {lines: text.slice(0, end), done: false};
+	}
+
+	close(): void {
+		if (this.fd !== null) closeSync(this.fd);
+		this.fd = null;
+	}
+}

@@ -44,9 +44,11 @@ describe('namespaceCounts', () => {
 	});
 });
 
+// Tables are read whole (budget Infinity) but where a test is about the budget: a tick's 4 ms
+// could otherwise run out on a loaded machine, and a read go on at the next tick.
 describe('ConnectionCollector', () => {
 	it('reads a new namespace, then not again while nothing moved', () => {
-		const collector = new ConnectionCollector(proc);
+		const collector = new ConnectionCollector(proc, Infinity);
 		const first = collector.sample(ns(100), T0)!;
 		expect(first.read['u2']!.map(c => `${c.remotePort} ${c.state} ${c.txQueue} ${c.timer}`)).toEqual([
 			'7000 established 0 null',
@@ -60,7 +62,7 @@ describe('ConnectionCollector', () => {
 	});
 
 	it('reads again when packets moved, but not sooner than two seconds after the last read; sends only what changed', () => {
-		const collector = new ConnectionCollector(proc);
+		const collector = new ConnectionCollector(proc, Infinity);
 		collector.sample(ns(100), T0);
 		const tables = collector.tablesRead;
 		expect(collector.sample(ns(150), T0 + 1_999)).toBeNull();
@@ -76,7 +78,7 @@ describe('ConnectionCollector', () => {
 	});
 
 	it('reads again when the counts in sockstat moved, before packets alone would, and no table when they say empty', () => {
-		const collector = new ConnectionCollector(proc);
+		const collector = new ConnectionCollector(proc, Infinity);
 		collector.sample(ns(100), T0);
 		// the same connections again: packets alone now wait 4 s
 		expect(collector.sample(ns(110), T0 + 2_000)).toBeNull();
@@ -89,7 +91,7 @@ describe('ConnectionCollector', () => {
 	});
 
 	it('looks at nothing, sockstat included, while no packet moved', () => {
-		const collector = new ConnectionCollector(proc);
+		const collector = new ConnectionCollector(proc, Infinity);
 		collector.sample(ns(100), T0);
 		rmSync(join(proc, '6556', 'net', 'sockstat'));
 		rmSync(join(proc, '6556', 'net', 'sockstat6'));
@@ -102,7 +104,7 @@ describe('ConnectionCollector', () => {
 	});
 
 	it('waits longer and longer while packets move and its reads find the same connections, and no longer once one differs', () => {
-		const collector = new ConnectionCollector(proc);
+		const collector = new ConnectionCollector(proc, Infinity);
 		const reads: number[] = [];
 		let packets = 100;
 		for (let t = 0; t <= 30_000; t += 1_000) {
@@ -122,7 +124,7 @@ describe('ConnectionCollector', () => {
 		mkdirSync(join(proc, '7000', 'net'), {recursive: true});
 		for (const file of ['tcp', 'tcp6']) writeFileSync(join(proc, '7000', 'net', file), fixture(`proc/tw-srv-${file}.txt`));
 		const tw: ConnectionNamespace[] = [{key: 'tw', pid: 7000, packets: 5, traceOwners: false, tcpPorts: new Set([80])}];
-		const collector = new ConnectionCollector(proc);
+		const collector = new ConnectionCollector(proc, Infinity);
 		const latest = Math.max(...collector.sample(tw, T0)!.read['tw']!.map(c => c.timerMs ?? 0));
 		expect(latest).toBeGreaterThan(0);
 		const tables = collector.tablesRead;
@@ -133,7 +135,7 @@ describe('ConnectionCollector', () => {
 	});
 
 	it('reads a namespace that had connections again after a minute, without any sign', () => {
-		const collector = new ConnectionCollector(proc);
+		const collector = new ConnectionCollector(proc, Infinity);
 		collector.sample(ns(100), T0);
 		const tables = collector.tablesRead;
 		expect(collector.sample(ns(100), T0 + 59_999)).toBeNull();
@@ -142,14 +144,51 @@ describe('ConnectionCollector', () => {
 		expect(collector.tablesRead).toBeGreaterThan(tables);
 	});
 
+	it("reads a large table over several ticks when a tick's budget runs out, and finds what one read finds", () => {
+		// a piece a tick (budget 0): the 60 KB of 400 connections take four pieces of 16 KB, then the
+		// fifth tick finds their end and reads u2's udp table in one piece, the sixth finds its end
+		const pieces = new ConnectionCollector(proc, 0);
+		const whole = new ConnectionCollector(proc, Infinity);
+		pieces.sample(ns(100), T0);
+		whole.sample(ns(100), T0);
+		writeFileSync(join(proc, '6556', 'net', 'tcp'), fixture('proc/many-tcp.txt'));
+		const expected = whole.sample(ns(200), T0 + 2_000)!.read['u2']!;
+		// 400 established (netstat -tn said 400), u2's connected UDP socket beside them
+		expect(expected.filter(c => c.proto === 'tcp' && c.state === 'established')).toHaveLength(400);
+		const ticks: (readonly unknown[] | undefined)[] = [];
+		for (let t = 2_000; ticks.at(-1) === undefined && t < 10_000; t += 1_000) ticks.push(pieces.sample(ns(200), T0 + t)?.read['u2']);
+		expect(ticks).toHaveLength(6);
+		expect(ticks.at(-1)).toEqual(expected);
+	});
+
+	it('reads conntrack piece by piece too, after the namespace that DNAT concerns', () => {
+		const collector = new ConnectionCollector(proc, 0);
+		expect(collector.sample(ns(100, true), T0)?.nat).toBeNull();
+		writeFileSync(join(proc, 'net', 'nf_conntrack'), fixture('proc/conntrack.txt'));
+		// a piece a tick: u2's tcp, its end and udp's piece, udp's end (read: conntrack begins), conntrack's end
+		const nat = [2_000, 3_000, 4_000, 5_000].map(t => collector.sample(ns(200 + t, true), T0 + t)?.nat);
+		expect(nat.slice(0, 3)).toEqual([undefined, undefined, undefined]);
+		expect(nat[3]).toEqual([{proto: 'tcp', client: '172.17.0.1', clientPort: 46628, published: '172.17.0.1', publishedPort: 8403, target: '172.17.0.2', targetPort: 80}]);
+	});
+
+	it('drops a read cut short when its namespace goes', () => {
+		const collector = new ConnectionCollector(proc, 0);
+		collector.sample(ns(100), T0);
+		writeFileSync(join(proc, '6556', 'net', 'tcp'), fixture('proc/many-tcp.txt'));
+		collector.sample(ns(200), T0 + 2_000);
+		expect(collector.sample([], T0 + 3_000)?.gone).toEqual(['u2']);
+		// back with another process: read whole, as a namespace never read
+		expect(collector.sample([{...ns(300)[0]!, pid: 6556}], T0 + 4_000)?.read['u2']?.filter(c => c.proto === 'tcp')).toHaveLength(400);
+	});
+
 	it('says a namespace is gone', () => {
-		const collector = new ConnectionCollector(proc);
+		const collector = new ConnectionCollector(proc, Infinity);
 		collector.sample(ns(100), T0);
 		expect(collector.sample([], T0 + 1)).toEqual({type: 'connections', read: {}, gone: ['u2'], owners: {}});
 	});
 
 	it("reads Docker's DNAT from conntrack, and says when the kernel has none", () => {
-		const collector = new ConnectionCollector(proc);
+		const collector = new ConnectionCollector(proc, Infinity);
 		expect(collector.sample(ns(100, true), T0)?.nat).toBeNull();
 		writeFileSync(join(proc, 'net', 'nf_conntrack'), fixture('proc/conntrack.txt'));
 		// a namespace without published ports gives no reason to read conntrack
