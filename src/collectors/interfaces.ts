@@ -2,7 +2,7 @@
  * Interface counters and metadata of one network namespace.
  *
  * Counters: one read of `net/dev` per tick (the host's /proc/net/dev, or /proc/<pid>/net/dev
- * for a container). Metadata (ifindex, iflink, operstate, mtu, MAC, speed, master, kind,
+ * for a container), kept open between ticks (OpenProcFile). Metadata (ifindex, iflink, operstate, mtu, MAC, speed, master, kind,
  * addresses) comes from sysfs and is read again only when the set of interface names changes,
  * and once more a few samples later: a veth that Docker has just made is often not yet up, nor
  * on its bridge, when it first shows in net/dev.
@@ -16,7 +16,7 @@ import {networkInterfaces} from 'node:os';
 import {basename, join} from 'node:path';
 import {unknownMeta, type InterfaceKind, type InterfaceMeta, type NetDevRow} from '../model.js';
 import {parseNetDev} from '../parsers/proc-net-dev.js';
-import {readProcFile, readProcFileOrNull} from './procfs.js';
+import {OpenProcFile, readProcFileOrNull} from './procfs.js';
 
 export interface NamespacePaths {
 	/** `/proc/net/dev` or `/proc/<pid>/net/dev` */
@@ -125,12 +125,15 @@ const SETTLE_SAMPLES = 2;
 export class NamespaceInterfaces {
 	private names = '';
 	private settle = 0;
+	private readonly netDev: OpenProcFile;
 
-	constructor(private readonly paths: NamespacePaths) {}
+	constructor(private readonly paths: NamespacePaths) {
+		this.netDev = new OpenProcFile(paths.netDev);
+	}
 
-	/** One sample. Throws if net/dev cannot be read (the process is gone): the caller drops the namespace. */
+	/** One sample. Throws if net/dev cannot be opened (the process is gone): the caller drops the namespace. */
 	read(): NamespaceRead {
-		const rows = parseNetDev(readProcFile(this.paths.netDev));
+		const rows = parseNetDev(this.netDev.read());
 		const names = rows.map(r => r.name).join('\n');
 		if (names !== this.names) {
 			this.names = names;
@@ -158,6 +161,11 @@ export class NamespaceInterfaces {
 			});
 		}
 		return meta;
+	}
+
+	/** Let go of the namespace: the open net/dev holds it. */
+	close(): void {
+		this.netDev.close();
 	}
 }
 

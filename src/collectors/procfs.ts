@@ -13,9 +13,8 @@ const SIZE = 16 * 1024;
 const KEPT_SIZE = 256 * 1024;
 let buffer = Buffer.allocUnsafe(SIZE);
 
-/** The whole file as text. Throws as readFileSync does (ENOENT when the process is gone). */
-export function readProcFile(path: string): string {
-	const fd = openSync(path, 'r');
+/** Everything the open file gives from `position` on (null: from where the last read stopped). */
+function readAll(fd: number, position: 0 | null): string {
 	try {
 		let length = 0;
 		for (;;) {
@@ -24,13 +23,46 @@ export function readProcFile(path: string): string {
 				buffer.copy(bigger);
 				buffer = bigger;
 			}
-			const n = readSync(fd, buffer, length, buffer.length - length, null);
+			const n = readSync(fd, buffer, length, buffer.length - length, position === null ? null : position + length);
 			if (n === 0) return buffer.toString('utf8', 0, length);
 			length += n;
 		}
 	} finally {
-		closeSync(fd);
 		if (buffer.length > KEPT_SIZE) buffer = Buffer.allocUnsafe(SIZE);
+	}
+}
+
+/** The whole file as text. Throws as readFileSync does (ENOENT when the process is gone). */
+export function readProcFile(path: string): string {
+	const fd = openSync(path, 'r');
+	try {
+		return readAll(fd, null);
+	} finally {
+		closeSync(fd);
+	}
+}
+
+/**
+ * A /proc file kept open, and read again from its start at each call (a positioned read at 0):
+ * for a file read at every tick in every namespace (net/dev), looking its path up again cost as
+ * much as reading it (300 namespaces: 9.9 ms a tick opened each time, 4.5 kept open). An open
+ * file holds its network namespace even after its last process exits: close it when its
+ * process is no longer followed.
+ */
+export class OpenProcFile {
+	private fd: number | null = null;
+
+	constructor(private readonly path: string) {}
+
+	/** The whole file as text. Throws as readProcFile does when it cannot be opened. */
+	read(): string {
+		this.fd ??= openSync(this.path, 'r');
+		return readAll(this.fd, 0);
+	}
+
+	close(): void {
+		if (this.fd !== null) closeSync(this.fd);
+		this.fd = null;
 	}
 }
 

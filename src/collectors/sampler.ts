@@ -144,10 +144,10 @@ export class Sampler {
 				socketNamespaces.push({key: c.id, pid: c.pid});
 			} catch {
 				// the process exited between list and read: the namespace is simply gone
-				this.tracked.delete(c.id);
+				this.untrack(c.id);
 			}
 		}
-		for (const id of this.tracked.keys()) if (!alive.has(id)) this.tracked.delete(id);
+		for (const id of this.tracked.keys()) if (!alive.has(id)) this.untrack(id);
 		if (fromStatsApi.length > 0) this.stats?.request(fromStatsApi);
 
 		this.socketNamespaces = socketNamespaces;
@@ -164,10 +164,16 @@ export class Sampler {
 		});
 	}
 
+	private untrack(id: string): void {
+		this.tracked.get(id)?.ns.close();
+		this.tracked.delete(id);
+	}
+
 	/** Start following a container process: read its namespace identity once. */
 	private track(c: ContainerInfo, pid: number): Tracked {
 		const existing = this.tracked.get(c.id);
 		if (existing && existing.pid === pid) return existing;
+		existing?.ns.close();
 		const cgroup = readProcFileOrNull(join(this.proc, String(pid), 'cgroup')) ?? '';
 		// the same pid on this machine belongs to that container only if /proc is the daemon's
 		const local = cgroup.includes(c.id);

@@ -1,0 +1,55 @@
+/**
+ * Reading /proc files: a file kept open is read again from its start, and a large socket table
+ * comes in pieces cut at line ends.
+ */
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {OpenProcFile, PieceReader, readProcFile} from '../../src/collectors/procfs.js';
+import {fixture} from '../helpers/fixtures.js';
+
+let dir: string;
+beforeEach(() => {
+	dir = mkdtempSync(join(tmpdir(), 'netwatch-procfs-'));
+});
+afterEach(() => rmSync(dir, {recursive: true, force: true}));
+
+describe('OpenProcFile', () => {
+	it('reads the file again from its start at each call, as it is then', () => {
+		const path = join(dir, 'dev');
+		writeFileSync(path, fixture('proc/b1-net-dev.txt'));
+		const file = new OpenProcFile(path);
+		expect(file.read()).toBe(fixture('proc/b1-net-dev.txt'));
+		// written in place: the open file sees the new text
+		writeFileSync(path, fixture('proc/u1-net-dev.txt'));
+		expect(file.read()).toBe(fixture('proc/u1-net-dev.txt'));
+		file.close();
+	});
+
+	it("reads this process's own net/dev twice alike, and throws when there is no file to open", () => {
+		const file = new OpenProcFile('/proc/self/net/dev');
+		const first = file.read();
+		expect(first).toMatch(/^Inter-\|/);
+		expect(file.read().split('\n').map(line => line.split(':')[0])).toEqual(first.split('\n').map(line => line.split(':')[0]));
+		file.close();
+		expect(() => new OpenProcFile(join(dir, 'missing')).read()).toThrow(/ENOENT/);
+	});
+});
+
+describe('PieceReader', () => {
+	it('gives whole lines, piece by piece, that make up the file', () => {
+		const path = join(dir, 'tcp');
+		writeFileSync(path, fixture('proc/many-tcp.txt'));
+		const reader = new PieceReader(path);
+		const pieces: string[] = [];
+		for (let piece = reader.next(); ; piece = reader.next()) {
+			pieces.push(piece.lines);
+			if (piece.done) break;
+		}
+		// 60 KB in pieces of 16 KB: four, and the read that finds the end
+		expect(pieces).toHaveLength(5);
+		expect(pieces.every(p => p === '' || p.endsWith('\n'))).toBe(true);
+		expect(pieces.join('')).toBe(readProcFile(path));
+	});
+});
