@@ -70,12 +70,32 @@ type Counts = ReturnType<typeof namespaceCounts>;
 /** A read that a tick's budget cut short: the next tick goes on with it. */
 interface Job {
 	readonly pid: number | null;
+	/** When it began, and what the namespace's counts and packets were then: the read's. */
+	readonly at: number;
 	readonly counts: Counts;
+	readonly packets: number | null;
 	/** The tables still to read, the first one being read. */
 	readonly files: SocketFile[];
 	reader: PieceReader | null;
 	readonly connections: Connection[];
+	/** It went on over more than one tick: a line may have come twice (PieceReader). */
+	cut: boolean;
 }
+
+/** The items, each key's first only. */
+function once<T>(items: readonly T[], key: (item: T) => string): T[] {
+	const seen = new Set<string>();
+	return items.filter(item => {
+		const k = key(item);
+		if (seen.has(k)) return false;
+		seen.add(k);
+		return true;
+	});
+}
+
+/** Two sockets of one namespace never share protocol, family and both ends. */
+const connectionKey = (c: Connection): string => `${c.proto}${c.family} ${c.local} ${c.localPort} ${c.remote} ${c.remotePort}`;
+const natConnectionKey = (n: NatConnection): string => `${n.proto} ${n.client} ${n.clientPort} ${n.published} ${n.publishedPort} ${n.target} ${n.targetPort}`;
 
 /** The same connections in the same states, queues and timers (a timer's remaining time aside). */
 function sameConnections(a: readonly Connection[], b: readonly Connection[]): boolean {
@@ -208,7 +228,7 @@ export class ConnectionCollector {
 	private untraced = false;
 	private lastConntrack = -Infinity;
 	/** A read of conntrack that a tick's budget cut short, with the DNAT connections found so far. */
-	private conntrack: {readonly reader: PieceReader; readonly nat: NatConnection[]} | null = null;
+	private conntrack: {readonly reader: PieceReader; readonly nat: NatConnection[]; cut: boolean} | null = null;
 	private natKey: string | undefined;
 	private tables = 0;
 	private readonly tcp: TcpStatsCollector;
@@ -234,28 +254,30 @@ export class ConnectionCollector {
 	 * The namespace's connections, its tables read piece by piece until `until` (a
 	 * performance.now() time); null when the time ran out first: the job waits for the next tick.
 	 */
-	private readNamespace(ns: ConnectionNamespace, counts: Counts, until: number): Connection[] | null {
-		const job: Job = this.jobs.get(ns.key) ?? {pid: ns.pid, counts, files: [...counts.files], reader: null, connections: []};
+	private readNamespace(ns: ConnectionNamespace, counts: Counts, now: number, until: number): {job: Job; connections: Connection[]} | null {
+		const job: Job = this.jobs.get(ns.key) ?? {pid: ns.pid, at: now, counts, packets: ns.packets, files: [...counts.files], reader: null, connections: [], cut: false};
 		this.jobs.set(ns.key, job);
 		for (let file = job.files[0]; file !== undefined; file = job.files[0]) {
-			try {
-				const reader = (job.reader ??= new PieceReader(this.path(ns, file)));
-				// a piece at least, parsed before the time is looked at
-				for (let piece = reader.next(); ; piece = reader.next()) {
-					for (const row of parseConnections(piece.lines, file)) job.connections.push(toConnection(row));
-					if (piece.done) break;
-					if (performance.now() >= until) return null;
+			if (!job.reader) {
+				try {
+					job.reader = new PieceReader(this.path(ns, file));
+				} catch {
+					// the process is gone: the namespace goes with it at a later sample
 				}
-			} catch {
-				// the process is gone: the namespace goes with it at a later sample
-				job.reader?.close();
+			}
+			const done = !job.reader || job.reader.readUntil(until, lines => {
+				for (const row of parseConnections(lines, file)) job.connections.push(toConnection(row));
+			});
+			if (!done) {
+				job.cut = true;
+				return null;
 			}
 			job.reader = null;
 			job.files.shift();
 			this.tables += 1;
 		}
 		this.jobs.delete(ns.key);
-		return foldTimeWait(job.connections, ns.tcpPorts);
+		return {job, connections: foldTimeWait(job.cut ? once(job.connections, connectionKey) : job.connections, ns.tcpPorts)};
 	}
 
 	private dropJob(key: string): void {
@@ -274,7 +296,7 @@ export class ConnectionCollector {
 			this.traced.delete(key);
 		}
 
-		const due: {ns: ConnectionNamespace; counts: Counts; fresh: boolean; since: number}[] = [];
+		const due: {ns: ConnectionNamespace; counts: Counts; fresh: boolean; going: boolean; since: number}[] = [];
 		for (const ns of namespaces) {
 			const last = this.reads.get(ns.key);
 			const fresh = !last || last.pid !== ns.pid;
@@ -282,7 +304,7 @@ export class ConnectionCollector {
 			const job = this.jobs.get(ns.key);
 			if (job && job.pid !== ns.pid) this.dropJob(ns.key);
 			else if (job) {
-				due.push({ns, counts: job.counts, fresh, since: last?.at ?? -Infinity});
+				due.push({ns, counts: job.counts, fresh, going: true, since: last?.at ?? -Infinity});
 				continue;
 			}
 			// a namespace whose owners are wanted now (a container: mode container joined it): its sockets as last read
@@ -301,19 +323,22 @@ export class ConnectionCollector {
 			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
 			const moved = !fresh && counts.key !== last.counts;
 			const traffic = !fresh && !still && now - last.at >= last.wait;
-			if (fresh || moved || traffic || old) due.push({ns, counts, fresh, since: fresh ? -Infinity : last.at});
+			if (fresh || moved || traffic || old) due.push({ns, counts, fresh, going: false, since: fresh ? -Infinity : last.at});
 			else this.checked.set(ns.key, now);
 		}
-		due.sort((a, b) => a.since - b.since);
+		// namespaces never read, then reads begun at an earlier tick, then the longest waiting
+		const rank = (d: (typeof due)[number]): number => (d.fresh ? 0 : d.going ? 1 : 2);
+		due.sort((a, b) => rank(a) - rank(b) || a.since - b.since);
 
 		const read: Record<string, Connection[]> = {};
 		const wereRead = new Set<string>();
 		// a namespace never read before is read whole: the first frame shows every connection
 		const deadline = performance.now() + this.budgetMs;
 		for (const [i, {ns, counts, fresh}] of due.entries()) {
-			if (i > 0 && !fresh && performance.now() > deadline) break;
-			const connections = this.readNamespace(ns, counts, fresh ? Infinity : deadline);
-			if (connections === null) continue;
+			if (i > 0 && !fresh && performance.now() >= deadline) break;
+			const done = this.readNamespace(ns, counts, now, fresh ? Infinity : deadline);
+			if (done === null) break;
+			const {job, connections} = done;
 			wereRead.add(ns.key);
 			const last = fresh ? undefined : this.reads.get(ns.key);
 			// what did not change is not sent again (a recording would carry it at every read)
@@ -322,15 +347,15 @@ export class ConnectionCollector {
 			const steady = last !== undefined && sameConnections(lasting(last.connections), lasting(connections));
 			const wait = last && steady ? Math.min(last.wait * 2, MAX_WAIT_MS) : ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
 			const timeWait = connections.filter(c => c.count !== undefined).map(c => c.timerMs ?? 0);
-			const expires = timeWait.length > 0 ? now + Math.max(...timeWait) : Infinity;
-			this.reads.set(ns.key, {pid: ns.pid, at: now, counts: counts.key, packets: ns.packets, connections, wait, expires});
+			const expires = timeWait.length > 0 ? job.at + Math.max(...timeWait) : Infinity;
+			this.reads.set(ns.key, {pid: ns.pid, at: job.at, counts: job.counts.key, packets: job.packets, connections, wait, expires});
 			if (ns.traceOwners) this.traced.set(ns.key, connections.map(c => c.inode).filter(inode => inode !== 0));
 		}
 
 		const owners = this.trace(Object.keys(read).length > 0 || this.untraced, now);
-		// conntrack is a walk of its own: only when a namespace that DNAT can concern was read
-		// read whole beside namespaces never read before, as they are
-		const until = due.some(d => d.fresh) ? Infinity : deadline;
+		// conntrack is a walk of its own: only when a namespace that DNAT can concern was read; the
+		// first time whole, as the namespaces are
+		const until = this.natKey === undefined ? Infinity : deadline;
 		const nat = this.conntrack || namespaces.some(ns => wereRead.has(ns.key) && (ns.pid === null || ns.published)) ? this.readConntrack(now, until) : undefined;
 		const tcp = this.tcp.sample(namespaces, performance.now(), now);
 		if (Object.keys(read).length === 0 && gone.length === 0 && Object.keys(owners).length === 0 && nat === undefined && tcp === null) return null;
@@ -370,19 +395,18 @@ export class ConnectionCollector {
 			this.lastConntrack = now;
 			const path = join(this.proc, 'net/nf_conntrack');
 			try {
-				this.conntrack = {reader: new PieceReader(path), nat: []};
+				this.conntrack = {reader: new PieceReader(path), nat: [], cut: false};
 			} catch {
 				return this.changedNat(existsSync(path) ? [] : null);
 			}
 		}
-		for (let piece = this.conntrack.reader.next(); ; piece = this.conntrack.reader.next()) {
-			for (const n of natConnections(piece.lines)) this.conntrack.nat.push(n);
-			if (piece.done) break;
-			if (performance.now() >= until) return undefined;
+		const job = this.conntrack;
+		if (!job.reader.readUntil(until, lines => job.nat.push(...natConnections(lines)))) {
+			job.cut = true;
+			return undefined;
 		}
-		const {nat} = this.conntrack;
 		this.conntrack = null;
-		return this.changedNat(nat);
+		return this.changedNat(job.cut ? once(job.nat, natConnectionKey) : job.nat);
 	}
 
 	private changedNat(nat: readonly NatConnection[] | null): readonly NatConnection[] | null | undefined {

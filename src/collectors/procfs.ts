@@ -75,16 +75,21 @@ export function readProcFileOrNull(path: string): string | null {
 	}
 }
 
-/**
- * A /proc file read over several calls, piece by piece. The kernel writes a socket table as it
- * is read, so a large one (thousands of connections) costs in proportion to its length, and
- * read and parsed in one go it would hold up a tick; read a piece at a time, the kernel resumes
- * where the last piece ended. Pieces are cut at line ends. The file stays open between calls: a
- * namespace whose process exits while it is read is still read to the end (the open file holds it).
- */
 /** A piece at most: the kernel gives a page (4 KiB) a read anyway, a regular file (a test's) what is asked. */
 const PIECE = 16 * 1024;
 
+/**
+ * A /proc file read over several calls, piece by piece. The kernel writes a socket table as it
+ * is read, so a large one (thousands of connections) costs in proportion to its length, and
+ * read and parsed in one go it would hold up a tick. Pieces are cut at line ends. The file stays
+ * open between calls: a namespace whose process exits while it is read is still read to the end
+ * (the open file holds it).
+ *
+ * A file read over several calls is not one picture of the table. The kernel finds where the
+ * last piece ended by position: a TCP table by hash bucket and the rank within it, conntrack by
+ * walking to the rank from its start. Entries that come or go meanwhile can make a line appear
+ * twice, or be missed, as they could between two reads.
+ */
 export class PieceReader {
 	private fd: number | null;
 	/** The end of the last piece, after its last line end. */
@@ -107,6 +112,26 @@ export class PieceReader {
 		const end = text.lastIndexOf('\n') + 1;
 		this.partial = text.slice(end);
 		return {lines: text.slice(0, end), done: false};
+	}
+
+	/**
+	 * Hand each piece's lines to `each`, a piece at least, the clock looked at after each one:
+	 * true when the file ended, false when `until` (a performance.now() time) came first. A read
+	 * that fails ends the file: what was read is kept.
+	 */
+	readUntil(until: number, each: (lines: string) => void): boolean {
+		for (;;) {
+			let piece: {lines: string; done: boolean};
+			try {
+				piece = this.next();
+			} catch {
+				piece = {lines: this.partial, done: true};
+				this.close();
+			}
+			each(piece.lines);
+			if (piece.done) return true;
+			if (performance.now() >= until) return false;
+		}
 	}
 
 	close(): void {

@@ -143,7 +143,9 @@ export class Sampler {
 				namespaces[c.id] = read.rows;
 				socketNamespaces.push({key: c.id, pid: c.pid});
 			} catch {
-				// the process exited between list and read: the namespace is simply gone
+				// the process exited between list and the first read: the namespace is simply gone. Once
+				// open, net/dev stays readable after the process exits (the open file holds the namespace)
+				// until Docker says the container stopped: it is closed then (untrack)
 				this.untrack(c.id);
 			}
 		}

@@ -40,17 +40,18 @@ function address(text: string, family: 4 | 6): string {
 }
 
 /**
- * One TCP or UDP entry: family, protocol, TCP's state, the original tuple, what the kernel writes
- * between the tuples ([UNREPLIED], counters), the reply tuple, and the rest of the line.
+ * One TCP or UDP entry: family, protocol, the timeout (none for an entry offloaded to hardware),
+ * TCP's state, the original tuple, what the kernel writes between the tuples ([UNREPLIED],
+ * counters), the reply tuple, and the rest of the line.
  */
 const ENTRY =
-	/^(ipv[46]) +\d+ (tcp|udp) +\d+ +\d+ +(?:([A-Z_]+) +)?src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+) (.*?)src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+)(.*)$/gm;
+	/^(ipv[46]) +\d+ (tcp|udp) +\d+ +(?:\d+ +)?(?:([A-Z_]+) +)?src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+) (.*?)src=(\S+) dst=(\S+) sport=(\d+) dport=(\d+)(.*)$/gm;
 
 /**
- * The entries (with dnatOnly, those that isDnat keeps), matched by one regular expression (exec and indexes: see parseSockets): a busy
- * host tracks thousands of connections. Splitting each line into fields took 22 ms for 5,000
- * entries without the optimizing compiler, five times the kernel's writing them; one match an
- * entry takes 6.
+ * The entries (with dnatOnly, those that isDnat keeps), matched by one regular expression (exec
+ * and indexes: see parseSockets): a busy host tracks thousands of connections. Splitting each
+ * line into fields took 22 ms for 5,000 entries without the optimizing compiler, five times the
+ * kernel's writing them; one match an entry takes 6.
  */
 export function parseConntrack(text: string, options: {readonly dnatOnly?: boolean} = {}): ConntrackEntry[] {
 	const entries: ConntrackEntry[] = [];

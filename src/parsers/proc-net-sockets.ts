@@ -74,7 +74,7 @@ const ROW = /^ *\d+: ([0-9A-Fa-f]+):([0-9A-Fa-f]+) ([0-9A-Fa-f]+):([0-9A-Fa-f]+)
  * The rows, matched by one regular expression: a table holds thousands of sockets on a busy host.
  * Splitting each line into fields took 50 ms for 9,000 rows without the optimizing compiler, five
  * times the kernel's writing them; one match a row takes 7. Addresses repeat from row to row and
- * are decoded once per table.
+ * are decoded once per call.
  */
 export function parseSockets(text: string, file: SocketFile, options: ParseOptions = {}): SocketRow[] {
 	const proto = file.startsWith('tcp') ? 'tcp' : 'udp';

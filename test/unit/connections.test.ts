@@ -171,14 +171,22 @@ describe('ConnectionCollector', () => {
 		expect(nat[3]).toEqual([{proto: 'tcp', client: '172.17.0.1', clientPort: 46628, published: '172.17.0.1', publishedPort: 8403, target: '172.17.0.2', targetPort: 80}]);
 	});
 
-	it('drops a read cut short when its namespace goes', () => {
+	it('drops a read cut short when its namespace goes, or its process changes', () => {
 		const collector = new ConnectionCollector(proc, 0);
 		collector.sample(ns(100), T0);
 		writeFileSync(join(proc, '6556', 'net', 'tcp'), fixture('proc/many-tcp.txt'));
 		collector.sample(ns(200), T0 + 2_000);
 		expect(collector.sample([], T0 + 3_000)?.gone).toEqual(['u2']);
-		// back with another process: read whole, as a namespace never read
-		expect(collector.sample([{...ns(300)[0]!, pid: 6556}], T0 + 4_000)?.read['u2']?.filter(c => c.proto === 'tcp')).toHaveLength(400);
+		// back, with its small table again: read whole, as a namespace never read, not the 400 of the dropped read
+		writeFileSync(join(proc, '6556', 'net', 'tcp'), fixture('proc/conn-u2-tcp.txt'));
+		expect(collector.sample(ns(300), T0 + 4_000)?.read['u2']?.filter(c => c.proto === 'tcp')).toHaveLength(3);
+
+		// cut short again, then another process in the namespace's place (pid 6557): read whole from it
+		writeFileSync(join(proc, '6556', 'net', 'tcp'), fixture('proc/many-tcp.txt'));
+		collector.sample(ns(400), T0 + 6_000);
+		mkdirSync(join(proc, '6557', 'net'), {recursive: true});
+		for (const file of ['tcp', 'tcp6', 'udp', 'udp6', 'sockstat', 'sockstat6']) writeFileSync(join(proc, '6557', 'net', file), fixture(`proc/conn-u2-${file}.txt`));
+		expect(collector.sample([{...ns(500)[0]!, pid: 6557}], T0 + 7_000)?.read['u2']?.filter(c => c.proto === 'tcp')).toHaveLength(3);
 	});
 
 	it('says a namespace is gone', () => {

@@ -33,6 +33,14 @@ describe('parseConntrack', () => {
 		expect(parseConntrack(fixture('proc/conntrack.txt'), {dnatOnly: true})).toEqual(dnat);
 	});
 
+	it('reads an entry offloaded to hardware, which the kernel writes without its timeout', () => {
+		// the fixture's DNAT line, as ct_seq_show writes it when IPS_OFFLOAD is set
+		const line = fixture('proc/conntrack.txt').split('\n').find(l => l.includes('dport=8403'))!;
+		const offloaded = line.replace(/^(ipv4 +2 tcp +6) \d+ /, '$1 ');
+		expect(offloaded).not.toBe(line);
+		expect(parseConntrack(offloaded)).toEqual(parseConntrack(line));
+	});
+
 	it('skips lines it cannot read', () => {
 		expect(parseConntrack('ipv4 2 tcp 6 10 ESTABLISHED src=1.2.3.4\n\ngarbage')).toEqual([]);
 	});

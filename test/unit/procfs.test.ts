@@ -27,11 +27,9 @@ describe('OpenProcFile', () => {
 		file.close();
 	});
 
-	it("reads this process's own net/dev twice alike, and throws when there is no file to open", () => {
+	it("reads this process's own net/dev from its start each time, and throws when there is no file to open", () => {
 		const file = new OpenProcFile('/proc/self/net/dev');
-		const first = file.read();
-		expect(first).toMatch(/^Inter-\|/);
-		expect(file.read().split('\n').map(line => line.split(':')[0])).toEqual(first.split('\n').map(line => line.split(':')[0]));
+		for (const _ of [1, 2]) expect(file.read()).toMatch(/^Inter-\|.*\n face \|.*\n *lo:/);
 		file.close();
 		expect(() => new OpenProcFile(join(dir, 'missing')).read()).toThrow(/ENOENT/);
 	});
