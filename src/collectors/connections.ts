@@ -83,8 +83,8 @@ interface Job {
 }
 
 /** The items, each key's first only. */
-function once<T>(items: readonly T[], key: (item: T) => string): T[] {
-	const seen = new Set<string>();
+function once<T, K>(items: readonly T[], key: (item: T) => K): T[] {
+	const seen = new Set<K>();
 	return items.filter(item => {
 		const k = key(item);
 		if (seen.has(k)) return false;
@@ -93,8 +93,11 @@ function once<T>(items: readonly T[], key: (item: T) => string): T[] {
 	});
 }
 
-/** Two sockets of one namespace never share protocol, family and both ends. */
-const connectionKey = (c: Connection): string => `${c.proto}${c.family} ${c.local} ${c.localPort} ${c.remote} ${c.remotePort}`;
+/**
+ * A socket's own number. TIME_WAIT sockets have none (0): those are kept as they come, and one
+ * that came twice is counted twice in its fold, where it is one of many.
+ */
+const socketKey = (c: Connection): number | Connection => (c.inode === 0 ? c : c.inode);
 const natConnectionKey = (n: NatConnection): string => `${n.proto} ${n.client} ${n.clientPort} ${n.published} ${n.publishedPort} ${n.target} ${n.targetPort}`;
 
 /** The same connections in the same states, queues and timers (a timer's remaining time aside). */
@@ -277,7 +280,7 @@ export class ConnectionCollector {
 			this.tables += 1;
 		}
 		this.jobs.delete(ns.key);
-		return {job, connections: foldTimeWait(job.cut ? once(job.connections, connectionKey) : job.connections, ns.tcpPorts)};
+		return {job, connections: foldTimeWait(job.cut ? once(job.connections, socketKey) : job.connections, ns.tcpPorts)};
 	}
 
 	private dropJob(key: string): void {
