@@ -227,8 +227,8 @@ export class ConnectionCollector {
 	/** Inodes of the traced namespaces, as last read. */
 	private readonly traced = new Map<string, readonly number[]>();
 	private lastWalk = -Infinity;
-	/** Sockets in traced namespaces whose owners are still to be looked for (a walk put off, an owner not found yet). */
-	private untraced = false;
+	/** When owners still to be found (a walk put off, an owner not found yet) are looked for again, though nothing changed. */
+	private traceAgainAt = Infinity;
 	private lastConntrack = -Infinity;
 	/** A read of conntrack that a tick's budget cut short, with the DNAT connections found so far. */
 	private conntrack: {readonly reader: PieceReader; readonly nat: NatConnection[]; cut: boolean} | null = null;
@@ -313,7 +313,7 @@ export class ConnectionCollector {
 			// a namespace whose owners are wanted now (a container: mode container joined it): its sockets as last read
 			if (ns.traceOwners && last && !this.traced.has(ns.key)) {
 				this.traced.set(ns.key, last.connections.map(c => c.inode).filter(inode => inode !== 0));
-				this.untraced = true;
+				this.traceAgainAt = now;
 			}
 			const gap = ns.pid === null ? HOST_MIN_GAP_MS : MIN_GAP_MS;
 			// TIME_WAIT sockets go without a packet: read again once the last one read has gone
@@ -355,7 +355,7 @@ export class ConnectionCollector {
 			if (ns.traceOwners) this.traced.set(ns.key, connections.map(c => c.inode).filter(inode => inode !== 0));
 		}
 
-		const owners = this.trace(Object.keys(read).length > 0 || this.untraced, now);
+		const owners = this.trace(Object.keys(read).length > 0 || now >= this.traceAgainAt, now);
 		// conntrack is a walk of its own: only when a namespace that DNAT can concern was read; the
 		// first time whole, as the namespaces are
 		const until = this.natKey === undefined ? Infinity : deadline;
@@ -372,18 +372,28 @@ export class ConnectionCollector {
 		for (const inode of this.owners.keys()) if (!inodes.has(inode)) this.owners.delete(inode);
 		for (const inode of this.unknown.keys()) if (!inodes.has(inode)) this.unknown.delete(inode);
 		const missing = new Set([...inodes].filter(inode => !this.owners.has(inode) && !((this.unknown.get(inode) ?? -Infinity) > now - UNKNOWN_RETRY_MS)));
-		// a walk put off, or owners not found yet, is tried again at a later sample even if nothing changes
-		this.untraced = missing.size > 0 || [...inodes].some(inode => !this.owners.has(inode));
-		if (missing.size === 0 || now - this.lastWalk < TRACE_EVERY_MS) return {};
-		this.lastWalk = now;
-		const {found} = findOwners(this.proc, missing);
-		const owners: Record<string, ProcessRef> = {};
-		for (const [inode, {pid, command, containerId}] of found) {
-			const owner = {pid, command, containerId};
-			this.owners.set(inode, owner);
-			owners[inode] = owner;
+		// a walk put off is tried again when the next one may be, even if nothing changes
+		if (missing.size > 0 && now - this.lastWalk < TRACE_EVERY_MS) {
+			this.traceAgainAt = this.lastWalk + TRACE_EVERY_MS;
+			return {};
 		}
-		for (const inode of missing) this.unknown.set(inode, now);
+		const owners: Record<string, ProcessRef> = {};
+		if (missing.size > 0) {
+			this.lastWalk = now;
+			const {found} = findOwners(this.proc, missing);
+			for (const [inode, {pid, command, containerId}] of found) {
+				const owner = {pid, command, containerId};
+				this.owners.set(inode, owner);
+				owners[inode] = owner;
+			}
+			for (const inode of missing) this.unknown.set(inode, now);
+		}
+		// owners not found yet are looked for again UNKNOWN_RETRY_MS after the last look: not at every
+		// sample until then (a host's thousands of sockets would be gone through at each)
+		this.traceAgainAt = Infinity;
+		for (const inode of inodes) {
+			if (!this.owners.has(inode)) this.traceAgainAt = Math.min(this.traceAgainAt, (this.unknown.get(inode) ?? now) + UNKNOWN_RETRY_MS);
+		}
 		return owners;
 	}
 
