@@ -2,8 +2,8 @@
  * Interface counters and metadata of one network namespace.
  *
  * Counters: one read of `net/dev` per tick (the host's /proc/net/dev, or /proc/<pid>/net/dev
- * for a container), kept open between ticks (OpenProcFile). Metadata (ifindex, iflink, operstate, mtu, MAC, speed, master, kind,
- * addresses) comes from sysfs and is read again only when the set of interface names changes,
+ * for a container), kept open between ticks (OpenProcFile). Metadata (ifindex, iflink,
+ * operstate, mtu, MAC, speed, master, kind, addresses) comes from sysfs and is read again only when the set of interface names changes,
  * and once more a few samples later: a veth that Docker has just made is often not yet up, nor
  * on its bridge, when it first shows in net/dev.
  *

@@ -26,13 +26,13 @@
  * Without the right to read other users' fd tables (not root), owners stay unknown and the
  * reason is recorded; nothing fails.
  */
-import {closeSync, existsSync, openSync, readSync} from 'node:fs';
+import {existsSync} from 'node:fs';
 import {join} from 'node:path';
 import type {ListeningSocket} from '../model.js';
 import {parseSockets, type SocketFile, type SocketRow} from '../parsers/proc-net-sockets.js';
 import {parseSockstat, type SocketsInUse} from '../parsers/proc-net-sockstat.js';
 import {findOwners, type Owner} from './owners.js';
-import {readProcFileOrNull} from './procfs.js';
+import {PieceReader, readProcFileOrNull} from './procfs.js';
 
 export interface NamespaceRef {
 	/** `host`, or the id of the container that owns the namespace */
@@ -88,7 +88,6 @@ const NEW_TABLE_BUDGET_MS = 25;
 const TRACE_EVERY_MS = 2_000;
 /** A socket whose owner could not be found is looked for again after this long, not at every change. */
 const UNKNOWN_RETRY_MS = 10_000;
-const CHUNK = 16 * 1024;
 
 /**
  * The listening part of a TCP socket table. The kernel lists listening sockets before the
@@ -96,30 +95,33 @@ const CHUNK = 16 * 1024;
  * is not LISTEN: a busy server's thousands of connections are never even generated.
  */
 function readTcpListeners(path: string): string | null {
-	let fd: number;
+	let reader: PieceReader;
 	try {
-		fd = openSync(path, 'r');
+		reader = new PieceReader(path);
 	} catch {
 		return null;
 	}
 	try {
-		const buffer = Buffer.alloc(CHUNK);
-		let text = '';
+		let listeners = '';
+		let header = true;
 		for (;;) {
-			const n = readSync(fd, buffer, 0, CHUNK, null);
-			if (n === 0) return text;
-			text += buffer.toString('latin1', 0, n);
-			// past the header, a complete line whose state (the 4th field) is not 0A ends the listeners
-			const lines = text.split('\n');
-			for (let i = 1; i < lines.length - 1; i++) {
-				const state = lines[i]!.trim().split(/\s+/, 4)[3];
-				if (state !== undefined && state !== '0A') return lines.slice(0, i).join('\n');
+			const {lines, done} = reader.next();
+			for (const line of lines.split('\n')) {
+				if (header) {
+					header = false;
+					continue;
+				}
+				// a line whose state (the 4th field) is not 0A ends the listeners
+				const state = line.trim().split(/\s+/, 4)[3];
+				if (state !== undefined && state !== '0A') return listeners;
+				listeners += `${line}\n`;
 			}
+			if (done) return listeners;
 		}
 	} catch {
 		return null;
 	} finally {
-		closeSync(fd);
+		reader.close();
 	}
 }
 
