@@ -14,7 +14,9 @@
  *   time before packets alone make it due again, up to MAX_WAIT_MS; a read that finds anything
  *   else brings it back;
  * either no sooner than MIN_GAP_MS after the last read (HOST_MIN_GAP_MS for the host's), and
- *   the counts are looked at no more often than that either;
+ *   the counts are looked at no more often than that either. A namespace already due for packets
+ *   or age has its counts looked at only when its read begins: when many are due, they wait for
+ *   their turn over several ticks, and waiting costs no read;
  * - the last read is MAX_AGE_MS old and had connections: an application can read its receive
  *   queue without a packet moving.
  * A count of 0 in use (and none in TIME_WAIT, for TCP) proves a table empty without reading it.
@@ -253,13 +255,22 @@ export class ConnectionCollector {
 		return join(this.proc, ...(ns.pid === null ? [] : [String(ns.pid)]), 'net', file);
 	}
 
+	/** The namespace's sockstat counts, as they are now. */
+	private counts(ns: ConnectionNamespace): Counts {
+		return namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
+	}
+
 	/**
 	 * The namespace's connections, its tables read piece by piece until `until` (a
 	 * performance.now() time); null when the time ran out first: the job waits for the next tick.
 	 */
-	private readNamespace(ns: ConnectionNamespace, counts: Counts, now: number, until: number): {job: Job; connections: Connection[]} | null {
-		const job: Job = this.jobs.get(ns.key) ?? {pid: ns.pid, at: now, counts, packets: ns.packets, files: [...counts.files], reader: null, connections: [], cut: false};
-		this.jobs.set(ns.key, job);
+	private readNamespace(ns: ConnectionNamespace, looked: Counts | null, now: number, until: number): {job: Job; connections: Connection[]} | null {
+		let job = this.jobs.get(ns.key);
+		if (!job) {
+			const counts = looked ?? this.counts(ns);
+			job = {pid: ns.pid, at: now, counts, packets: ns.packets, files: [...counts.files], reader: null, connections: [], cut: false};
+			this.jobs.set(ns.key, job);
+		}
 		for (let file = job.files[0]; file !== undefined; file = job.files[0]) {
 			if (!job.reader) {
 				try {
@@ -299,7 +310,9 @@ export class ConnectionCollector {
 			this.traced.delete(key);
 		}
 
-		const due: {ns: ConnectionNamespace; counts: Counts; fresh: boolean; going: boolean; since: number}[] = [];
+		// counts: as looked at to find the namespace due; null when it was due without them (they are
+		// looked at when its read begins: a namespace that waits for its turn costs nothing meanwhile)
+		const due: {ns: ConnectionNamespace; counts: Counts | null; fresh: boolean; going: boolean; since: number}[] = [];
 		for (const ns of namespaces) {
 			const last = this.reads.get(ns.key);
 			const fresh = !last || last.pid !== ns.pid;
@@ -307,7 +320,7 @@ export class ConnectionCollector {
 			const job = this.jobs.get(ns.key);
 			if (job && job.pid !== ns.pid) this.dropJob(ns.key);
 			else if (job) {
-				due.push({ns, counts: job.counts, fresh, going: true, since: last?.at ?? -Infinity});
+				due.push({ns, counts: null, fresh, going: true, since: last?.at ?? -Infinity});
 				continue;
 			}
 			// a namespace whose owners are wanted now (a container: mode container joined it): its sockets as last read
@@ -323,10 +336,13 @@ export class ConnectionCollector {
 			const still = !fresh && ns.packets !== null && ns.packets === last.packets;
 			// nothing else is due sooner than the gap after the last read, or after a look that found nothing due
 			if (!fresh && !old && (still || now - Math.max(last.at, this.checked.get(ns.key) ?? -Infinity) < gap)) continue;
-			const counts = namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
-			const moved = !fresh && counts.key !== last.counts;
 			const traffic = !fresh && !still && now - last.at >= last.wait;
-			if (fresh || moved || traffic || old) due.push({ns, counts, fresh, going: false, since: fresh ? -Infinity : last.at});
+			if (fresh || traffic || old) {
+				due.push({ns, counts: null, fresh, going: false, since: fresh ? -Infinity : last.at});
+				continue;
+			}
+			const counts = this.counts(ns);
+			if (counts.key !== last.counts) due.push({ns, counts, fresh, going: false, since: last.at});
 			else this.checked.set(ns.key, now);
 		}
 		// namespaces never read, then reads begun at an earlier tick, then the longest waiting

@@ -5,9 +5,22 @@
 import {mkdtempSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterEach, beforeEach, describe, expect, it} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {ConnectionCollector, namespaceCounts, type ConnectionNamespace} from '../../src/collectors/connections.js';
 import {fixture} from '../helpers/fixtures.js';
+
+// every small file the collector reads whole (sockstat, sockstat6), by path: the real reads, counted
+const smallReads = vi.hoisted(() => [] as string[]);
+vi.mock('../../src/collectors/procfs.js', async original => {
+	const procfs = await original<typeof import('../../src/collectors/procfs.js')>();
+	return {
+		...procfs,
+		readProcFileOrNull: (path: string) => {
+			smallReads.push(path);
+			return procfs.readProcFileOrNull(path);
+		},
+	};
+});
 
 let proc: string;
 const T0 = Date.parse('2026-12-02T15:00:00Z');
@@ -142,6 +155,26 @@ describe('ConnectionCollector', () => {
 		expect(collector.tablesRead).toBe(tables);
 		collector.sample(ns(100), T0 + 60_000);
 		expect(collector.tablesRead).toBeGreaterThan(tables);
+	});
+
+	it('looks at the counts of a namespace due for packets only when its read begins, not at each tick it waits for its turn', () => {
+		// u2 again as pid 6558; a piece a tick (budget 0): while u2's read goes on, 6558's waits
+		mkdirSync(join(proc, '6558', 'net'), {recursive: true});
+		for (const file of ['tcp', 'tcp6', 'udp', 'udp6', 'sockstat', 'sockstat6']) writeFileSync(join(proc, '6558', 'net', file), fixture(`proc/conn-u2-${file}.txt`));
+		const both = (packets: number): ConnectionNamespace[] => [...ns(packets), {key: 'u3', pid: 6558, packets, traceOwners: false}];
+		const collector = new ConnectionCollector(proc, 0);
+		collector.sample(both(100), T0);
+		// at each tick, whose sockstat and sockstat6 were read
+		const looked: string[][] = [];
+		for (let t = 2_000; t <= 5_000; t += 1_000) {
+			smallReads.length = 0;
+			collector.sample(both(100 + t), T0 + t);
+			looked.push(smallReads.filter(path => path.includes('/net/sockstat')).map(path => path.slice(proc.length + 1)));
+		}
+		// u2's tcp and udp tables took three ticks (a piece, its end and udp's piece, udp's end); u3's
+		// read began at the fourth, when u2's counts were looked at for a change (3 s after its read)
+		const both2 = ['6556/net/sockstat', '6556/net/sockstat6'];
+		expect(looked).toEqual([both2, [], [], [...both2, '6558/net/sockstat', '6558/net/sockstat6']]);
 	});
 
 	it("reads a large table over several ticks when a tick's budget runs out, and finds what one read finds", () => {
