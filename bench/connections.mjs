@@ -8,7 +8,7 @@ import {execFileSync, spawn, spawnSync} from 'node:child_process';
 import {performance} from 'node:perf_hooks';
 import {parseArgs} from 'node:util';
 import {ConnectionCollector, connectionNamespaces} from '../dist/collectors/connections.js';
-import {readProcFile} from '../dist/collectors/procfs.js';
+import {netFiles, readProcFile} from '../dist/collectors/procfs.js';
 import {SocketCollector} from '../dist/collectors/sockets.js';
 import {deriveConnections} from '../dist/store/edges.js';
 import {deriveSnapshot} from '../dist/store/snapshot.js';
@@ -46,7 +46,7 @@ try {
 		scene.on('exit', code => reject(new Error(`scene exited ${code}`)));
 	});
 
-	const refs = [{key: 'host', pid: null}, ...pids.map((pid, i) => ({key: names[i], pid: Number(pid)}))];
+	const refs = [{key: 'host', pid: null, files: netFiles('/proc', null)}, ...pids.map((pid, i) => ({key: names[i], pid: Number(pid), files: netFiles('/proc', Number(pid))}))];
 	const sockets = new SocketCollector();
 	const connections = new ConnectionCollector();
 	const listeners = sockets.sample(refs, true) ?? [];

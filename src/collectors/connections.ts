@@ -38,7 +38,7 @@ import {parseConntrack} from '../parsers/conntrack.js';
 import {parseConnections, stateName, timerName, USER_HZ} from '../parsers/proc-net-connections.js';
 import type {SocketFile, SocketRow} from '../parsers/proc-net-sockets.js';
 import {findOwners} from './owners.js';
-import {PieceReader, readProcFileOrNull} from './procfs.js';
+import {PieceReader} from './procfs.js';
 import {TcpStatsCollector} from './tcp-stats.js';
 import type {NamespaceRef} from './sockets.js';
 
@@ -243,7 +243,7 @@ export class ConnectionCollector {
 		/** How long a tick reads tables, after its first piece (tests set 0: a piece a tick). */
 		private readonly budgetMs = TICK_BUDGET_MS,
 	) {
-		this.tcp = new TcpStatsCollector(proc);
+		this.tcp = new TcpStatsCollector();
 	}
 
 	/** How many socket tables were read (for tests and the benchmark). */
@@ -251,13 +251,9 @@ export class ConnectionCollector {
 		return this.tables;
 	}
 
-	private path(ns: NamespaceRef, file: string): string {
-		return join(this.proc, ...(ns.pid === null ? [] : [String(ns.pid)]), 'net', file);
-	}
-
 	/** The namespace's sockstat counts, as they are now. */
 	private counts(ns: ConnectionNamespace): Counts {
-		return namespaceCounts(`${readProcFileOrNull(this.path(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.path(ns, 'sockstat6')) ?? ''}`, ns.listeners);
+		return namespaceCounts(`${ns.files.read('sockstat') ?? ''}\n${ns.files.read('sockstat6') ?? ''}`, ns.listeners);
 	}
 
 	/**
@@ -274,7 +270,7 @@ export class ConnectionCollector {
 		for (let file = job.files[0]; file !== undefined; file = job.files[0]) {
 			if (!job.reader) {
 				try {
-					job.reader = new PieceReader(this.path(ns, file));
+					job.reader = new PieceReader(ns.files.path(file));
 				} catch {
 					// the process is gone: the namespace goes with it at a later sample
 				}

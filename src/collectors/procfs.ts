@@ -7,6 +7,7 @@
  * The reads are synchronous, so the one buffer is never shared by two of them at once.
  */
 import {closeSync, openSync, readSync} from 'node:fs';
+import {join} from 'node:path';
 
 const SIZE = 16 * 1024;
 /** A buffer grown past this for one large file is not kept. */
@@ -64,6 +65,46 @@ export class OpenProcFile {
 		if (this.fd !== null) closeSync(this.fd);
 		this.fd = null;
 	}
+}
+
+/**
+ * A network namespace's files: /proc/<pid>/net of a process in it (the host's: /proc/net). The
+ * small files that are read whole at many ticks (sockstat, snmp, netstat) stay open once read
+ * (OpenProcFile): for those, looking the path up again cost as much as reading them. Close it
+ * when the process is no longer followed. Tables, read piece by piece or now and then, are
+ * opened by path.
+ */
+export class NetFiles {
+	private readonly open = new Map<string, OpenProcFile>();
+
+	constructor(private readonly dir: string) {}
+
+	path(name: string): string {
+		return join(this.dir, name);
+	}
+
+	/** The whole file as text, or null if it cannot be read (it is opened again at the next call). */
+	read(name: string): string | null {
+		let file = this.open.get(name);
+		if (!file) this.open.set(name, (file = new OpenProcFile(this.path(name))));
+		try {
+			return file.read();
+		} catch {
+			file.close();
+			this.open.delete(name);
+			return null;
+		}
+	}
+
+	close(): void {
+		for (const file of this.open.values()) file.close();
+		this.open.clear();
+	}
+}
+
+/** The files of the namespace of process `pid` under `proc`; of the host's (`proc`'s own) for null. */
+export function netFiles(proc: string, pid: number | null): NetFiles {
+	return new NetFiles(join(proc, ...(pid === null ? [] : [String(pid)]), 'net'));
 }
 
 /** The whole file as text, or null if it cannot be read. */

@@ -15,7 +15,7 @@ import type {Action} from '../store/actions.js';
 import type {DockerApi} from '../docker/api.js';
 import {ConnectionCollector, connectionNamespaces} from './connections.js';
 import {containerNamespace, hostNamespace, type NamespaceInterfaces} from './interfaces.js';
-import {readProcFileOrNull} from './procfs.js';
+import {netFiles, readProcFileOrNull, type NetFiles} from './procfs.js';
 import {SocketCollector, type Fresh, type NamespaceRef} from './sockets.js';
 import {StatsApiSampler} from './stats-api.js';
 
@@ -34,6 +34,7 @@ export interface SamplerOptions {
 interface Tracked {
 	readonly pid: number;
 	readonly ns: NamespaceInterfaces;
+	readonly files: NetFiles;
 	/** false when this /proc is not the daemon's: counters then come from the stats API */
 	readonly local: boolean;
 }
@@ -49,6 +50,7 @@ function readLink(path: string): string | null {
 export class Sampler {
 	private readonly proc: string;
 	private readonly host: NamespaceInterfaces;
+	private readonly hostFiles: NetFiles;
 	private readonly sockets: SocketCollector;
 	readonly connections: ConnectionCollector;
 	private readonly tracked = new Map<string, Tracked>();
@@ -58,11 +60,13 @@ export class Sampler {
 	private next = 0;
 	private running = false;
 	/** The namespaces whose sockets the last tick read. */
-	private socketNamespaces: NamespaceRef[] = [{key: HOST_NS, pid: null}];
+	private socketNamespaces: NamespaceRef[];
 
 	constructor(private readonly options: SamplerOptions) {
 		this.proc = options.proc ?? '/proc';
 		this.host = hostNamespace(this.proc, options.sys ?? '/sys');
+		this.hostFiles = netFiles(this.proc, null);
+		this.socketNamespaces = [{key: HOST_NS, pid: null, files: this.hostFiles}];
 		this.sockets = new SocketCollector(this.proc);
 		this.connections = new ConnectionCollector(this.proc);
 		this.stats = options.api ? new StatsApiSampler(options.api) : null;
@@ -120,7 +124,7 @@ export class Sampler {
 		const namespaces: Record<string, NetDevRow[]> = {};
 		const fromStatsApi: string[] = [];
 		const sampledAt: Record<string, number> = {};
-		const socketNamespaces: NamespaceRef[] = [{key: HOST_NS, pid: null}];
+		const socketNamespaces: NamespaceRef[] = [{key: HOST_NS, pid: null, files: this.hostFiles}];
 		const alive = new Set<string>();
 		for (const c of containers) {
 			if (c.pid === null) continue;
@@ -141,7 +145,7 @@ export class Sampler {
 				const read = tracked.ns.read();
 				if (read.meta) dispatch({type: 'interfaces', ns: c.id, meta: read.meta});
 				namespaces[c.id] = read.rows;
-				socketNamespaces.push({key: c.id, pid: c.pid});
+				socketNamespaces.push({key: c.id, pid: c.pid, files: tracked.files});
 			} catch {
 				// the process exited between list and the first read: the namespace is simply gone. Once
 				// open, net/dev stays readable after the process exits (the open file holds the namespace)
@@ -167,15 +171,21 @@ export class Sampler {
 	}
 
 	private untrack(id: string): void {
-		this.tracked.get(id)?.ns.close();
+		this.close(this.tracked.get(id));
 		this.tracked.delete(id);
+	}
+
+	/** Let go of a process's namespace: its open files hold it. */
+	private close(tracked: Tracked | undefined): void {
+		tracked?.ns.close();
+		tracked?.files.close();
 	}
 
 	/** Start following a container process: read its namespace identity once. */
 	private track(c: ContainerInfo, pid: number): Tracked {
 		const existing = this.tracked.get(c.id);
 		if (existing && existing.pid === pid) return existing;
-		existing?.ns.close();
+		this.close(existing);
 		const cgroup = readProcFileOrNull(join(this.proc, String(pid), 'cgroup')) ?? '';
 		// the same pid on this machine belongs to that container only if /proc is the daemon's
 		const local = cgroup.includes(c.id);
@@ -186,7 +196,7 @@ export class Sampler {
 			netns,
 			sharesHostNetns: netns !== null && this.ownNetns !== null ? netns === this.ownNetns : null,
 		});
-		const tracked: Tracked = {pid, ns: containerNamespace(pid, this.proc), local};
+		const tracked: Tracked = {pid, ns: containerNamespace(pid, this.proc), files: netFiles(this.proc, pid), local};
 		this.tracked.set(c.id, tracked);
 		return tracked;
 	}

@@ -32,13 +32,15 @@ import type {ListeningSocket} from '../model.js';
 import {parseSockets, type SocketFile, type SocketRow} from '../parsers/proc-net-sockets.js';
 import {parseSockstat, type SocketsInUse} from '../parsers/proc-net-sockstat.js';
 import {findOwners, type Owner} from './owners.js';
-import {PieceReader, readProcFileOrNull} from './procfs.js';
+import {PieceReader, readProcFileOrNull, type NetFiles} from './procfs.js';
 
 export interface NamespaceRef {
 	/** `host`, or the id of the container that owns the namespace */
 	readonly key: string;
 	/** null for the host (read /proc/net/…); a pid inside the namespace otherwise */
 	readonly pid: number | null;
+	/** Its /proc/…/net files, as long as the pid is followed (the sampler closes them). */
+	readonly files: NetFiles;
 }
 
 interface Table {
@@ -140,12 +142,8 @@ export class SocketCollector {
 
 	constructor(private readonly proc = '/proc') {}
 
-	private netPath(ns: NamespaceRef, file: string): string {
-		return join(this.proc, ...(ns.pid === null ? [] : [String(ns.pid)]), 'net', file);
-	}
-
 	private readTable(ns: NamespaceRef, file: SocketFile): SocketRow[] {
-		const path = this.netPath(ns, file);
+		const path = ns.files.path(file);
 		const text = file.startsWith('tcp') ? readTcpListeners(path) : readProcFileOrNull(path);
 		return text === null ? [] : parseSockets(text, file, {listeningOnly: true});
 	}
@@ -158,7 +156,7 @@ export class SocketCollector {
 
 	/** The namespace's counts of sockets in use (what is missing, e.g. sockstat6 without IPv6, is absent). */
 	private readInUse(ns: NamespaceRef): SocketsInUse {
-		return parseSockstat(`${readProcFileOrNull(this.netPath(ns, 'sockstat')) ?? ''}\n${readProcFileOrNull(this.netPath(ns, 'sockstat6')) ?? ''}`);
+		return parseSockstat(`${ns.files.read('sockstat') ?? ''}\n${ns.files.read('sockstat6') ?? ''}`);
 	}
 
 	/** Read the tables that are due, most overdue first, within the tick's budget (or all of the fresh namespaces). */

@@ -9,7 +9,6 @@
  * namespace (the counters count since it was made, so the first reading only sets the base), and
  * the listeners whose accept queue is not empty at that moment are read and named.
  */
-import {join} from 'node:path';
 import type {ListenOverflow, TcpStats} from '../model.js';
 import {tcpCounters, type TcpCounters} from '../parsers/proc-net-snmp.js';
 import {parseSockets, type SocketFile} from '../parsers/proc-net-sockets.js';
@@ -30,16 +29,10 @@ interface Last {
 export class TcpStatsCollector {
 	private readonly last = new Map<string, Last>();
 
-	constructor(private readonly proc = '/proc') {}
-
-	private path(ns: ConnectionNamespace, file: string): string {
-		return join(this.proc, ...(ns.pid === null ? [] : [String(ns.pid)]), 'net', file);
-	}
-
 	/** Listeners with connections waiting for accept(). */
 	private queues(ns: ConnectionNamespace): ListenOverflow['queues'] {
 		return (['tcp', 'tcp6'] as SocketFile[]).flatMap(file =>
-			parseSockets(readProcFileOrNull(this.path(ns, file)) ?? '', file, {listeningOnly: true})
+			parseSockets(readProcFileOrNull(ns.files.path(file)) ?? '', file, {listeningOnly: true})
 				.filter(row => row.rxQueue > 0)
 				.map(row => ({address: row.localAddress, port: row.localPort, queue: row.rxQueue})),
 		);
@@ -63,7 +56,7 @@ export class TcpStatsCollector {
 				continue;
 			}
 			if (same && mono - last.mono < MIN_GAP_MS) continue;
-			const counters = tcpCounters(readProcFileOrNull(this.path(ns, 'snmp')) ?? '', readProcFileOrNull(this.path(ns, 'netstat')) ?? '');
+			const counters = tcpCounters(ns.files.read('snmp') ?? '', ns.files.read('netstat') ?? '');
 			if (!counters) continue;
 			const seconds = same ? (mono - last.mono) / 1000 : 0;
 			const rate = (key: keyof TcpCounters): number | null => (same && seconds > 0 ? Math.max(0, counters[key] - last.counters[key]) / seconds : null);

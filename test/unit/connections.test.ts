@@ -5,24 +5,17 @@
 import {mkdtempSync, mkdirSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {ConnectionCollector, namespaceCounts, type ConnectionNamespace} from '../../src/collectors/connections.js';
 import {fixture} from '../helpers/fixtures.js';
-
-// every small file the collector reads whole (sockstat, sockstat6), by path: the real reads, counted
-const smallReads = vi.hoisted(() => [] as string[]);
-vi.mock('../../src/collectors/procfs.js', async original => {
-	const procfs = await original<typeof import('../../src/collectors/procfs.js')>();
-	return {
-		...procfs,
-		readProcFileOrNull: (path: string) => {
-			smallReads.push(path);
-			return procfs.readProcFileOrNull(path);
-		},
-	};
-});
+import {CountingNetFiles} from '../helpers/net-files.js';
 
 let proc: string;
+/** The files of the namespaces a test made, by pid: closed after it. */
+let opened: Map<number, CountingNetFiles>;
+const files = (pid: number): CountingNetFiles => opened.get(pid) ?? opened.set(pid, new CountingNetFiles(join(proc, String(pid), 'net'))).get(pid)!;
+/** The namespace's sockstat files that were read (the TCP counters are read beside them: snmp, netstat). */
+const sockstat = (pid: number): string[] => files(pid).reads.filter(name => name.startsWith('sockstat'));
 const T0 = Date.parse('2026-12-02T15:00:00Z');
 
 /** fx17-u2's namespace, as pid 6556 of the tree. */
@@ -33,14 +26,18 @@ function u2(): void {
 	}
 }
 
-const ns = (packets: number, published = false): ConnectionNamespace[] => [{key: 'u2', pid: 6556, packets, traceOwners: false, published}];
+const ns = (packets: number, published = false): ConnectionNamespace[] => [{key: 'u2', pid: 6556, files: files(6556), packets, traceOwners: false, published}];
 
 beforeEach(() => {
 	proc = mkdtempSync(join(tmpdir(), 'netwatch-conn-'));
+	opened = new Map();
 	mkdirSync(join(proc, 'net'));
 	u2();
 });
-afterEach(() => rmSync(proc, {recursive: true, force: true}));
+afterEach(() => {
+	for (const f of opened.values()) f.close();
+	rmSync(proc, {recursive: true, force: true});
+});
 
 describe('namespaceCounts', () => {
 	it('keeps the per-namespace counts in use, not the machine-wide alloc and mem (TIME_WAIT only says which tables to read)', () => {
@@ -106,13 +103,16 @@ describe('ConnectionCollector', () => {
 	it('looks at nothing, sockstat included, while no packet moved', () => {
 		const collector = new ConnectionCollector(proc, Infinity);
 		collector.sample(ns(100), T0);
-		rmSync(join(proc, '6556', 'net', 'sockstat'));
-		rmSync(join(proc, '6556', 'net', 'sockstat6'));
+		files(6556).reads.length = 0;
 		const tables = collector.tablesRead;
 		expect(collector.sample(ns(100), T0 + 10_000)).toBeNull();
 		expect(collector.tablesRead).toBe(tables);
-		// packets moved: the counts are looked at, and without them every table is read
+		expect(sockstat(6556)).toEqual([]);
+		// packets moved: the counts are looked at, and without them (empty here) every table is read
+		writeFileSync(join(proc, '6556', 'net', 'sockstat'), '');
+		writeFileSync(join(proc, '6556', 'net', 'sockstat6'), '');
 		collector.sample(ns(110), T0 + 12_000);
+		expect(sockstat(6556)).toEqual(['sockstat', 'sockstat6']);
 		expect(collector.tablesRead).toBe(tables + 4);
 	});
 
@@ -136,7 +136,7 @@ describe('ConnectionCollector', () => {
 		// tw-srv's tables (test/fixtures/README.md, "TIME_WAIT"), as pid 7000
 		mkdirSync(join(proc, '7000', 'net'), {recursive: true});
 		for (const file of ['tcp', 'tcp6']) writeFileSync(join(proc, '7000', 'net', file), fixture(`proc/tw-srv-${file}.txt`));
-		const tw: ConnectionNamespace[] = [{key: 'tw', pid: 7000, packets: 5, traceOwners: false, tcpPorts: new Set([80])}];
+		const tw: ConnectionNamespace[] = [{key: 'tw', pid: 7000, files: files(7000), packets: 5, traceOwners: false, tcpPorts: new Set([80])}];
 		const collector = new ConnectionCollector(proc, Infinity);
 		const latest = Math.max(...collector.sample(tw, T0)!.read['tw']!.map(c => c.timerMs ?? 0));
 		expect(latest).toBeGreaterThan(0);
@@ -161,20 +161,20 @@ describe('ConnectionCollector', () => {
 		// u2 again as pid 6558; a piece a tick (budget 0): while u2's read goes on, 6558's waits
 		mkdirSync(join(proc, '6558', 'net'), {recursive: true});
 		for (const file of ['tcp', 'tcp6', 'udp', 'udp6', 'sockstat', 'sockstat6']) writeFileSync(join(proc, '6558', 'net', file), fixture(`proc/conn-u2-${file}.txt`));
-		const both = (packets: number): ConnectionNamespace[] => [...ns(packets), {key: 'u3', pid: 6558, packets, traceOwners: false}];
+		const both = (packets: number): ConnectionNamespace[] => [...ns(packets), {key: 'u3', pid: 6558, files: files(6558), packets, traceOwners: false}];
 		const collector = new ConnectionCollector(proc, 0);
 		collector.sample(both(100), T0);
 		// at each tick, whose sockstat and sockstat6 were read
 		const looked: string[][] = [];
 		for (let t = 2_000; t <= 5_000; t += 1_000) {
-			smallReads.length = 0;
+			for (const f of opened.values()) f.reads.length = 0;
 			collector.sample(both(100 + t), T0 + t);
-			looked.push(smallReads.filter(path => path.includes('/net/sockstat')).map(path => path.slice(proc.length + 1)));
+			looked.push([6556, 6558].flatMap(pid => sockstat(pid).map(name => `${pid}/${name}`)));
 		}
 		// u2's tcp and udp tables took three ticks (a piece, its end and udp's piece, udp's end); u3's
 		// read began at the fourth, when u2's counts were looked at for a change (3 s after its read)
-		const both2 = ['6556/net/sockstat', '6556/net/sockstat6'];
-		expect(looked).toEqual([both2, [], [], [...both2, '6558/net/sockstat', '6558/net/sockstat6']]);
+		const both2 = ['6556/sockstat', '6556/sockstat6'];
+		expect(looked).toEqual([both2, [], [], [...both2, '6558/sockstat', '6558/sockstat6']]);
 	});
 
 	it("reads a large table over several ticks when a tick's budget runs out, and finds what one read finds", () => {
@@ -219,7 +219,7 @@ describe('ConnectionCollector', () => {
 		collector.sample(ns(400), T0 + 6_000);
 		mkdirSync(join(proc, '6557', 'net'), {recursive: true});
 		for (const file of ['tcp', 'tcp6', 'udp', 'udp6', 'sockstat', 'sockstat6']) writeFileSync(join(proc, '6557', 'net', file), fixture(`proc/conn-u2-${file}.txt`));
-		expect(collector.sample([{...ns(500)[0]!, pid: 6557}], T0 + 7_000)?.read['u2']?.filter(c => c.proto === 'tcp')).toHaveLength(3);
+		expect(collector.sample([{...ns(500)[0]!, pid: 6557, files: files(6557)}], T0 + 7_000)?.read['u2']?.filter(c => c.proto === 'tcp')).toHaveLength(3);
 	});
 
 	it('says a namespace is gone', () => {

@@ -6,7 +6,7 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {OpenProcFile, PieceReader, readProcFile} from '../../src/collectors/procfs.js';
+import {NetFiles, netFiles, OpenProcFile, PieceReader, readProcFile} from '../../src/collectors/procfs.js';
 import {fixture} from '../helpers/fixtures.js';
 
 let dir: string;
@@ -32,6 +32,28 @@ describe('OpenProcFile', () => {
 		for (const _ of [1, 2]) expect(file.read()).toMatch(/^Inter-\|.*\n face \|.*\n *lo:/);
 		file.close();
 		expect(() => new OpenProcFile(join(dir, 'missing')).read()).toThrow(/ENOENT/);
+	});
+});
+
+describe('NetFiles', () => {
+	it("keeps a file open once read, says null for one it cannot read, and lets go of them when closed", () => {
+		const files = new NetFiles(dir);
+		writeFileSync(join(dir, 'sockstat'), fixture('proc/b1-sockstat.txt'));
+		expect(files.read('sockstat')).toBe(fixture('proc/b1-sockstat.txt'));
+		expect(files.read('sockstat6')).toBeNull();
+		// gone from the directory: the open file is still read, as a process's namespace is while it is followed
+		rmSync(join(dir, 'sockstat'));
+		expect(files.read('sockstat')).toBe(fixture('proc/b1-sockstat.txt'));
+		files.close();
+		expect(files.read('sockstat')).toBeNull();
+	});
+
+	it("finds a namespace's files under its process, and the host's under /proc/net", () => {
+		expect(netFiles('/proc', 42).path('tcp')).toBe('/proc/42/net/tcp');
+		expect(netFiles('/proc', null).path('tcp')).toBe('/proc/net/tcp');
+		const own = netFiles('/proc', process.pid);
+		expect(own.read('sockstat')).toMatch(/^TCP: inuse \d+/m);
+		own.close();
 	});
 });
 

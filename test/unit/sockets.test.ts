@@ -7,11 +7,12 @@ import {mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync} from 'node:f
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
+import {netFiles} from '../../src/collectors/procfs.js';
 import {SocketCollector, type NamespaceRef} from '../../src/collectors/sockets.js';
 import {fixture} from '../helpers/fixtures.js';
 
 /** The namespace under test is the tree's own (/proc/net/…), as the host's is. */
-const HOST: NamespaceRef[] = [{key: 'host', pid: null}];
+let HOST: NamespaceRef[];
 /** The host's tables are looked at every 3 s; a kept read lasts at most 30 s. */
 const LOOK_AGAIN_MS = 3_000;
 const KEPT_HOST_MS = 30_000;
@@ -56,6 +57,7 @@ function later(collector: SocketCollector, ms: number, fresh = false): void {
 beforeEach(() => {
 	proc = mkdtempSync(join(tmpdir(), 'netwatch-proc-'));
 	mkdirSync(join(proc, 'net'));
+	HOST = [{key: 'host', pid: null, files: netFiles(proc, null)}];
 	// performance too: the per-tick read budget is about CPU time, not what these tests are about, and a loaded machine must not defer a read
 	vi.useFakeTimers({toFake: ['Date', 'performance']});
 	now = Date.parse('2026-11-28T06:00:00Z');
@@ -63,6 +65,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+	HOST[0]!.files.close();
 	vi.useRealTimers();
 	rmSync(proc, {recursive: true, force: true});
 });

@@ -7,12 +7,14 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import type {ConnectionNamespace} from '../../src/collectors/connections.js';
+import {CountingNetFiles} from '../helpers/net-files.js';
 import {TcpStatsCollector} from '../../src/collectors/tcp-stats.js';
 import {fixture} from '../helpers/fixtures.js';
 
 let proc: string;
+let files: CountingNetFiles;
 const T0 = Date.parse('2026-12-02T15:00:00Z');
-const ns = (packets: number): ConnectionNamespace[] => [{key: 'ovf', pid: 13941, packets, traceOwners: false}];
+const ns = (packets: number): ConnectionNamespace[] => [{key: 'ovf', pid: 13941, files, packets, traceOwners: false}];
 
 function reading(when: 'before' | 'after'): void {
 	const dir = join(proc, '13941', 'net');
@@ -25,12 +27,16 @@ function reading(when: 'before' | 'after'): void {
 
 beforeEach(() => {
 	proc = mkdtempSync(join(tmpdir(), 'netwatch-tcp-'));
+	files = new CountingNetFiles(join(proc, '13941', 'net'));
 });
-afterEach(() => rmSync(proc, {recursive: true, force: true}));
+afterEach(() => {
+	files.close();
+	rmSync(proc, {recursive: true, force: true});
+});
 
 describe('TcpStatsCollector', () => {
 	it('takes the first reading as the base, then names the listener whose queue overflowed, with the counts', () => {
-		const collector = new TcpStatsCollector(proc);
+		const collector = new TcpStatsCollector();
 		reading('before');
 		expect(collector.sample(ns(10), 1_000, T0)!['ovf']).toMatchObject({listenOverflows: 0, retransRate: null, overflow: null});
 		reading('after');
@@ -41,7 +47,7 @@ describe('TcpStatsCollector', () => {
 	});
 
 	it('claims no overflow from counters that were already high when it started watching', () => {
-		const collector = new TcpStatsCollector(proc);
+		const collector = new TcpStatsCollector();
 		reading('after');
 		expect(collector.sample(ns(10), 1_000, T0)!['ovf']!.overflow).toBeNull();
 		// packets moved, but a second is too soon to read again
@@ -51,10 +57,12 @@ describe('TcpStatsCollector', () => {
 	});
 
 	it('reads nothing while no packet moved', () => {
-		const collector = new TcpStatsCollector(proc);
+		const collector = new TcpStatsCollector();
 		reading('before');
 		collector.sample(ns(10), 1_000, T0);
-		rmSync(join(proc, '13941'), {recursive: true});
+		expect(files.reads).toEqual(['snmp', 'netstat']);
 		expect(collector.sample(ns(10), 2_000, T0 + 1_000)).toBeNull();
+		expect(collector.sample(ns(10), 9_000, T0 + 8_000)).toBeNull();
+		expect(files.reads).toEqual(['snmp', 'netstat']);
 	});
 });
