@@ -9,11 +9,12 @@
  */
 
 /**
- * One group's counters by name (`Tcp`, `TcpExt`), or null when the file has no such pair of
- * lines. Only that group is split: netstat's TcpExt alone has over a hundred counters, and the
- * file is read for every namespace that moved packets.
+ * The counters asked for of one group (`Tcp`, `TcpExt`), or null when the file has no such pair
+ * of lines or lacks one of them. Only that group is split, and only the counters asked for are
+ * kept: netstat's TcpExt alone has over a hundred, and the file is read for every namespace that
+ * moved packets.
  */
-export function counterGroup(text: string, name: string): Record<string, number> | null {
+export function counterGroup<K extends string>(text: string, name: string, wanted: readonly K[]): Record<K, number> | null {
 	const prefix = `${name}: `;
 	const at = text.startsWith(prefix) ? 0 : text.indexOf(`\n${prefix}`) + 1;
 	if (at === 0 && !text.startsWith(prefix)) return null;
@@ -21,10 +22,12 @@ export function counterGroup(text: string, name: string): Record<string, number>
 	const names = lines[0]!.trim().split(/\s+/);
 	const values = (lines[1] ?? '').trim().split(/\s+/);
 	if (values[0] !== names[0] || names.length !== values.length) return null;
-	const group: Record<string, number> = {};
-	for (let k = 1; k < names.length; k++) {
-		const value = Number(values[k]);
-		if (Number.isFinite(value)) group[names[k]!] = value;
+	const group = {} as Record<K, number>;
+	for (const key of wanted) {
+		const index = names.indexOf(key, 1);
+		const value = index > 0 ? Number(values[index]) : NaN;
+		if (!Number.isFinite(value)) return null;
+		group[key] = value;
 	}
 	return group;
 }
@@ -45,10 +48,8 @@ export interface TcpCounters {
 
 /** The counters from snmp and netstat, or null when either lacks them. */
 export function tcpCounters(snmp: string, netstat: string): TcpCounters | null {
-	const tcp = counterGroup(snmp, 'Tcp');
-	const ext = counterGroup(netstat, 'TcpExt');
-	const values = [tcp?.['RetransSegs'], tcp?.['OutRsts'], tcp?.['EstabResets'], ext?.['ListenOverflows'], ext?.['ListenDrops']];
-	if (values.some(v => v === undefined)) return null;
-	const [retransSegs, outRsts, estabResets, listenOverflows, listenDrops] = values as number[];
-	return {retransSegs: retransSegs!, outRsts: outRsts!, estabResets: estabResets!, listenOverflows: listenOverflows!, listenDrops: listenDrops!};
+	const tcp = counterGroup(snmp, 'Tcp', ['RetransSegs', 'OutRsts', 'EstabResets']);
+	const ext = counterGroup(netstat, 'TcpExt', ['ListenOverflows', 'ListenDrops']);
+	if (!tcp || !ext) return null;
+	return {retransSegs: tcp.RetransSegs, outRsts: tcp.OutRsts, estabResets: tcp.EstabResets, listenOverflows: ext.ListenOverflows, listenDrops: ext.ListenDrops};
 }

@@ -15,15 +15,17 @@ describe('tcpCounters', () => {
 		expect(tcpCounters(fixture('proc/ovf-snmp-after.txt'), fixture('proc/ovf-netstat-after.txt'))).toMatchObject({listenOverflows: 45, listenDrops: 45, retransSegs: 0});
 	});
 
-	it('reads the one group asked for, and nothing from a mismatched pair of lines', () => {
+	it('reads the counters asked for of the one group asked for, and nothing from a mismatched pair of lines', () => {
 		const snmp = fixture('proc/ovf-snmp-after.txt');
-		expect(counterGroup(snmp, 'Tcp')!['RtoMin']).toBe(200);
+		expect(counterGroup(snmp, 'Tcp', ['RtoMin', 'MaxConn'])).toEqual({RtoMin: 200, MaxConn: -1});
 		// Udp's lines follow Tcp's: the group is not taken for a longer name's, or the other way round
-		expect(counterGroup(snmp, 'Udp')).toHaveProperty('InDatagrams');
-		expect(counterGroup(snmp, 'UdpLite')).not.toHaveProperty('RtoMin');
-		expect(counterGroup(snmp, 'Tc')).toBeNull();
-		expect(counterGroup('Tcp: A B\nTcp: 1\n', 'Tcp')).toBeNull();
-		expect(counterGroup('Tcp: A B\n', 'Tcp')).toBeNull();
+		expect(counterGroup(snmp, 'Udp', ['InDatagrams'])).toHaveProperty('InDatagrams');
+		expect(counterGroup(snmp, 'UdpLite', ['RtoMin'])).toBeNull();
+		expect(counterGroup(snmp, 'Tc', ['RtoMin'])).toBeNull();
+		// a name is not a counter
+		expect(counterGroup(snmp, 'Tcp', ['Tcp:'])).toBeNull();
+		expect(counterGroup('Tcp: A B\nTcp: 1\n', 'Tcp', ['A'])).toBeNull();
+		expect(counterGroup('Tcp: A B\n', 'Tcp', ['A'])).toBeNull();
 		expect(tcpCounters('', '')).toBeNull();
 	});
 });
