@@ -87,6 +87,21 @@ describe('reducer', () => {
 		expect(eth0.rxHistory.at(-1)).toBe(0);
 	});
 
+	it("keeps a quiet interface's history as it is once it holds nothing but zeros, and moves it again with the first byte", () => {
+		const quiet = (n: number): Action[] => Array.from({length: n}, (_, i) => ({type: 'tick', at: 2_000 + i * 1_000, mono: 2_000 + i * 1_000, host: hostRows, namespaces: {}}));
+		const history = (state: State): readonly number[] => state.host!.interfaces.find(i => i.counters.name === 'eth0')!.rxHistory;
+		// the setup's two samples moved bytes: 60 quiet ones later, the minute shows zeros only
+		const full = run([...setup(), ...quiet(60)]);
+		expect(history(full)).toEqual(Array(60).fill(0));
+		const next = run(quiet(1).map(a => ({...a, at: 70_000, mono: 70_000})), full);
+		expect(history(next)).toBe(history(full));
+		const busy = hostRows.map(r => (r.name === 'eth0' ? {...r, rxBytes: r.rxBytes + 1_000} : r));
+		const moved = history(run([{type: 'tick', at: 71_000, mono: 71_000, host: busy, namespaces: {}}], next));
+		expect(moved).toHaveLength(60);
+		expect(moved.at(-1)).toBe(1_000);
+		expect(moved.slice(0, -1)).toEqual(Array(59).fill(0));
+	});
+
 	it('forgets a removed container and keeps the event log bounded', () => {
 		let state = run(setup());
 		state = reduce(state, {type: 'container-removed', id: containers['b1']!.id});
