@@ -6,7 +6,7 @@
  *
  * A table is read only when something says it may have changed, as the listeners' are:
  * - the namespace's sockstat counts of sockets in use moved: a connection came or went (they
- *   are looked at only when packets moved: no connection comes or goes without one);
+ *   are looked at for this only when packets moved: no connection comes or goes without one);
  * - packets moved on its interfaces (net/dev, read by the sampler anyway): a state, a queue or a
  *   retransmission changes only with packets. TIME_WAIT sockets expire without one: the namespace
  *   is due when the last one read has gone. A busy server moves packets all the time, and its
@@ -14,8 +14,8 @@
  *   time before packets alone make it due again, up to MAX_WAIT_MS; a read that finds anything
  *   else brings it back;
  * either no sooner than MIN_GAP_MS after the last read (HOST_MIN_GAP_MS for the host's), and
- *   the counts are looked at no more often than that either. A namespace already due for packets
- *   or age has its counts looked at only when its read begins: when many are due, they wait for
+ *   the counts are looked at no more often than that either. A namespace due for any reason has
+ *   its counts looked at again only when its read begins: when many are due, they wait for
  *   their turn over several ticks, and waiting costs no read;
  * - the last read is MAX_AGE_MS old and had connections: an application can read its receive
  *   queue without a packet moving.
@@ -224,6 +224,8 @@ export class ConnectionCollector {
 	private readonly jobs = new Map<string, Job>();
 	/** When each namespace's sockstat was last looked at. */
 	private readonly checked = new Map<string, number>();
+	/** Namespaces whose counts moved, waiting for their read: not looked at again meanwhile. */
+	private readonly moved = new Set<string>();
 	private readonly owners = new Map<number, ProcessRef>();
 	private readonly unknown = new Map<number, number>();
 	/** Inodes of the traced namespaces, as last read. */
@@ -253,7 +255,7 @@ export class ConnectionCollector {
 
 	/** The namespace's sockstat counts, as they are now. */
 	private counts(ns: ConnectionNamespace): Counts {
-		return namespaceCounts(`${ns.files.read('sockstat') ?? ''}\n${ns.files.read('sockstat6') ?? ''}`, ns.listeners);
+		return namespaceCounts(ns.files.sockstat(), ns.listeners);
 	}
 
 	/**
@@ -303,6 +305,7 @@ export class ConnectionCollector {
 			this.dropJob(key);
 			this.reads.delete(key);
 			this.checked.delete(key);
+			this.moved.delete(key);
 			this.traced.delete(key);
 		}
 
@@ -330,16 +333,20 @@ export class ConnectionCollector {
 			// no packet moved since the last read: no connection came, went or changed (TIME_WAIT ones
 			// expire: `old` reads those), and a namespace where nothing runs costs nothing
 			const still = !fresh && ns.packets !== null && ns.packets === last.packets;
+			// its counts moved at an earlier look: due until it is read, packets or not
+			const moved = this.moved.has(ns.key);
 			// nothing else is due sooner than the gap after the last read, or after a look that found nothing due
-			if (!fresh && !old && (still || now - Math.max(last.at, this.checked.get(ns.key) ?? -Infinity) < gap)) continue;
+			if (!fresh && !old && !moved && (still || now - Math.max(last.at, this.checked.get(ns.key) ?? -Infinity) < gap)) continue;
 			const traffic = !fresh && !still && now - last.at >= last.wait;
-			if (fresh || traffic || old) {
+			if (fresh || traffic || old || moved) {
 				due.push({ns, counts: null, fresh, going: false, since: fresh ? -Infinity : last.at});
 				continue;
 			}
 			const counts = this.counts(ns);
-			if (counts.key !== last.counts) due.push({ns, counts, fresh, going: false, since: last.at});
-			else this.checked.set(ns.key, now);
+			if (counts.key !== last.counts) {
+				this.moved.add(ns.key);
+				due.push({ns, counts, fresh, going: false, since: last.at});
+			} else this.checked.set(ns.key, now);
 		}
 		// namespaces never read, then reads begun at an earlier tick, then the longest waiting
 		const rank = (d: (typeof due)[number]): number => (d.fresh ? 0 : d.going ? 1 : 2);
@@ -355,6 +362,7 @@ export class ConnectionCollector {
 			if (done === null) break;
 			const {job, connections} = done;
 			wereRead.add(ns.key);
+			this.moved.delete(ns.key);
 			const last = fresh ? undefined : this.reads.get(ns.key);
 			// what did not change is not sent again (a recording would carry it at every read)
 			if (!last || !sameConnections(last.connections, connections)) read[ns.key] = connections;

@@ -76,6 +76,7 @@ export class OpenProcFile {
  */
 export class NetFiles {
 	private readonly open = new Map<string, OpenProcFile>();
+	private closed = false;
 
 	constructor(private readonly dir: string) {}
 
@@ -83,8 +84,12 @@ export class NetFiles {
 		return join(this.dir, name);
 	}
 
-	/** The whole file as text, or null if it cannot be read (it is opened again at the next call). */
+	/**
+	 * The whole file as text, or null if it cannot be read (it is opened again at the next call),
+	 * or once these files are closed: a closed namespace is not opened again.
+	 */
 	read(name: string): string | null {
+		if (this.closed) return null;
 		let file = this.open.get(name);
 		if (!file) this.open.set(name, (file = new OpenProcFile(this.path(name))));
 		try {
@@ -96,7 +101,13 @@ export class NetFiles {
 		}
 	}
 
+	/** sockstat and sockstat6 together (what is missing, sockstat6 without IPv6, is empty). */
+	sockstat(): string {
+		return `${this.read('sockstat') ?? ''}\n${this.read('sockstat6') ?? ''}`;
+	}
+
 	close(): void {
+		this.closed = true;
 		for (const file of this.open.values()) file.close();
 		this.open.clear();
 	}

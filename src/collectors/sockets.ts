@@ -39,7 +39,7 @@ export interface NamespaceRef {
 	readonly key: string;
 	/** null for the host (read /proc/net/…); a pid inside the namespace otherwise */
 	readonly pid: number | null;
-	/** Its /proc/…/net files, as long as the pid is followed (the sampler closes them). */
+	/** Its /proc/…/net files, while the pid is followed (the sampler closes them then). */
 	readonly files: NetFiles;
 }
 
@@ -156,7 +156,7 @@ export class SocketCollector {
 
 	/** The namespace's counts of sockets in use (what is missing, e.g. sockstat6 without IPv6, is absent). */
 	private readInUse(ns: NamespaceRef): SocketsInUse {
-		return parseSockstat(`${ns.files.read('sockstat') ?? ''}\n${ns.files.read('sockstat6') ?? ''}`);
+		return parseSockstat(ns.files.sockstat());
 	}
 
 	/** Read the tables that are due, most overdue first, within the tick's budget (or all of the fresh namespaces). */

@@ -177,6 +177,25 @@ describe('ConnectionCollector', () => {
 		expect(looked).toEqual([both2, [], [], [...both2, '6558/sockstat', '6558/sockstat6']]);
 	});
 
+	it('looks at the counts of a namespace once when they moved, not again at each tick it then waits for its read', () => {
+		// u3 (u2's tables, as pid 6558; a piece a tick) is read for its packets from 2 s and from 7 s,
+		// and finds the same connections: packets alone then wait 8 s. At 9 s a connection comes
+		// (its counts move), and u2's packets move: u2 is due since 0 s, and its read holds the ticks
+		mkdirSync(join(proc, '6558', 'net'), {recursive: true});
+		for (const file of ['tcp', 'tcp6', 'udp', 'udp6', 'sockstat', 'sockstat6']) writeFileSync(join(proc, '6558', 'net', file), fixture(`proc/conn-u2-${file}.txt`));
+		const collector = new ConnectionCollector(proc, 0);
+		const looked: Record<number, string[]> = {};
+		for (let t = 0; t <= 13_000; t += 1_000) {
+			if (t === 9_000) writeFileSync(join(proc, '6558', 'net', 'sockstat'), 'TCP: inuse 5 orphan 0 tw 0 alloc 28 mem 340\nUDP: inuse 1 mem 0\n');
+			files(6558).reads.length = 0;
+			collector.sample([...ns(t < 9_000 ? 100 : 100 + t), {key: 'u3', pid: 6558, files: files(6558), packets: 100 + t, traceOwners: false}], T0 + t);
+			looked[t] = sockstat(6558);
+		}
+		const both = ['sockstat', 'sockstat6'];
+		// 10 s: the look that finds them moved; 13 s: u3's read begins, after u2's three ticks
+		expect([10_000, 11_000, 12_000, 13_000].map(t => looked[t])).toEqual([both, [], [], both]);
+	});
+
 	it("reads a large table over several ticks when a tick's budget runs out, and finds what one read finds", () => {
 		// a piece a tick (budget 0): the 60 KB of 400 connections take four pieces of 16 KB, then the
 		// fifth tick finds their end and reads u2's udp table in one piece, the sixth finds its end

@@ -18,8 +18,11 @@ describe('tcpCounters', () => {
 	it('reads the counters asked for of the one group asked for, and nothing from a mismatched pair of lines', () => {
 		const snmp = fixture('proc/ovf-snmp-after.txt');
 		expect(counterGroup(snmp, 'Tcp', ['RtoMin', 'MaxConn'])).toEqual({RtoMin: 200, MaxConn: -1});
-		// Udp's lines follow Tcp's: the group is not taken for a longer name's, or the other way round
-		expect(counterGroup(snmp, 'Udp', ['InDatagrams'])).toHaveProperty('InDatagrams');
+		// the group is not taken for a longer name's, or the other way round (the capture's Udp and
+		// UdpLite counters are all 0: these are made up to tell them apart)
+		const udp = 'Udp: InDatagrams NoPorts\nUdp: 7 1\nUdpLite: InDatagrams NoPorts\nUdpLite: 9 2\n';
+		expect(counterGroup(udp, 'Udp', ['InDatagrams'])).toEqual({InDatagrams: 7});
+		expect(counterGroup(udp, 'UdpLite', ['InDatagrams'])).toEqual({InDatagrams: 9});
 		expect(counterGroup(snmp, 'UdpLite', ['RtoMin'])).toBeNull();
 		expect(counterGroup(snmp, 'Tc', ['RtoMin'])).toBeNull();
 		// a name is not a counter

@@ -44,8 +44,11 @@ describe('NetFiles', () => {
 		// gone from the directory: the open file is still read, as a process's namespace is while it is followed
 		rmSync(join(dir, 'sockstat'));
 		expect(files.read('sockstat')).toBe(fixture('proc/b1-sockstat.txt'));
+		// closed, it opens nothing again, though the file is there
+		writeFileSync(join(dir, 'sockstat'), fixture('proc/b1-sockstat.txt'));
 		files.close();
 		expect(files.read('sockstat')).toBeNull();
+		expect(files.sockstat()).toBe('\n');
 	});
 
 	it("finds a namespace's files under its process, and the host's under /proc/net", () => {
