@@ -137,8 +137,8 @@ export class SocketCollector {
 	private lastWalk = -Infinity;
 	/** Inodes whose owner is still to be looked for, when the walk was put off. */
 	private untraced = false;
-	/** Each container namespace's listeners as last read, by namespace key and pid. */
-	private readonly tables = new Map<string, Table>();
+	/** Each namespace's tables as last read, by namespace key, then by file. */
+	private readonly tables = new Map<string, Partial<Record<SocketFile, Table>>>();
 
 	constructor(private readonly proc = '/proc') {}
 
@@ -162,26 +162,33 @@ export class SocketCollector {
 	/** Read the tables that are due, most overdue first, within the tick's budget (or all of the fresh namespaces). */
 	private refresh(namespaces: readonly NamespaceRef[], fresh: Fresh, now: number): void {
 		const isFresh = (ns: NamespaceRef): boolean => fresh === true || (fresh !== false && fresh.has(ns.key));
-		const wanted = new Set(namespaces.flatMap(ns => FILES.map(file => `${ns.key}/${file}`)));
+		// every table of every namespace is looked at at every tick (a thousand namespaces hold four
+		// thousand): indexed loops, and no key made or list built but for the tables that are due
+		const wanted = new Set<string>();
+		for (let n = 0; n < namespaces.length; n++) wanted.add(namespaces[n]!.key);
 		for (const key of this.tables.keys()) if (!wanted.has(key)) this.tables.delete(key);
-		const due: {ns: NamespaceRef; file: SocketFile; key: string; since: number}[] = [];
-		for (const ns of namespaces) {
-			for (const file of FILES) {
-				const key = `${ns.key}/${file}`;
-				const table = this.tables.get(key);
+		const due: {ns: NamespaceRef; tables: Partial<Record<SocketFile, Table>>; file: SocketFile; since: number}[] = [];
+		for (let n = 0; n < namespaces.length; n++) {
+			const ns = namespaces[n]!;
+			let tables = this.tables.get(ns.key);
+			if (!tables) this.tables.set(ns.key, (tables = {}));
+			for (let f = 0; f < FILES.length; f++) {
+				const file = FILES[f]!;
+				const table = tables[file];
 				// a new table, or a new process in the namespace: due now
 				const dueAt = !table || table.pid !== ns.pid ? -Infinity : table.dueAt;
-				if (isFresh(ns) || dueAt <= now) due.push({ns, file, key, since: dueAt});
+				if (dueAt <= now || isFresh(ns)) due.push({ns, tables, file, since: dueAt});
 			}
 		}
 		due.sort((a, b) => a.since - b.since);
 		const counts = new Map<string, SocketsInUse>();
 		// the global performance, not node:perf_hooks' binding: a test's fake clock replaces the global only
 		const started = performance.now();
-		for (const [i, {ns, file, key, since}] of due.entries()) {
+		for (let i = 0; i < due.length; i++) {
+			const {ns, tables, file, since} = due[i]!;
 			const budget = since === -Infinity ? NEW_TABLE_BUDGET_MS : TICK_BUDGET_MS;
 			if (!isFresh(ns) && i > 0 && performance.now() - started > budget) continue;
-			const previous = this.tables.get(key);
+			const previous = tables[file];
 			const same = previous !== undefined && previous.pid === ns.pid;
 			const reads = same ? previous.reads + 1 : 1;
 			const delay = ns.pid === null ? HOST_REFRESH_MS : (NEW_NAMESPACE_DELAYS_MS[reads - 1] ?? NAMESPACE_REFRESH_MS);
@@ -203,7 +210,7 @@ export class SocketCollector {
 					: unchanged
 						? {rows: previous.rows, readAt: previous.readAt, inUse}
 						: {rows: this.readTable(ns, file), readAt: now, inUse};
-			this.tables.set(key, {pid: ns.pid, reads, dueAt: now + delay, ...table});
+			tables[file] = {pid: ns.pid, reads, dueAt: now + delay, ...table};
 		}
 	}
 
@@ -215,9 +222,16 @@ export class SocketCollector {
 	sample(namespaces: readonly NamespaceRef[], fresh: Fresh = false): readonly ListeningSocket[] | null {
 		const now = Date.now();
 		this.refresh(namespaces, fresh, now);
-		const found: {ns: string; row: SocketRow}[] = namespaces.flatMap(ns =>
-			FILES.flatMap(file => (this.tables.get(`${ns.key}/${file}`)?.rows ?? []).map(row => ({ns: ns.key, row}))),
-		);
+		const found: {ns: string; row: SocketRow}[] = [];
+		for (let n = 0; n < namespaces.length; n++) {
+			const ns = namespaces[n]!.key;
+			// refresh made an entry for each
+			const tables = this.tables.get(ns)!;
+			for (let f = 0; f < FILES.length; f++) {
+				const rows = tables[FILES[f]!]?.rows ?? [];
+				for (let r = 0; r < rows.length; r++) found.push({ns, row: rows[r]!});
+			}
+		}
 		const key = found.map(f => `${f.ns}/${f.row.inode}`).sort().join(',');
 		const walkDue = fresh !== false || now - this.lastWalk >= TRACE_EVERY_MS;
 		if (key === this.lastKey && !(this.untraced && walkDue)) return null;
