@@ -14,7 +14,7 @@
  */
 import {HOST_NS, isServerEnd, type Connection, type ContainerInfo, type ListeningSocket, type NatConnection, type ProcessRef, type SocketProto} from '../model.js';
 import type {State} from './state.js';
-import type {ContainerRef} from './relations.js';
+import {containersByAddress, type ContainerRef} from './relations.js';
 
 export type Peer =
 	| {readonly kind: 'container'; readonly id: string; readonly name: string}
@@ -105,8 +105,7 @@ export function deriveConnections(input: ConnectionInput): Connections {
 		if (!peer) peers.set(id, (peer = {kind: 'container', ...ref(id)}));
 		return peer;
 	};
-	const byIp = new Map<string, string>();
-	for (const c of input.containers.values()) for (const n of c.networks) if (n.ipAddress) byIp.set(n.ipAddress, c.id);
+	const byIp = containersByAddress(input.containers);
 	const proxies = new Map<number, ListeningSocket>();
 	/** Listening ports by namespace, TCP ones positive, UDP ones negative. */
 	const listening = new Map<string, Set<number>>();
@@ -151,7 +150,7 @@ export function deriveConnections(input: ConnectionInput): Connections {
 
 	/** Who is at the other end when its table does not say: a container by address, the host, or outside. */
 	const byAddress = (e: End): Peer => {
-		const id = byIp.get(e.c.remote);
+		const id = byIp.get(e.c.remote)?.id;
 		if (id) return containerPeer(id);
 		if (isLoopback(e.c.remote) && e.ns !== HOST_NS) return containerPeer(e.ns);
 		if (input.hostAddresses.has(e.c.remote) || isLoopback(e.c.remote)) return {kind: 'host', pid: null, command: null};
@@ -176,7 +175,7 @@ export function deriveConnections(input: ConnectionInput): Connections {
 	}
 	const proxyVia = (p: ListeningSocket): Via => ({kind: 'docker-proxy', address: p.address, port: p.port});
 	const proxyTarget = (p: ListeningSocket): Peer => {
-		const id = byIp.get(p.proxyTo!.ip);
+		const id = byIp.get(p.proxyTo!.ip)?.id;
 		return id ? containerPeer(id) : {kind: 'external', address: p.proxyTo!.ip};
 	};
 
@@ -188,7 +187,7 @@ export function deriveConnections(input: ConnectionInput): Connections {
 		const exact = find(n.proto, n.target, n.targetPort, n.client, n.clientPort, null);
 		const server = exact ?? find(n.proto, n.target, n.targetPort, n.client, 0, null);
 		const client = find(n.proto, n.client, n.clientPort, n.published, n.publishedPort, null) ?? find(n.proto, n.client, 0, n.published, n.publishedPort, null);
-		const target = byIp.get(n.target);
+		const target = byIp.get(n.target)?.id;
 		// the edge is counted once: at the container's end, or at the client's when the container's is not read
 		if (server) natPeer.set(server, {peer: client?.holder ?? {kind: 'external', address: n.client}, via, direction: 'in', port: n.targetPort, edge: true});
 		if (client) {

@@ -24,6 +24,20 @@ export interface Mode {
 
 export type SocketOwner = 'container' | 'docker-proxy' | 'process' | 'unknown';
 
+/**
+ * The containers by the addresses they hold now: only those that run (or are paused) hold one. A
+ * container that stopped can keep its last address in what Docker says of it (when the daemon
+ * itself stopped without cleaning up), and that address may be another's by now.
+ */
+export function containersByAddress(containers: ReadonlyMap<string, ContainerInfo>): Map<string, ContainerInfo> {
+	const byIp = new Map<string, ContainerInfo>();
+	for (const c of containers.values()) {
+		if (c.state !== 'running' && c.state !== 'paused') continue;
+		for (const n of c.networks) if (n.ipAddress) byIp.set(n.ipAddress, c);
+	}
+	return byIp;
+}
+
 /** Indexes over the containers and networks Docker knows. */
 export class Relations {
 	readonly names: ReadonlyMap<string, string>;
@@ -37,9 +51,7 @@ export class Relations {
 	) {
 		this.names = new Map([...containers.values()].map(c => [c.id, c.name]));
 		this.idsByName = new Map([...containers.values()].map(c => [c.name, c.id]));
-		const byIp = new Map<string, ContainerInfo>();
-		for (const c of containers.values()) for (const n of c.networks) if (n.ipAddress) byIp.set(n.ipAddress, c);
-		this.byIp = byIp;
+		this.byIp = containersByAddress(containers);
 		this.networksByName = new Map([...networks.values()].map(n => [n.name, n]));
 	}
 

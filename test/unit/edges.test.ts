@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import {deriveConnections, type EdgeView, type Peer} from '../../src/store/edges.js';
+import type {ContainerInfo} from '../../src/model.js';
 import {fx17, fx17Input} from '../helpers/connections.js';
 
 const who = (p: Peer): string => (p.kind === 'container' ? p.name : p.kind === 'host' ? `host:${p.command ?? '?'}` : p.address);
@@ -51,4 +52,19 @@ describe('deriveConnections on the fx17 scene', () => {
 		const proxy = host.filter(c => c.peer.kind !== 'external' && (c.localPort === 8401 || c.remotePort === 80));
 		expect(proxy.map(c => `${c.direction} ${who(c.peer)} ${c.localPort}-${c.remotePort}`).sort()).toEqual(['in host:python3 8401-51760', 'out fx17-srv 37758-80']);
 	});
+
+	it('names the container that holds an address now, not a stopped one that kept it', () => {
+		// a daemon stopped without cleaning up leaves its stopped containers' last addresses in inspect:
+		// one named before fx17-srv, that kept fx17-srv's address, and one that kept fx17-u1's
+		const input = fx17Input();
+		const stale = (c: ContainerInfo, name: string): ContainerInfo => ({...c, id: `0${c.id.slice(1)}`, name, state: 'exited', pid: null});
+		const containers = new Map(input.containers);
+		for (const [of, name] of [['srv', 'a-stale'], ['u1', 'b-stale']] as const) {
+			const c = stale(fx17[of]!, name);
+			containers.set(c.id, c);
+		}
+		const {edges: withStale} = deriveConnections({...input, containers});
+		expect(withStale.map(edgeText).sort()).toEqual(edges.map(edgeText).sort());
+	});
 });
+
