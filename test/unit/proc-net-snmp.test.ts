@@ -28,7 +28,11 @@ describe('tcpCounters', () => {
 		// a name is not a counter
 		expect(counterGroup(snmp, 'Tcp', ['Tcp:'])).toBeNull();
 		expect(counterGroup('Tcp: A B\nTcp: 1\n', 'Tcp', ['A'])).toBeNull();
+		expect(counterGroup('Tcp: A\nTcp: 1 2\n', 'Tcp', ['A'])).toBeNull();
 		expect(counterGroup('Tcp: A B\n', 'Tcp', ['A'])).toBeNull();
+		// the first of two names alike, and a value that is not a number is none
+		expect(counterGroup('Tcp: A A\nTcp: 1 2', 'Tcp', ['A'])).toEqual({A: 1});
+		expect(counterGroup('Tcp: A B\nTcp: x 2', 'Tcp', ['A'])).toBeNull();
 		expect(tcpCounters('', '')).toBeNull();
 	});
 });
