@@ -8,6 +8,7 @@
  */
 import {closeSync, openSync, readSync} from 'node:fs';
 import {join} from 'node:path';
+import {openFilesLimit} from '../parsers/proc-limits.js';
 
 const SIZE = 16 * 1024;
 /** A buffer grown past this for one large file is not kept. */
@@ -44,26 +45,77 @@ export function readProcFile(path: string): string {
 }
 
 /**
+ * How many files OpenProcFile keeps open together. Each followed namespace keeps five (net/dev,
+ * sockstat, sockstat6, snmp, netstat): 5,000 at 1,000 containers. A process may have fewer open
+ * (RLIMIT_NOFILE: Node raises its soft limit to the hard one at start, and a hard limit of 4,096
+ * is common), and a file refused would be Docker's connection as well as a namespace's. Past the
+ * budget, a file is opened for each read and closed again: it costs its path lookup again, and
+ * takes nothing from the rest.
+ */
+export class FileBudget {
+	private held = 0;
+	private limit: number | undefined;
+
+	/** `limit` is asked once, at the first take. */
+	constructor(private readonly findLimit: () => number) {}
+
+	/** One file more to keep open: false when the budget is spent. */
+	take(): boolean {
+		this.limit ??= this.findLimit();
+		if (this.held >= this.limit) return false;
+		this.held++;
+		return true;
+	}
+
+	give(): void {
+		this.held--;
+	}
+}
+
+/** Open files without a limit read: what a process is allowed by default on Linux (the soft 1,024). */
+const DEFAULT_OPEN_FILES = 1024;
+
+/**
+ * The process's budget: half its limit on open files. The other half is left for Docker's
+ * connections, the terminal, and the tables read piece by piece.
+ */
+export const processBudget = new FileBudget(() => Math.floor((openFilesLimit(readProcFileOrNull('/proc/self/limits') ?? '') ?? DEFAULT_OPEN_FILES) / 2));
+
+/**
  * A /proc file kept open, and read again from its start at each call (a positioned read at 0):
  * for a file read at every tick in every namespace (net/dev), looking its path up again cost as
  * much as reading it (300 namespaces: 9.9 ms a tick opened each time, 4.5 kept open). An open
  * file holds its network namespace even after its last process exits: close it when its
- * process is no longer followed.
+ * process is no longer followed. Past its budget, it is opened for each read instead.
  */
 export class OpenProcFile {
 	private fd: number | null = null;
 
-	constructor(private readonly path: string) {}
+	constructor(
+		private readonly path: string,
+		private readonly budget: FileBudget = processBudget,
+	) {}
 
 	/** The whole file as text. Throws as readProcFile does when it cannot be opened. */
 	read(): string {
-		this.fd ??= openSync(this.path, 'r');
-		return readAll(this.fd, 0);
+		if (this.fd !== null) return readAll(this.fd, 0);
+		const fd = openSync(this.path, 'r');
+		if (this.budget.take()) {
+			this.fd = fd;
+			return readAll(fd, 0);
+		}
+		try {
+			return readAll(fd, 0);
+		} finally {
+			closeSync(fd);
+		}
 	}
 
 	close(): void {
-		if (this.fd !== null) closeSync(this.fd);
+		if (this.fd === null) return;
+		closeSync(this.fd);
 		this.fd = null;
+		this.budget.give();
 	}
 }
 

@@ -6,8 +6,10 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
-import {NetFiles, netFiles, OpenProcFile, PieceReader, readProcFile} from '../../src/collectors/procfs.js';
+import {FileBudget, NetFiles, netFiles, OpenProcFile, PieceReader, processBudget, readProcFile} from '../../src/collectors/procfs.js';
+import {openFilesLimit} from '../../src/parsers/proc-limits.js';
 import {fixture} from '../helpers/fixtures.js';
+import {openUnder} from '../helpers/open-files.js';
 
 let dir: string;
 beforeEach(() => {
@@ -32,6 +34,36 @@ describe('OpenProcFile', () => {
 		for (const _ of [1, 2]) expect(file.read()).toMatch(/^Inter-\|.*\n face \|.*\n *lo:/);
 		file.close();
 		expect(() => new OpenProcFile(join(dir, 'missing')).read()).toThrow(/ENOENT/);
+	});
+
+	it('keeps files open within its budget only: past it, a file is opened for each read and closed again', () => {
+		for (const name of ['a', 'b']) writeFileSync(join(dir, name), fixture('proc/b1-net-dev.txt'));
+		const budget = new FileBudget(() => 1);
+		const a = new OpenProcFile(join(dir, 'a'), budget);
+		const b = new OpenProcFile(join(dir, 'b'), budget);
+		expect(a.read()).toBe(fixture('proc/b1-net-dev.txt'));
+		expect(b.read()).toBe(fixture('proc/b1-net-dev.txt'));
+		expect(openUnder(dir)).toEqual(['a']);
+		// read again from the file as it is now
+		writeFileSync(join(dir, 'b'), fixture('proc/u1-net-dev.txt'));
+		expect(b.read()).toBe(fixture('proc/u1-net-dev.txt'));
+		// a closed file gives its place back
+		a.close();
+		a.close();
+		expect(b.read()).toBe(fixture('proc/u1-net-dev.txt'));
+		expect(openUnder(dir)).toEqual(['b']);
+		expect(a.read()).toBe(fixture('proc/b1-net-dev.txt'));
+		expect(openUnder(dir)).toEqual(['b']);
+		b.close();
+	});
+
+	it("keeps open at most half this process's limit on open files", () => {
+		const limit = openFilesLimit(readProcFile('/proc/self/limits'))!;
+		// every file of this test file is closed: take the whole budget, then give it back
+		let taken = 0;
+		while (processBudget.take()) taken++;
+		for (let i = 0; i < taken; i++) processBudget.give();
+		expect(taken).toBe(Math.floor(limit / 2));
 	});
 });
 

@@ -3,13 +3,14 @@
  * (b1's, test/fixtures/README.md): an open file holds the namespace, so it is let go when the
  * container stops or its process changes. The process's own open files say what is open.
  */
-import {mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {afterEach, beforeEach, describe, expect, it} from 'vitest';
 import {Sampler} from '../../src/collectors/sampler.js';
 import type {ContainerInfo} from '../../src/model.js';
 import {fixture} from '../helpers/fixtures.js';
+import {openUnder} from '../helpers/open-files.js';
 import {containers} from '../helpers/snapshots.js';
 
 let tree: string;
@@ -24,22 +25,6 @@ function b1(pid: number): void {
 	writeFileSync(join(net, 'netstat'), fixture('proc/ovf-netstat-before.txt'));
 	// the same pid is the container's only if its cgroup names it
 	writeFileSync(join(tree, 'proc', String(pid), 'cgroup'), `0::/system.slice/docker-${containers['b1']!.id}.scope\n`);
-}
-
-/** The files under the tree that this process holds open, by path under /proc. */
-function openUnder(): string[] {
-	const root = join(tree, 'proc');
-	return readdirSync('/proc/self/fd')
-		.flatMap(fd => {
-			try {
-				return [readlinkSync(join('/proc/self/fd', fd))];
-			} catch {
-				return [];
-			}
-		})
-		.filter(path => path.startsWith(`${root}/`))
-		.map(path => path.slice(root.length + 1))
-		.sort();
 }
 
 beforeEach(() => {
@@ -58,14 +43,14 @@ describe('Sampler', () => {
 		const sampler = new Sampler({dispatch: () => undefined, containers: () => running, api: null, interval: 1, proc: join(tree, 'proc'), sys: join(tree, 'sys')});
 		sampler.tick();
 		const b1Files = ['dev', 'netstat', 'snmp', 'sockstat', 'sockstat6'];
-		expect(openUnder().filter(path => path.startsWith('4242/'))).toEqual(b1Files.map(f => `4242/net/${f}`));
+		expect(openUnder(join(tree, 'proc')).filter(path => path.startsWith('4242/'))).toEqual(b1Files.map(f => `4242/net/${f}`));
 		// another process in its place (a restart): the old one's files are let go, the new one's opened
 		running = [{...containers['b1']!, pid: 4343}];
 		sampler.tick();
-		expect(openUnder().filter(path => !path.startsWith('net/'))).toEqual(b1Files.map(f => `4343/net/${f}`));
+		expect(openUnder(join(tree, 'proc')).filter(path => !path.startsWith('net/'))).toEqual(b1Files.map(f => `4343/net/${f}`));
 		// stopped
 		running = [];
 		sampler.tick();
-		expect(openUnder()).toEqual(['net/dev']);
+		expect(openUnder(join(tree, 'proc'))).toEqual(['net/dev']);
 	});
 });
