@@ -30,7 +30,8 @@ export interface NamespacePaths {
 }
 
 export interface NamespaceRead {
-	readonly rows: NetDevRow[];
+	/** The same array as the read before when net/dev did not change. */
+	readonly rows: readonly NetDevRow[];
 	/** Fresh metadata when the set of names changed since the last read, else null. */
 	readonly meta: Record<string, InterfaceMeta> | null;
 }
@@ -126,6 +127,8 @@ export class NamespaceInterfaces {
 	private names = '';
 	private settle = 0;
 	private readonly netDev: OpenProcFile;
+	/** The last net/dev read, its rows and their names: the same text again (a quiet namespace) is not parsed again. */
+	private last: {text: string; rows: readonly NetDevRow[]; names: string} = {text: '', rows: [], names: ''};
 
 	constructor(private readonly paths: NamespacePaths) {
 		this.netDev = new OpenProcFile(paths.netDev);
@@ -133,8 +136,12 @@ export class NamespaceInterfaces {
 
 	/** One sample. Throws if net/dev cannot be opened (the process is gone): the caller drops the namespace. */
 	read(): NamespaceRead {
-		const rows = parseNetDev(this.netDev.read());
-		const names = rows.map(r => r.name).join('\n');
+		const text = this.netDev.read();
+		if (text !== this.last.text) {
+			const parsed = parseNetDev(text);
+			this.last = {text, rows: parsed, names: parsed.map(r => r.name).join('\n')};
+		}
+		const {rows, names} = this.last;
 		if (names !== this.names) {
 			this.names = names;
 			this.settle = SETTLE_SAMPLES;

@@ -121,7 +121,7 @@ export class Sampler {
 
 		// read twice below (namespaces, then connections): a list, not the store's one-pass iterator
 		const containers = [...this.options.containers()];
-		const namespaces: Record<string, NetDevRow[]> = {};
+		const namespaces: Record<string, readonly NetDevRow[]> = {};
 		const fromStatsApi: string[] = [];
 		const sampledAt: Record<string, number> = {};
 		const socketNamespaces: NamespaceRef[] = [{key: HOST_NS, pid: null, files: this.hostFiles}];

@@ -321,86 +321,132 @@ export function watched(state: State, scope: Scope, about: {kind: 'event'; entry
 	return labels === null ? about.kind === 'event' && about.entry.containerId === null : inScope(scope, labels);
 }
 
-export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTHING): Snapshot {
-	const relations = new Relations(state.containers, state.networks);
+/** A container's view. */
+function containerView(state: State, c: ContainerInfo, relations: Relations, host: HostIndex, listeningBy: ReadonlyMap<string, ListeningView[]>, byHolder: ReadonlyMap<string, readonly ConnectionView[]>): ContainerView {
+	const mode = relations.mode(c);
+	const running = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
+	const identity = state.identities.get(c.id);
+	let interfacesFrom: ContainerView['interfacesFrom'] = 'none';
+	let interfaces: InterfaceView[] = [];
+	let source: ContainerView['source'] = null;
+	if (running && mode.kind === 'host') interfacesFrom = 'host';
+	else if (running && mode.kind === 'container') interfacesFrom = 'container';
+	else if (running && state.namespaces.has(c.id)) {
+		interfacesFrom = 'own';
+		source = state.namespaces.get(c.id)!.source;
+		interfaces = withPeers(withDockerAddresses(namespaceInterfaces(state, c.id), c), host, mode);
+	} else if (running) interfacesFrom = 'own';
+	const sharesWith = mode.sharesWith ? relations.ref(mode.sharesWith) : null;
+	const ownerIdentity = mode.sharesWith ? state.identities.get(mode.sharesWith) : identity;
+	const implied = mode.kind === 'host' ? true : mode.kind === 'container' ? null : false;
+	const sharesHostNetns = running ? (ownerIdentity?.sharesHostNetns ?? implied) : null;
+	return {
+		id: c.id,
+		name: c.name,
+		image: c.image,
+		state: c.state,
+		exitCode: c.exitCode,
+		oomKilled: c.oomKilled,
+		error: c.error,
+		restartCount: c.restartCount,
+		startedAt: c.startedAt,
+		finishedAt: c.finishedAt,
+		pid: c.pid,
+		command: c.command,
+		labels: c.labels,
+		// recordings made before Compose and health were read have none
+		compose: c.compose ?? null,
+		service: serviceOf({compose: c.compose ?? null, labels: c.labels}),
+		health: c.health ?? null,
+		ports: c.ports,
+		networkMode: mode.mode,
+		networkKind: mode.kind,
+		networkDriver: mode.driver,
+		networkDevice: mode.network?.bridge ?? mode.network?.parent ?? null,
+		sharesHostNetns,
+		netns: running ? (ownerIdentity?.netns ?? null) : null,
+		sharesNetnsWith: sharesWith,
+		interfacesFrom,
+		source,
+		interfaces,
+		addresses: c.networks.filter(n => n.ipAddress).map(n => `${n.ipAddress}/${n.prefixLen}`),
+		listening: listeningBy.get(c.id) ?? [],
+		rxRate: sumRates(interfaces, 'rxRate'),
+		txRate: sumRates(interfaces, 'txRate'),
+		connections: byHolder.get(c.id) ?? [],
+		connectionCounts: countStates(byHolder.get(c.id) ?? []),
+		tcp: running && mode.kind !== 'host' ? tcpView(state.tcp.get(mode.sharesWith ?? c.id), state.at) : null,
+	};
+}
+
+/** Whether two lists of inputs hold the same objects, one for one. */
+function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
+	if (a.length !== b.length) return false;
+	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+	return true;
+}
+
+/**
+ * What a store's last snapshot derived, each part with the objects it was derived from: a part
+ * whose inputs are the same objects again is given again, not derived anew. From one sample to
+ * the next most of a snapshot does not change (a sleeping container's view), and a view built
+ * anew at each sample outlived the young generation (it is kept until the next one): the
+ * garbage collector copied every container's view into the old generation once a second.
+ */
+export class SnapshotMemo {
+	relations: {inputs: readonly unknown[]; relations: Relations} | null = null;
+	listening: {inputs: readonly unknown[]; all: ListeningView[]; byContainer: Map<string, ListeningView[]>} | null = null;
+	views = new Map<string, {inputs: readonly unknown[]; view: ContainerView}>();
+}
+
+/** The listening sockets' views, and those of containers' processes by container. */
+function listeningViews(state: State, relations: Relations): NonNullable<SnapshotMemo['listening']> {
+	const all = state.sockets.map(s => listeningView(s, relations));
+	const byContainer = new Map<string, ListeningView[]>();
+	for (const l of all) {
+		if (l.owner !== 'container' || !l.container) continue;
+		const list = byContainer.get(l.container.id) ?? [];
+		list.push(l);
+		byContainer.set(l.container.id, list);
+	}
+	return {inputs: [state.sockets, relations], all, byContainer};
+}
+
+export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTHING, memo: SnapshotMemo = new SnapshotMemo()): Snapshot {
+	if (!memo.relations || !sameInputs(memo.relations.inputs, [state.containers, state.networks])) {
+		memo.relations = {inputs: [state.containers, state.networks], relations: new Relations(state.containers, state.networks)};
+	}
+	const {relations} = memo.relations;
 
 	let hostInterfaces = namespaceInterfaces(state, HOST_NS);
 	const host: HostIndex = {
 		byIndex: new Map(hostInterfaces.filter(i => i.ifindex !== null).map(i => [i.ifindex!, i])),
 		vethByIflink: new Map(hostInterfaces.filter(i => i.kind === 'veth' && i.iflink !== null).map(i => [i.iflink!, i])),
 	};
-	const listening = state.sockets.map(s => listeningView(s, relations));
-	const listeningBy = new Map<string, ListeningView[]>();
-	for (const l of listening) {
-		if (l.owner !== 'container' || !l.container) continue;
-		const list = listeningBy.get(l.container.id) ?? [];
-		list.push(l);
-		listeningBy.set(l.container.id, list);
-	}
+	if (!memo.listening || !sameInputs(memo.listening.inputs, [state.sockets, relations])) memo.listening = listeningViews(state, relations);
+	const {all: listening, byContainer: listeningBy} = memo.listening;
 	const vethOwner = new Map<string, ContainerRef>();
 	const {byHolder, edges} = connectionsOf(state);
 
+	const hostMeta = state.meta.get(HOST_NS);
+	const views = new Map<string, {inputs: readonly unknown[]; view: ContainerView}>();
 	const everything = isEverything(scope);
 	const containers = [...state.containers.values()]
 		.filter(c => everything || inScope(scope, c.labels))
 		.sort(compareNames)
 		.map((c): ContainerView => {
-		const mode = relations.mode(c);
-		const running = c.state === 'running' || c.state === 'paused' || c.state === 'restarting';
-		const identity = state.identities.get(c.id);
-		let interfacesFrom: ContainerView['interfacesFrom'] = 'none';
-		let interfaces: InterfaceView[] = [];
-		let source: ContainerView['source'] = null;
-		if (running && mode.kind === 'host') interfacesFrom = 'host';
-		else if (running && mode.kind === 'container') interfacesFrom = 'container';
-		else if (running && state.namespaces.has(c.id)) {
-			interfacesFrom = 'own';
-			source = state.namespaces.get(c.id)!.source;
-			interfaces = withPeers(withDockerAddresses(namespaceInterfaces(state, c.id), c), host, mode);
-			for (const i of interfaces) if (i.peer?.kind === 'veth') vethOwner.set(i.peer.name, {id: c.id, name: c.name});
-		} else if (running) interfacesFrom = 'own';
-		const sharesWith = mode.sharesWith ? relations.ref(mode.sharesWith) : null;
-		const ownerIdentity = mode.sharesWith ? state.identities.get(mode.sharesWith) : identity;
-		const implied = mode.kind === 'host' ? true : mode.kind === 'container' ? null : false;
-		const sharesHostNetns = running ? (ownerIdentity?.sharesHostNetns ?? implied) : null;
-		return {
-			id: c.id,
-			name: c.name,
-			image: c.image,
-			state: c.state,
-			exitCode: c.exitCode,
-			oomKilled: c.oomKilled,
-			error: c.error,
-			restartCount: c.restartCount,
-			startedAt: c.startedAt,
-			finishedAt: c.finishedAt,
-			pid: c.pid,
-			command: c.command,
-			labels: c.labels,
-			// recordings made before Compose and health were read have none
-			compose: c.compose ?? null,
-			service: serviceOf({compose: c.compose ?? null, labels: c.labels}),
-			health: c.health ?? null,
-			ports: c.ports,
-			networkMode: mode.mode,
-			networkKind: mode.kind,
-			networkDriver: mode.driver,
-			networkDevice: mode.network?.bridge ?? mode.network?.parent ?? null,
-			sharesHostNetns,
-			netns: running ? (ownerIdentity?.netns ?? null) : null,
-			sharesNetnsWith: sharesWith,
-			interfacesFrom,
-			source,
-			interfaces,
-			addresses: c.networks.filter(n => n.ipAddress).map(n => `${n.ipAddress}/${n.prefixLen}`),
-			listening: listeningBy.get(c.id) ?? [],
-			rxRate: sumRates(interfaces, 'rxRate'),
-			txRate: sumRates(interfaces, 'txRate'),
-			connections: byHolder.get(c.id) ?? [],
-			connectionCounts: countStates(byHolder.get(c.id) ?? []),
-			tcp: running && mode.kind !== 'host' ? tcpView(state.tcp.get(mode.sharesWith ?? c.id), state.at) : null,
-		};
-	});
+			// what its view is made of (the host's metadata: its interfaces' veth peers)
+			const sample = state.namespaces.get(c.id);
+			const tcp = state.tcp.get(relations.mode(c).sharesWith ?? c.id);
+			const overflowing = tcp?.overflow ? state.at - tcp.overflow.at <= OVERFLOW_SHOWN_MS : false;
+			const inputs = [c, relations, state.identities, sample?.interfaces, sample?.source, state.meta.get(c.id), hostMeta, listeningBy.get(c.id), byHolder.get(c.id), tcp, overflowing];
+			const last = memo.views.get(c.id);
+			const view = last && sameInputs(last.inputs, inputs) ? last.view : containerView(state, c, relations, host, listeningBy, byHolder);
+			views.set(c.id, {inputs, view});
+			for (const i of view.interfaces) if (i.peer?.kind === 'veth') vethOwner.set(i.peer.name, {id: c.id, name: c.name});
+			return view;
+		});
+	memo.views = views;
 
 	hostInterfaces = hostInterfaces.map(i => {
 		const owner = vethOwner.get(i.name);

@@ -140,15 +140,15 @@ function sampleNamespace(
 	const interfaces = rows.map((counters): InterfaceSample => {
 		const old = before.get(counters.name);
 		const {rxRate, txRate} = interfaceRates(old?.counters, counters, seconds);
-		return {
-			counters,
-			rxRate,
-			txRate,
-			rxHistory: pushHistory(old?.rxHistory ?? [], rxRate ?? 0, length),
-			txHistory: pushHistory(old?.txHistory ?? [], txRate ?? 0, length),
-		};
+		const rxHistory = pushHistory(old?.rxHistory ?? [], rxRate ?? 0, length);
+		const txHistory = pushHistory(old?.txHistory ?? [], txRate ?? 0, length);
+		// a quiet interface (the collector hands over the same row while net/dev does not change),
+		// its minute of history all one value: the sample it had
+		if (old?.counters === counters && old.rxRate === rxRate && old.txRate === txRate && old.rxHistory === rxHistory && old.txHistory === txHistory) return old;
+		return {counters, rxRate, txRate, rxHistory, txHistory};
 	});
-	return {mono, interfaces, source};
+	const unchanged = previous !== undefined && interfaces.length === previous.interfaces.length && interfaces.every((i, k) => i === previous.interfaces[k]);
+	return {mono, interfaces: unchanged ? previous.interfaces : interfaces, source};
 }
 
 function reduceTick(state: State, action: TickAction): State {
@@ -159,8 +159,10 @@ function reduceTick(state: State, action: TickAction): State {
 		const source = statsApi.has(id) ? 'stats-api' : 'proc';
 		namespaces.set(id, sampleNamespace(state.namespaces.get(id), rows, action.sampledAt?.[id] ?? action.mono, source, length));
 	}
-	// metadata of namespaces that are gone goes with them
-	const meta = new Map([...state.meta].filter(([ns]) => ns === HOST_NS || namespaces.has(ns)));
+	// metadata of namespaces that are gone goes with them; kept as it is when none went, so that
+	// what is derived from it (the snapshot's connections) is not derived again at every tick
+	const kept = (ns: string): boolean => ns === HOST_NS || namespaces.has(ns);
+	const meta = [...state.meta.keys()].every(kept) ? state.meta : new Map([...state.meta].filter(([ns]) => kept(ns)));
 	return {
 		...state,
 		tickSeq: state.tickSeq + 1,

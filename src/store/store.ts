@@ -9,7 +9,7 @@
  * events costs a snapshot or two a second, and the screen has its time for keys.
  */
 import type {Action} from './actions.js';
-import {deriveSnapshot, type Snapshot} from './snapshot.js';
+import {deriveSnapshot, SnapshotMemo, type Snapshot} from './snapshot.js';
 import {EVERYTHING, type Scope} from './scope.js';
 import {initialState, reduce, type State} from './state.js';
 
@@ -51,11 +51,13 @@ export class Store {
 	readonly scope: Scope;
 	private readonly snapshotListeners = new Set<SnapshotListener>();
 	private readonly actionListeners = new Set<ActionListener>();
+	/** What the last snapshot derived, given again where its inputs did not change. */
+	private readonly memo = new SnapshotMemo();
 
 	constructor(options: StoreOptions) {
 		this.state = initialState(options.endpoint, options.context ?? null);
 		this.scope = options.scope ?? EVERYTHING;
-		this.snapshot = deriveSnapshot(this.state, 0, this.scope);
+		this.snapshot = deriveSnapshot(this.state, 0, this.scope, this.memo);
 		this.coalesceMs = options.coalesceMs ?? 100;
 		this.spacingMs = options.spacingMs ?? 300;
 	}
@@ -123,7 +125,7 @@ export class Store {
 		this.flooding = this.coalesced >= FLOOD_ACTIONS;
 		this.coalesced = 0;
 		this.seq += 1;
-		this.snapshot = deriveSnapshot(this.state, this.seq, this.scope);
+		this.snapshot = deriveSnapshot(this.state, this.seq, this.scope, this.memo);
 		for (const listener of this.snapshotListeners) listener(this.snapshot);
 	}
 }

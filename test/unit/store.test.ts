@@ -2,10 +2,10 @@ import {afterEach, beforeEach, describe, expect, it, vi} from 'vitest';
 import {HOST_NS, type Alert, type Finding} from '../../src/model.js';
 import type {Action} from '../../src/store/actions.js';
 import {counterDelta, rate} from '../../src/store/rates.js';
-import {deriveSnapshot} from '../../src/store/snapshot.js';
+import {deriveSnapshot, SnapshotMemo} from '../../src/store/snapshot.js';
 import {initialState, reduce, type State} from '../../src/store/state.js';
 import {Store} from '../../src/store/store.js';
-import {containers, fixtureActions, hostRows} from '../helpers/snapshots.js';
+import {bump, containers, fixtureActions, hostRows} from '../helpers/snapshots.js';
 
 const setup = fixtureActions;
 const run = (actions: Action[], from: State = initialState('unix:///var/run/docker.sock')): State => actions.reduce(reduce, from);
@@ -72,11 +72,65 @@ describe('store snapshot from captured data', () => {
 	});
 });
 
+describe('snapshot memo', () => {
+	/** The setup's last tick again, `n` times a second apart: the collector hands over the same rows while net/dev does not change. */
+	const session = setup();
+	function quiet(from: number, n: number): Action[] {
+		const last = session.at(-1)!;
+		if (last.type !== 'tick') throw new Error('the setup ends with a tick');
+		return Array.from({length: n}, (_, i) => ({...last, at: last.at + (from + i) * 1_000, mono: last.mono + (from + i) * 1_000}));
+	}
+
+	it('gives the same snapshot as one derived anew, tick after tick, and the same view of a container whose inputs did not change', () => {
+		const memo = new SnapshotMemo();
+		let state = run(session);
+		let seq = 0;
+		const both = () => {
+			const memoised = deriveSnapshot(state, ++seq, undefined, memo);
+			expect(memoised).toEqual(deriveSnapshot(state, seq));
+			return memoised;
+		};
+		both();
+		// a minute of the same counters: each interface's history fills with zeros
+		for (const action of quiet(1, 61)) {
+			state = reduce(state, action);
+			both();
+		}
+		const b1 = (s: ReturnType<typeof both>) => s.containers.find(c => c.name === 'fx-b1')!;
+		const before = both();
+		state = run(quiet(62, 1), state);
+		const quietAgain = both();
+		expect(b1(quietAgain)).toBe(b1(before));
+		expect(quietAgain.containers).toEqual(before.containers);
+		// b1's counters move: its view is new, the others' are the same
+		const last = quiet(63, 1)[0]!;
+		if (last.type !== 'tick') throw new Error('a tick');
+		const id = containers['b1']!.id;
+		state = reduce(state, {...last, namespaces: {...last.namespaces, [id]: bump(last.namespaces[id]!, 1_000)}});
+		const moved = both();
+		expect(b1(moved)).not.toBe(b1(quietAgain));
+		expect(b1(moved).rxRate).toBe(1_000);
+		expect(moved.containers.filter(c => c.name !== 'fx-b1').every((c, i) => c === quietAgain.containers.filter(x => x.name !== 'fx-b1')[i])).toBe(true);
+		// a container that Docker describes anew (renamed) gets a new view
+		state = reduce(state, {type: 'container', container: {...containers['n1']!, name: 'fx-n1-renamed'}});
+		expect(both().containers.find(c => c.id === containers['n1']!.id)!.name).toBe('fx-n1-renamed');
+	});
+});
+
 describe('reducer', () => {
 	it('drops a namespace that was not read in the latest tick, and its metadata', () => {
 		const state = run([...setup(), {type: 'tick', at: 2_000, mono: 2_000, host: hostRows, namespaces: {}}]);
 		expect(state.namespaces.size).toBe(0);
 		expect([...state.meta.keys()]).toEqual([HOST_NS]);
+	});
+
+	it('keeps the metadata as it is while no namespace goes, and the connections derived from it with it', () => {
+		const state = run(setup());
+		const last = setup().at(-1)!;
+		if (last.type !== 'tick') throw new Error('the setup ends with a tick');
+		const next = reduce(state, {...last, at: last.at + 1_000, mono: last.mono + 1_000});
+		expect(next.meta).toBe(state.meta);
+		expect(deriveSnapshot(next, 2).edges).toBe(deriveSnapshot(state, 1).edges);
 	});
 
 	it('gives no rate after a counter reset, then rates again', () => {
