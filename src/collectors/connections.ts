@@ -474,8 +474,9 @@ export function connectionNamespaces(
 		...ref,
 		packets: rows[ref.key]?.reduce((sum, row) => sum + row.rxPackets + row.txPackets, 0) ?? null,
 		traceOwners: ref.pid === null || shared.has(ref.key),
-		listeners: listeners.get(ref.key) ?? {},
-		tcpPorts: tcpPorts.get(ref.key) ?? new Set(),
+		// none: left out, not a new empty object for each of a thousand namespaces at every tick
+		listeners: listeners.get(ref.key),
+		tcpPorts: tcpPorts.get(ref.key),
 		published: published.has(ref.key),
 	}));
 }
