@@ -149,7 +149,8 @@ export class Sampler {
 			} catch {
 				// the process exited between list and the first read: the namespace is simply gone. Once
 				// open, net/dev stays readable after the process exits (the open file holds the namespace)
-				// until Docker says the container stopped: it is closed then (untrack)
+				// until Docker says the container stopped: it is closed then (untrack). Past the budget of
+				// kept-open files (procfs.ts) nothing holds it, and it goes when its process does
 				this.untrack(c.id);
 			}
 		}

@@ -428,18 +428,21 @@ export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTH
 	const vethOwner = new Map<string, ContainerRef>();
 	const {byHolder, edges} = connectionsOf(state);
 
+	// the host's interfaces as far as veth peers go: their metadata, and which of them are there
+	// (the two change at the same tick live, but a replay can stop between them)
 	const hostMeta = state.meta.get(HOST_NS);
+	const hostNames = hostInterfaces.map(i => i.name).join('\n');
 	const views = new Map<string, {inputs: readonly unknown[]; view: ContainerView}>();
 	const everything = isEverything(scope);
 	const containers = [...state.containers.values()]
 		.filter(c => everything || inScope(scope, c.labels))
 		.sort(compareNames)
 		.map((c): ContainerView => {
-			// what its view is made of (the host's metadata: its interfaces' veth peers)
+			// what its view is made of
 			const sample = state.namespaces.get(c.id);
 			const tcp = state.tcp.get(relations.mode(c).sharesWith ?? c.id);
 			const overflowing = tcp?.overflow ? state.at - tcp.overflow.at <= OVERFLOW_SHOWN_MS : false;
-			const inputs = [c, relations, state.identities, sample?.interfaces, sample?.source, state.meta.get(c.id), hostMeta, listeningBy.get(c.id), byHolder.get(c.id), tcp, overflowing];
+			const inputs = [c, relations, state.identities, sample?.interfaces, sample?.source, state.meta.get(c.id), hostMeta, hostNames, listeningBy.get(c.id), byHolder.get(c.id), tcp, overflowing];
 			const last = memo.views.get(c.id);
 			const view = last && sameInputs(last.inputs, inputs) ? last.view : containerView(state, c, relations, host, listeningBy, byHolder);
 			views.set(c.id, {inputs, view});

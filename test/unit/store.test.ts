@@ -111,6 +111,14 @@ describe('snapshot memo', () => {
 		expect(b1(moved)).not.toBe(b1(quietAgain));
 		expect(b1(moved).rxRate).toBe(1_000);
 		expect(moved.containers.filter(c => c.name !== 'fx-b1').every((c, i) => c === quietAgain.containers.filter(x => x.name !== 'fx-b1')[i])).toBe(true);
+		// its host veth gone from the host's sample, its metadata as it was (a replay stopped between the two)
+		const withoutVeth = {...state, host: {...state.host!, interfaces: state.host!.interfaces.filter(i => i.counters.name !== 'vethdf6190c')}};
+		const peer = (s: ReturnType<typeof both>) => b1(s).interfaces.find(i => i.name === 'eth0')!.peer;
+		expect(peer(both())).toMatchObject({name: 'vethdf6190c'});
+		const stateBefore = state;
+		state = withoutVeth;
+		expect(peer(both())).toBeNull();
+		state = stateBefore;
 		// a container that Docker describes anew (renamed) gets a new view
 		state = reduce(state, {type: 'container', container: {...containers['n1']!, name: 'fx-n1-renamed'}});
 		expect(both().containers.find(c => c.id === containers['n1']!.id)!.name).toBe('fx-n1-renamed');
