@@ -379,11 +379,16 @@ function containerView(state: State, c: ContainerInfo, relations: Relations, hos
 	};
 }
 
-/** Whether two lists of inputs hold the same objects, one for one. */
-function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
-	if (a.length !== b.length) return false;
-	for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-	return true;
+/** A value with the objects it was derived from. */
+interface Memo<T> {
+	readonly inputs: readonly unknown[];
+	readonly value: T;
+}
+
+/** The last value again when its inputs are the same objects, one for one; else `derive()` anew. */
+function memoised<T>(last: Memo<T> | undefined, inputs: readonly unknown[], derive: () => T): Memo<T> {
+	if (last && last.inputs.length === inputs.length && last.inputs.every((input, i) => input === inputs[i])) return last;
+	return {inputs, value: derive()};
 }
 
 /**
@@ -394,13 +399,18 @@ function sameInputs(a: readonly unknown[], b: readonly unknown[]): boolean {
  * garbage collector copied every container's view into the old generation once a second.
  */
 export class SnapshotMemo {
-	relations: {inputs: readonly unknown[]; relations: Relations} | null = null;
-	listening: {inputs: readonly unknown[]; all: ListeningView[]; byContainer: Map<string, ListeningView[]>} | null = null;
-	views = new Map<string, {inputs: readonly unknown[]; view: ContainerView}>();
+	relations: Memo<Relations> | undefined;
+	listening: Memo<Listening> | undefined;
+	views = new Map<string, Memo<ContainerView>>();
 }
 
 /** The listening sockets' views, and those of containers' processes by container. */
-function listeningViews(state: State, relations: Relations): NonNullable<SnapshotMemo['listening']> {
+interface Listening {
+	readonly all: ListeningView[];
+	readonly byContainer: ReadonlyMap<string, ListeningView[]>;
+}
+
+function listeningViews(state: State, relations: Relations): Listening {
 	const all = state.sockets.map(s => listeningView(s, relations));
 	const byContainer = new Map<string, ListeningView[]>();
 	for (const l of all) {
@@ -409,22 +419,20 @@ function listeningViews(state: State, relations: Relations): NonNullable<Snapsho
 		list.push(l);
 		byContainer.set(l.container.id, list);
 	}
-	return {inputs: [state.sockets, relations], all, byContainer};
+	return {all, byContainer};
 }
 
 export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTHING, memo: SnapshotMemo = new SnapshotMemo()): Snapshot {
-	if (!memo.relations || !sameInputs(memo.relations.inputs, [state.containers, state.networks])) {
-		memo.relations = {inputs: [state.containers, state.networks], relations: new Relations(state.containers, state.networks)};
-	}
-	const {relations} = memo.relations;
+	memo.relations = memoised(memo.relations, [state.containers, state.networks], () => new Relations(state.containers, state.networks));
+	const relations = memo.relations.value;
 
 	let hostInterfaces = namespaceInterfaces(state, HOST_NS);
 	const host: HostIndex = {
 		byIndex: new Map(hostInterfaces.filter(i => i.ifindex !== null).map(i => [i.ifindex!, i])),
 		vethByIflink: new Map(hostInterfaces.filter(i => i.kind === 'veth' && i.iflink !== null).map(i => [i.iflink!, i])),
 	};
-	if (!memo.listening || !sameInputs(memo.listening.inputs, [state.sockets, relations])) memo.listening = listeningViews(state, relations);
-	const {all: listening, byContainer: listeningBy} = memo.listening;
+	memo.listening = memoised(memo.listening, [state.sockets, relations], () => listeningViews(state, relations));
+	const {all: listening, byContainer: listeningBy} = memo.listening.value;
 	const vethOwner = new Map<string, ContainerRef>();
 	const {byHolder, edges} = connectionsOf(state);
 
@@ -432,7 +440,7 @@ export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTH
 	// (the two change at the same tick live, but a replay can stop between them)
 	const hostMeta = state.meta.get(HOST_NS);
 	const hostNames = hostInterfaces.map(i => i.name).join('\n');
-	const views = new Map<string, {inputs: readonly unknown[]; view: ContainerView}>();
+	const views = new Map<string, Memo<ContainerView>>();
 	const everything = isEverything(scope);
 	const containers = [...state.containers.values()]
 		.filter(c => everything || inScope(scope, c.labels))
@@ -443,9 +451,9 @@ export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTH
 			const tcp = state.tcp.get(relations.mode(c).sharesWith ?? c.id);
 			const overflowing = tcp?.overflow ? state.at - tcp.overflow.at <= OVERFLOW_SHOWN_MS : false;
 			const inputs = [c, relations, state.identities, sample?.interfaces, sample?.source, state.meta.get(c.id), hostMeta, hostNames, listeningBy.get(c.id), byHolder.get(c.id), tcp, overflowing];
-			const last = memo.views.get(c.id);
-			const view = last && sameInputs(last.inputs, inputs) ? last.view : containerView(state, c, relations, host, listeningBy, byHolder);
-			views.set(c.id, {inputs, view});
+			const entry = memoised(memo.views.get(c.id), inputs, () => containerView(state, c, relations, host, listeningBy, byHolder));
+			views.set(c.id, entry);
+			const view = entry.value;
 			for (const i of view.interfaces) if (i.peer?.kind === 'veth') vethOwner.set(i.peer.name, {id: c.id, name: c.name});
 			return view;
 		});
