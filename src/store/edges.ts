@@ -285,14 +285,8 @@ export function deriveConnections(input: ConnectionInput): Connections {
 	};
 }
 
-let last: {state: Pick<State, 'connections' | 'socketOwners' | 'nat' | 'sockets' | 'containers' | 'meta'>; result: Connections} | null = null;
-
-/** The state's connections, derived again only when one of their inputs changed. */
+/** The state's connections (a snapshot derives them again only when one of their inputs changed: SnapshotMemo). */
 export function connectionsOf(state: State): Connections {
-	const keys = ['connections', 'socketOwners', 'nat', 'sockets', 'containers', 'meta'] as const;
-	if (last && keys.every(k => last!.state[k] === state[k])) return last.result;
 	const hostAddresses = new Set(Object.values(state.meta.get(HOST_NS) ?? {}).flatMap(m => m.addresses.map(a => a.split('/')[0]!)));
-	const result = deriveConnections({...state, hostAddresses});
-	last = {state, result};
-	return result;
+	return deriveConnections({...state, hostAddresses});
 }

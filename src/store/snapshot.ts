@@ -5,7 +5,7 @@
  * plain name.
  */
 import {HOST_NS, unknownMeta, type Alert, type ContainerInfo, type DockerStatus, type InterfaceKind, type InterfaceMeta, type ListeningSocket, type Rollout, type SocketProto, type SwarmState, type TcpStats} from '../model.js';
-import {connectionsOf, type ConnectionView, type EdgeView} from './edges.js';
+import {connectionsOf, type Connections, type ConnectionView, type EdgeView} from './edges.js';
 import {Relations, type ContainerRef, type Mode, type NetworkKind} from './relations.js';
 
 export type {ContainerRef, NetworkKind} from './relations.js';
@@ -401,6 +401,7 @@ function memoised<T>(last: Memo<T> | undefined, inputs: readonly unknown[], deri
 export class SnapshotMemo {
 	relations: Memo<Relations> | undefined;
 	listening: Memo<Listening> | undefined;
+	connections: Memo<Connections> | undefined;
 	views = new Map<string, Memo<ContainerView>>();
 }
 
@@ -434,7 +435,8 @@ export function deriveSnapshot(state: State, seq: number, scope: Scope = EVERYTH
 	memo.listening = memoised(memo.listening, [state.sockets, relations], () => listeningViews(state, relations));
 	const {all: listening, byContainer: listeningBy} = memo.listening.value;
 	const vethOwner = new Map<string, ContainerRef>();
-	const {byHolder, edges} = connectionsOf(state);
+	memo.connections = memoised(memo.connections, [state.connections, state.socketOwners, state.nat, state.sockets, state.containers, state.meta], () => connectionsOf(state));
+	const {byHolder, edges} = memo.connections.value;
 
 	// the host's interfaces as far as veth peers go: their metadata, and which of them are there
 	// (the two change at the same tick live, but a replay can stop between them)
